@@ -1,0 +1,48 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "KerasKit",
+    platforms: [.macOS(.v13), .iOS(.v16)],
+    products: [
+        .library(name: "KerasKit", targets: ["KerasKit"]),
+        .library(name: "KerasKitImport", targets: ["KerasKitImport"]),
+        .executable(name: "keraskit", targets: ["KerasKitCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: Public API
+
+        /// Tensors, Keras config types, layers, models and predict. No C dependency.
+        .target(name: "KerasKit"),
+        /// Keras `.h5` files into `KerasKit` models.
+        .target(name: "KerasKitImport", dependencies: ["KerasKit", "HDF5Reading"]),
+        /// The `keraskit` command-line tool: argument parsing only.
+        .executableTarget(
+            name: "KerasKitCLI",
+            dependencies: [
+                "KerasKit", "KerasKitImport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: Implementation details
+
+        /// libhdf5 from the system, with a shim turning its macros into functions.
+        .systemLibrary(
+            name: "CHDF5",
+            pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"]), .brew(["hdf5"])]
+        ),
+        /// The only Swift code that imports `CHDF5`: files, groups, attributes, datasets.
+        .target(name: "HDF5Reading", dependencies: ["CHDF5"]),
+
+        // MARK: Tests
+
+        .testTarget(name: "KerasKitTests", dependencies: ["KerasKit"]),
+        .testTarget(name: "HDF5ReadingTests", dependencies: ["HDF5Reading"]),
+        .testTarget(name: "KerasKitImportTests", dependencies: ["KerasKit", "KerasKitImport"]),
+    ]
+)

@@ -1,0 +1,135 @@
+import Foundation
+
+/// A Keras activation function, by its Keras name.
+///
+/// Element-wise activations apply to each value; `softmax` and `log_softmax` apply to each row
+/// of the last axis, as Keras applies them.
+public enum Activation: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    case linear, tanh, sigmoid, relu, relu6, elu, selu, celu, gelu, silu, mish, softsign, softplus
+    case exponential, leakyReLU = "leaky_relu", squareplus
+    case hardSigmoid = "hard_sigmoid", hardSilu = "hard_silu", hardTanh = "hard_tanh"
+    case hardShrink = "hard_shrink", softShrink = "soft_shrink", tanhShrink = "tanh_shrink"
+    case sparsePlus = "sparse_plus", sparseSigmoid = "sparse_sigmoid", logSigmoid = "log_sigmoid"
+    case softmax, logSoftmax = "log_softmax"
+
+    /// Parses a Keras activation identifier, including Keras's aliases
+    /// (`swish` → `silu`, `hard_swish` → `hard_silu`, `None` → `linear`, TF's `softmax_v2` …).
+    /// Returns nil for a name KerasKit does not implement.
+    public init?(kerasName: String) {
+        let aliases = [
+            "swish": "silu", "hard_swish": "hard_silu", "softmax_v2": "softmax",
+            "None": "linear", "": "linear", "leaky_relu_v2": "leaky_relu",
+        ]
+        self.init(rawValue: aliases[kerasName] ?? kerasName)
+    }
+
+    /// The name Keras writes.
+    public var description: String { rawValue }
+
+    /// Whether the function mixes values along the last axis (and so needs whole rows).
+    public var isRowWise: Bool { self == .softmax || self == .logSoftmax }
+}
+
+/// The Keras generation whose numerics a model reproduces: the two differ in `hard_sigmoid`.
+public enum KerasGeneration: Int, Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Keras 1, multi-backend Keras 2, `tf.keras` and tf-keras: `hard_sigmoid(x) = clip(0.2x + 0.5, 0, 1)`.
+    case keras2 = 2
+    /// Keras 3: `hard_sigmoid(x) = relu6(x + 3) / 6`.
+    case keras3 = 3
+
+    /// The generation that wrote a file, from its `keras_version` string (`"2.2.4-tf"`,
+    /// `"3.15.1"`); a missing or unreadable version means Keras 1 numerics, i.e. ``keras2``.
+    public init(kerasVersion: String?) {
+        let major = kerasVersion.flatMap { Int($0.prefix { $0.isNumber }) } ?? 1
+        self = major >= 3 ? .keras3 : .keras2
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    public var description: String { "Keras \(rawValue)" }
+}
+
+extension Activation {
+    /// Applies the activation in place to `count` values that form `count / rowLength` rows.
+    ///
+    /// Allocation-free, so recurrent layers can call it inside the time loop.
+    @inlinable
+    func apply(_ values: UnsafeMutablePointer<Float>, count: Int, rowLength: Int, generation: KerasGeneration) {
+        switch self {
+        case .linear:
+            return
+        case .softmax, .logSoftmax:
+            guard rowLength > 0 else { return }
+            var row = 0
+            while row + rowLength <= count {
+                Activation.softmaxRow(values + row, count: rowLength, log: self == .logSoftmax)
+                row += rowLength
+            }
+            return
+        default:
+            for index in 0..<count {
+                values[index] = scalar(values[index], generation: generation)
+            }
+        }
+    }
+
+    /// The element-wise function; row-wise activations are not defined here.
+    @inlinable
+    func scalar(_ x: Float, generation: KerasGeneration) -> Float {
+        switch self {
+        case .linear, .softmax, .logSoftmax: return x
+        case .tanh: return Foundation.tanh(x)
+        case .sigmoid: return Activation.sigmoid(x)
+        case .relu: return Swift.max(x, 0)
+        case .relu6: return Swift.min(Swift.max(x, 0), 6)
+        case .elu: return x > 0 ? x : Foundation.expm1(x)
+        case .selu:
+            let alpha: Float = 1.6732632423543772, scale: Float = 1.0507009873554805
+            return scale * (x > 0 ? x : alpha * Foundation.expm1(x))
+        case .celu: return x >= 0 ? x : Foundation.expm1(x)
+        case .gelu: return 0.5 * x * (1 + Foundation.erf(x * 0.70710678118654752))
+        case .silu: return x * Activation.sigmoid(x)
+        case .mish: return x * Foundation.tanh(Activation.softplus(x))
+        case .softsign: return x / (1 + Swift.abs(x))
+        case .softplus: return Activation.softplus(x)
+        case .exponential: return Foundation.exp(x)
+        case .leakyReLU: return x >= 0 ? x : 0.2 * x
+        case .squareplus: return (x + (x * x + 4).squareRoot()) / 2
+        case .hardSigmoid: return Activation.hardSigmoid(x, generation: generation)
+        case .hardSilu: return x * Activation.hardSigmoid(x, generation: .keras3)
+        case .hardTanh: return Swift.min(Swift.max(x, -1), 1)
+        case .hardShrink: return Swift.abs(x) > 0.5 ? x : 0
+        case .softShrink: return x > 0.5 ? x - 0.5 : (x < -0.5 ? x + 0.5 : 0)
+        case .tanhShrink: return x - Foundation.tanh(x)
+        case .sparsePlus: return x <= -1 ? 0 : (x >= 1 ? x : (x + 1) * (x + 1) / 4)
+        case .sparseSigmoid: return x <= -1 ? 0 : (x >= 1 ? 1 : (x + 1) / 2)
+        case .logSigmoid: return -Activation.softplus(-x)
+        }
+    }
+
+    @inlinable
+    static func sigmoid(_ x: Float) -> Float { 1 / (1 + Foundation.exp(-x)) }
+
+    /// `log(1 + e^x)` without overflow for large `x`.
+    @inlinable
+    static func softplus(_ x: Float) -> Float { Swift.max(x, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(x))) }
+
+    @inlinable
+    static func hardSigmoid(_ x: Float, generation: KerasGeneration) -> Float {
+        let y: Float = generation == .keras3 ? x / 6 + 0.5 : 0.2 * x + 0.5
+        return Swift.min(Swift.max(y, 0), 1)
+    }
+
+    @inlinable
+    static func softmaxRow(_ row: UnsafeMutablePointer<Float>, count: Int, log: Bool) {
+        var maximum = -Float.infinity
+        for index in 0..<count { maximum = Swift.max(maximum, row[index]) }
+        var sum: Float = 0
+        for index in 0..<count { sum += Foundation.exp(row[index] - maximum) }
+        if log {
+            let offset = maximum + Foundation.log(sum)
+            for index in 0..<count { row[index] -= offset }
+        } else {
+            for index in 0..<count { row[index] = Foundation.exp(row[index] - maximum) / sum }
+        }
+    }
+}

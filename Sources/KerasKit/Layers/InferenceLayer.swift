@@ -1,0 +1,53 @@
+/// A layer ready to run: weights checked and laid out, config resolved.
+protocol InferenceLayer: Sendable {
+    /// The Keras layer name.
+    var name: String { get }
+    /// The number of scalars in the layer's weights, as Keras's `count_params()`.
+    var parameterCount: Int { get }
+    /// The shapes of the layer's outputs for an input shape (batch axis first, `nil` = any).
+    func outputShapes(for input: [Int?]) -> [[Int?]]
+    /// Runs the layer. `state` carries a stateful layer's states between calls; layers that keep
+    /// no state ignore it.
+    func forward(_ input: Tensor, state: inout LayerState?) throws(PredictionError) -> [Tensor]
+}
+
+/// The states a stateful recurrent layer carries from one call to the next.
+struct LayerState: Sendable {
+    /// The batch size the states were made for.
+    var batch: Int
+    /// One `[batch × units]` buffer per state (`h`, `c` for an LSTM).
+    var tensors: [[Float]]
+}
+
+/// Why `predict` refused its input.
+public enum PredictionError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The model takes a different number of input arrays.
+    case inputCount(expected: Int, actual: Int)
+    /// The input has the wrong number of axes.
+    case inputRank(expected: Int, actual: Int, shape: [Int])
+    /// An axis with a fixed size in the model has another size in the input.
+    case inputDimension(axis: Int, expected: Int, actual: Int, shape: [Int])
+    /// A layer got an input it cannot take.
+    case inputShapeMismatch(layer: String, expected: String, actual: [Int])
+    /// The sequence has no time steps.
+    case emptySequence(layer: String)
+    /// The work buffers a call needs would not fit in memory.
+    case tooLarge(layer: String, elements: String)
+
+    public var description: String {
+        switch self {
+        case .inputCount(let expected, let actual):
+            "the model takes \(expected) input array(s), got \(actual)"
+        case .inputRank(let expected, let actual, let shape):
+            "input has \(actual) axes \(shape.shapeDescription), the model takes \(expected) axes"
+        case .inputDimension(let axis, let expected, let actual, let shape):
+            "input axis \(axis) has size \(actual) in \(shape.shapeDescription), the model expects \(expected)"
+        case .inputShapeMismatch(let layer, let expected, let actual):
+            "layer '\(layer)': expected input shape \(expected), got \(actual.shapeDescription)"
+        case .emptySequence(let layer):
+            "layer '\(layer)': the input sequence has no time steps"
+        case .tooLarge(let layer, let elements):
+            "layer '\(layer)': the work buffers for this input (\(elements) elements) are too large"
+        }
+    }
+}

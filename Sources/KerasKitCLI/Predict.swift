@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import KerasKit
+
+/// `keraskit predict MODEL --input X.npy [--output Y.npy …]`.
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a model on .npy input and write or print its outputs."
+    )
+
+    @Argument(help: "A Keras .h5 model file or a KerasKit native file.")
+    var model: String
+
+    @Option(name: .customLong("input"), help: "A .npy input (float32, float64, int32 or int64), in the model's input order.")
+    var inputs: [String] = []
+
+    @Option(name: .customLong("output"), help: "Where to write each output as float32 .npy, in output order.")
+    var outputs: [String] = []
+
+    func validate() throws {
+        guard !inputs.isEmpty else { throw ValidationError("give at least one --input") }
+    }
+
+    func run() throws {
+        let loaded = try loadModel(model)
+        let results = try runPredict(loaded, path: model, inputs: try readInputs(inputs))
+        if outputs.isEmpty {
+            for result in results { print(NumpyFormatter.format(result)) }
+            return
+        }
+        guard outputs.count == results.count else {
+            throw ValidationError("the model has \(results.count) output(s) but \(outputs.count) --output path(s) were given")
+        }
+        for (result, path) in zip(results, outputs) {
+            do {
+                try result.npyData.write(to: URL(fileURLWithPath: path))
+            } catch {
+                throw CommandFailure("\(path): cannot write: \((error as NSError).localizedDescription)")
+            }
+        }
+    }
+}

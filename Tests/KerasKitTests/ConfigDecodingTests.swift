@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+@testable import KerasKit
+
+/// A Keras 2 (tf-keras 2.21) Sequential config, as its `.h5` writer stores it.
+let keras2Config = """
+{"class_name": "Sequential", "config": {"name": "sequential", "layers": [
+ {"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_input_shape": [null, 10, 2], "dtype": "float32", "sparse": false, "ragged": false, "name": "lstm_input"}, "registered_name": null},
+ {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "trainable": true, "dtype": "float32", "batch_input_shape": [null, 10, 2],
+  "return_sequences": true, "return_state": false, "go_backwards": false, "stateful": false, "unroll": false, "time_major": false, "units": 3,
+  "activation": "tanh", "recurrent_activation": "hard_sigmoid", "use_bias": true,
+  "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null},
+  "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"gain": 1.0, "seed": null}, "registered_name": null},
+  "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null},
+  "unit_forget_bias": true, "kernel_regularizer": {"module": "keras.regularizers", "class_name": "L1L2", "config": {"l1": 0.01, "l2": 0.02}, "registered_name": null},
+  "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null,
+  "kernel_constraint": {"module": "keras.constraints", "class_name": "MaxNorm", "config": {"max_value": 2, "axis": 0}, "registered_name": null},
+  "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.3, "recurrent_dropout": 0.0, "implementation": 1}},
+ {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": "float32", "units": 2, "activation": "softmax", "use_bias": false}}
+]}}
+"""
+
+/// A Keras 3 (3.15) Sequential config: `batch_shape`, DTypePolicy objects, no `implementation`.
+let keras3Config = """
+{"class_name": "Sequential", "config": {"name": "sequential", "trainable": true,
+ "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null},
+ "layers": [
+ {"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, null, 4], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null},
+ {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "trainable": true,
+  "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null},
+  "return_sequences": false, "return_state": true, "go_backwards": true, "stateful": false, "unroll": false, "zero_output_for_mask": false,
+  "units": 5, "activation": "relu", "recurrent_activation": "sigmoid", "use_bias": false,
+  "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, "registered_name": null},
+  "recurrent_initializer": {"module": "keras.initializers", "class_name": "Orthogonal", "config": {"seed": null, "gain": 1.0}, "registered_name": null},
+  "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null},
+  "unit_forget_bias": true, "kernel_regularizer": null, "recurrent_regularizer": null, "bias_regularizer": null, "activity_regularizer": null,
+  "kernel_constraint": null, "recurrent_constraint": null, "bias_constraint": null, "dropout": 0.0, "recurrent_dropout": 0.0, "seed": null},
+  "registered_name": null, "build_config": {"input_shape": [null, null, 4]}}
+ ], "build_input_shape": [null, null, 4]}}
+"""
+
+@Suite("Decoding Keras configs from both writers")
+struct ConfigDecodingTests {
+    @Test("Keras 2 schema: batch_input_shape, string dtype, implementation, time_major")
+    func keras2Schema() throws {
+        let config = try ModelConfig(json: Data(keras2Config.utf8))
+        #expect(config.className == "Sequential")
+        #expect(config.inputShape == [nil, 10, 2])
+        #expect(config.layers.map(\.className) == ["LSTM", "Dense"])
+        guard case .lstm(let lstm) = config.layers[0] else { Issue.record("not an LSTM"); return }
+        #expect(lstm.units == 3)
+        #expect(lstm.activation == .tanh)
+        #expect(lstm.recurrentActivation == .hardSigmoid)
+        #expect(lstm.implementation == 1)
+        #expect(lstm.returnSequences)
+        #expect(!lstm.timeMajor)
+        #expect(lstm.dropout == 0.3)
+        #expect(lstm.common.dtype?.name == "float32")
+        #expect(lstm.kernelRegularizer?.description == "L1L2(l1=0.01, l2=0.02)")
+        #expect(lstm.kernelConstraint?.className == "MaxNorm")
+        #expect(lstm.recurrentRegularizer == nil)
+        #expect(lstm.recurrentInitializer?.description == "Orthogonal(gain=1, seed=None)")
+        guard case .dense(let dense) = config.layers[1] else { Issue.record("not a Dense"); return }
+        #expect(dense.activation == .softmax)
+        #expect(!dense.useBias)
+    }
+
+    @Test("Keras 3 schema: batch_shape, DTypePolicy objects, no implementation key")
+    func keras3Schema() throws {
+        let config = try ModelConfig(json: Data(keras3Config.utf8))
+        #expect(config.inputShape == [nil, nil, 4])
+        guard case .lstm(let lstm) = config.layers[0] else { Issue.record("not an LSTM"); return }
+        #expect(lstm.units == 5)
+        #expect(lstm.activation == .relu)
+        #expect(lstm.implementation == 2, "Keras's default when the key is absent")
+        #expect(lstm.returnState && lstm.goBackwards && !lstm.useBias)
+        #expect(!lstm.timeMajor)
+        #expect(lstm.common.dtype?.name == "float32")
+        #expect(lstm.seed == nil)
+    }
+
+    @Test("absent keys take Keras's defaults")
+    func defaults() throws {
+        let json = #"{"class_name": "Sequential", "config": {"layers": [{"class_name": "LSTM", "config": {"name": "l", "units": 7, "batch_input_shape": [null, 3, 2]}}]}}"#
+        let config = try ModelConfig(json: Data(json.utf8))
+        guard case .lstm(let lstm) = config.layers[0] else { Issue.record("not an LSTM"); return }
+        #expect(lstm.activation == .tanh && lstm.recurrentActivation == .sigmoid)
+        #expect(lstm.useBias && lstm.unitForgetBias)
+        #expect(!lstm.returnSequences && !lstm.returnState && !lstm.goBackwards && !lstm.stateful && !lstm.unroll)
+        #expect(!lstm.timeMajor && !lstm.zeroOutputForMask)
+        #expect(lstm.dropout == 0 && lstm.recurrentDropout == 0 && lstm.implementation == 2)
+        #expect(lstm.kernelInitializer?.className == "GlorotUniform")
+        #expect(lstm.recurrentInitializer?.className == "Orthogonal")
+        #expect(lstm.biasInitializer?.className == "Zeros")
+        #expect(config.inputShape == [nil, 3, 2], "input shape from the first layer's batch_input_shape")
+    }
+
+    @Test("activation written as null or as a function object")
+    func activationForms() throws {
+        let json = #"{"class_name": "Sequential", "config": {"layers": [{"class_name": "InputLayer", "config": {"name": "i", "batch_shape": [null, 3]}}, {"class_name": "Dense", "config": {"name": "d", "units": 2, "activation": null}}, {"class_name": "Activation", "config": {"name": "a", "activation": {"module": "builtins", "class_name": "function", "config": "swish", "registered_name": "function"}}}]}}"#
+        let config = try ModelConfig(json: Data(json.utf8))
+        guard case .dense(let dense) = config.layers[0], case .activation(let activation) = config.layers[1] else {
+            Issue.record("wrong layers"); return
+        }
+        #expect(dense.activation == .linear)
+        #expect(activation.activation == .silu)
+    }
+
+    @Test("an unknown layer class names the class and the layer")
+    func unknownLayer() {
+        let json = #"{"class_name": "Sequential", "config": {"layers": [{"class_name": "InputLayer", "config": {"name": "i", "batch_shape": [null, 3, 2]}}, {"class_name": "Lambda", "config": {"name": "my_lambda", "function": "..."}}]}}"#
+        #expect(throws: KerasConfigError.unsupportedLayer(className: "Lambda", name: "my_lambda")) {
+            try ModelConfig(json: Data(json.utf8))
+        }
+        let message = KerasConfigError.unsupportedLayer(className: "Lambda", name: "my_lambda").description
+        #expect(message == "layer 'my_lambda': unsupported layer class 'Lambda'")
+    }
+
+    @Test("an unknown activation names the activation and the layer")
+    func unknownActivation() {
+        let json = #"{"class_name": "Sequential", "config": {"layers": [{"class_name": "LSTM", "config": {"name": "rnn", "units": 2, "activation": "my_custom_act", "batch_input_shape": [null, 3, 2]}}]}}"#
+        #expect(throws: KerasConfigError.unsupportedActivation(name: "my_custom_act", layer: "rnn")) {
+            try ModelConfig(json: Data(json.utf8))
+        }
+    }
+
+    @Test("a wrongly typed value names the layer and the key", arguments: [
+        (#""units": "three""#, "units"),
+        (#""units": -4"#, "units"),
+        (#""units": 1099511627776"#, "units"),
+        (#""units": 3, "dropout": 1.5"#, "dropout"),
+        (#""units": 3, "implementation": 7"#, "implementation"),
+        (#""units": 3, "return_sequences": "yes""#, "return_sequences"),
+    ])
+    func invalidValues(fragment: String, key: String) {
+        let json = #"{"class_name": "Sequential", "config": {"layers": [{"class_name": "LSTM", "config": {"name": "rnn", "batch_input_shape": [null, 3, 2], "# + fragment + "}}]}}"
+        #expect {
+            try ModelConfig(json: Data(json.utf8))
+        } throws: { error in
+            guard case .invalidLayerConfig(let layer, let className, let reason) = error as? KerasConfigError else { return false }
+            return layer == "rnn" && className == "LSTM" && reason.contains(key)
+        }
+    }
+
+    @Test("malformed model configs are rejected with a reason", arguments: [
+        ("{not json", "not valid JSON"),
+        ("[1, 2]", "expected a JSON object"),
+        (#"{"class_name": "Functional", "config": {}}"#, "unsupported model class 'Functional'"),
+        (#"{"class_name": "Sequential", "config": {}}"#, "no layers list"),
+        (#"{"class_name": "Sequential", "config": {"layers": [{"class_name": "Dense", "config": {"name": "d", "units": 2}}]}}"#, "no input shape"),
+        (String(repeating: "[", count: 100_000), "nesting deeper"),
+    ])
+    func malformedModel(json: String, message: String) {
+        #expect {
+            try ModelConfig(json: Data(json.utf8))
+        } throws: { error in
+            "\(error)".contains(message)
+        }
+    }
+
+    @Test("the decoded arguments list every LSTM argument by its Keras name")
+    func kerasArgumentNames() throws {
+        let config = try ModelConfig(json: Data(keras2Config.utf8))
+        let names = config.layers[0].kerasArguments.map(\.name)
+        for key in ["units", "activation", "recurrent_activation", "use_bias", "kernel_initializer", "recurrent_initializer",
+                    "bias_initializer", "unit_forget_bias", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
+                    "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout",
+                    "recurrent_dropout", "implementation", "return_sequences", "return_state", "go_backwards", "stateful",
+                    "unroll", "time_major", "zero_output_for_mask"] {
+            #expect(names.contains(key), "\(key)")
+        }
+    }
+}
