@@ -11,14 +11,15 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // MARK: Public API
 
         /// Tensors, Keras config types, layers, models and predict. No C dependency.
         .target(name: "KerasKit"),
-        /// Keras `.h5` files into `KerasKit` models.
-        .target(name: "KerasKitImport", dependencies: ["KerasKit", "HDF5Reading"]),
+        /// Keras `.h5` files (and `.npz` input archives) into `KerasKit` values.
+        .target(name: "KerasKitImport", dependencies: ["KerasKit", "HDF5Reading", "ZIPFoundation"]),
         /// The `keraskit` command-line tool: argument parsing only.
         .executableTarget(
             name: "KerasKitCLI",

@@ -38,6 +38,8 @@ import numpy as np
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(REPO, "Fixtures")
+# Folders under Fixtures/ that other scripts make (scripts/make_hdf5_test_files.py).
+OTHER_SCRIPTS_FOLDERS = {"hdf5"}
 WRITERS = ("keras3", "keras2")
 GENERATOR = "scripts/make_fixtures.py"
 
@@ -731,8 +733,16 @@ def main():
     if len(sys.argv) == 3 and sys.argv[1] == "--writer":
         run_writer(sys.argv[2])
         return
-    shutil.rmtree(FIXTURES, ignore_errors=True)
-    os.makedirs(FIXTURES)
+    # Remove what this script made; other scripts' folders (Fixtures/hdf5) stay.
+    os.makedirs(FIXTURES, exist_ok=True)
+    for entry in os.listdir(FIXTURES):
+        path = os.path.join(FIXTURES, entry)
+        if entry in OTHER_SCRIPTS_FOLDERS:
+            continue
+        if os.path.isdir(path):
+            shutil.rmtree(path)
+        else:
+            os.remove(path)
     results = {}
     for writer in WRITERS:
         env = dict(os.environ)

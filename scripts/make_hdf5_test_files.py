@@ -10,6 +10,7 @@ written here are repeated literally in HDF5ReadingTests; change both together.
 """
 
 import os
+import struct
 
 import h5py
 import numpy as np
@@ -109,11 +110,29 @@ def write_datasets(path):
         f["order/c"] = np.zeros(1)
 
 
+def write_hostile(source, path):
+    """A copy of `source` whose /types/float32_be data address points past the end of the
+    file, as a damaged or malicious file could (patched in the dataset's layout message)."""
+    with h5py.File(source, "r") as f:
+        dset = f["types/float32_be"].id
+        offset, size = dset.get_offset(), dset.get_storage_size()
+    with open(source, "rb") as f:
+        data = bytearray(f.read())
+    # Layout message version 3, class 1 (contiguous): address and size, 8 bytes each.
+    pattern = b"\x03\x01" + struct.pack("<QQ", offset, size)
+    assert data.count(pattern) == 1, "layout message not found exactly once"
+    at = data.index(pattern)
+    data[at + 2:at + 10] = struct.pack("<Q", len(data) - 8)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     write_attributes(os.path.join(OUT, "attributes.h5"))
     write_datasets(os.path.join(OUT, "datasets.h5"))
 
+    write_hostile(os.path.join(OUT, "datasets.h5"), os.path.join(OUT, "past_eof.h5"))
     with open(os.path.join(OUT, "datasets.h5"), "rb") as f:
         data = f.read()
     with open(os.path.join(OUT, "truncated.h5"), "wb") as f:

@@ -46,7 +46,7 @@ extension HDF5File {
         try HDF5Library.withLock { () throws(HDF5Error) -> HDF5AttributeValue? in
             let (object, shown) = try lockedOpen(path, expecting: nil)
             defer { _ = H5Oclose(object) }
-            let attributePath = "\(shown == "/" ? "" : shown)@\(name)"
+            let attributePath = "\(shown)@\(name)"
             if name.utf8.contains(0) { return nil }
             let exists = H5Aexists(object, name)
             guard exists >= 0 else { throw lockedReadFailure(attributePath) }

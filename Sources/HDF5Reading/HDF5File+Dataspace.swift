@@ -42,7 +42,7 @@ extension HDF5File {
         var overflowed = false
         for dim in dims {
             guard let size = Int(exactly: dim) else {
-                throw .limitExceeded(file: name, path: path, what: "a dimension (\(dim))", value: Int.max,
+                throw .limitExceeded(file: name, path: path, what: "a dimension (\(dim), which overflows Int)", value: Int.max,
                                      limit: Int.max)
             }
             shape.append(size)
@@ -53,7 +53,7 @@ extension HDF5File {
         if shape.contains(0) { return Extent(shape: shape, count: 0, isNull: false) }
         guard !overflowed else {
             throw .limitExceeded(file: name, path: path,
-                                 what: "element count (\(dims.map(String.init).joined(separator: " x ")))",
+                                 what: "element count (\(dims.map(String.init).joined(separator: " x ")), which overflows Int)",
                                  value: Int.max, limit: Int.max)
         }
         return Extent(shape: shape, count: count, isNull: false)

@@ -20,7 +20,7 @@ struct Convert: ParsableCommand {
 
     func run() throws {
         let loaded = try loadModel(model)
-        let inputs = try readInputs(checkInputs)
+        let inputs = try readInputs(checkInputs, inputNames: loaded.config.inputNames)
         let data: Data
         do {
             data = try loaded.nativeFileData(checkInputs: inputs)

@@ -48,12 +48,27 @@ func loadModel(_ path: String) throws(CommandFailure) -> KerasModel {
     }
 }
 
-/// Reads `.npy` inputs into tensors in order.
-func readInputs(_ paths: [String]) throws(CommandFailure) -> [Tensor] {
+/// Reads `.npy` arrays into tensors in order; a `.npz` archive (recognized by its bytes)
+/// contributes its arrays matched to `inputNames` by name, or else in archive order.
+func readInputs(_ paths: [String], inputNames: [String] = []) throws(CommandFailure) -> [Tensor] {
     var tensors: [Tensor] = []
     for path in paths {
         do {
-            tensors.append(try NumpyArray(contentsOf: path).tensor)
+            let prefix = try FileHandle(forReadingFrom: URL(fileURLWithPath: path)).read(upToCount: 4) ?? Data()
+            guard NumpyArchive.isArchive(prefix: prefix) else {
+                tensors.append(try NumpyArray(contentsOf: path).tensor)
+                continue
+            }
+            let archive = try NumpyArchive(contentsOf: path)
+            let byName = Dictionary(archive.arrays.map { ($0.name, $0.array) }, uniquingKeysWith: { first, _ in first })
+            let wanted = Array(inputNames.dropFirst(tensors.count))
+            if !wanted.isEmpty, wanted.allSatisfy({ byName[$0] != nil }) {
+                tensors += wanted.compactMap { byName[$0]?.tensor }
+            } else {
+                tensors += archive.arrays.map(\.array.tensor)
+            }
+        } catch let error as CocoaError {
+            throw CommandFailure("\(path): cannot read: \(error.localizedDescription)")
         } catch {
             throw CommandFailure(error)
         }

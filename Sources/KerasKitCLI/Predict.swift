@@ -23,7 +23,7 @@ struct Predict: ParsableCommand {
 
     func run() throws {
         let loaded = try loadModel(model)
-        let results = try runPredict(loaded, path: model, inputs: try readInputs(inputs))
+        let results = try runPredict(loaded, path: model, inputs: try readInputs(inputs, inputNames: loaded.config.inputNames))
         if outputs.isEmpty {
             for result in results { print(NumpyFormatter.format(result)) }
             return

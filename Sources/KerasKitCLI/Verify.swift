@@ -39,7 +39,7 @@ struct Verify: ParsableCommand {
             }
             (checkInputs, references) = (selfCheck.inputs, selfCheck.outputs)
         } else {
-            (checkInputs, references) = (try readInputs(inputs), try readInputs(expected))
+            (checkInputs, references) = (try readInputs(inputs, inputNames: loaded.config.inputNames), try readInputs(expected))
         }
         let results = try runPredict(loaded, path: model, inputs: checkInputs)
         guard references.count == results.count else {

@@ -104,7 +104,7 @@ struct H5ModelReader {
         let hasLayers = try kind(at: "/layers") != nil
         let hasVars = try kind(at: "/vars") != nil
         if hasLayers || hasVars {
-            return "Keras 3 weights file (.weights.h5) with no model config; save the whole model with model.save()"
+            return "Keras 3 weights file (.weights.h5) with no model_config; save the whole model with model.save()"
         }
         return "HDF5 file without a Keras model_config attribute"
     }

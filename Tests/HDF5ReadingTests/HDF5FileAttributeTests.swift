@@ -66,18 +66,18 @@ struct HDF5FileAttributeTests {
         let name = Fixtures.path("attributes.h5")
 
         let utf8 = expectHDF5Error { _ = try file.attribute("invalid_utf8", at: "/") }
-        #expect(utf8 == .readFailed(file: name, path: "@invalid_utf8", reason: "string 0 is not valid UTF-8"))
-        #expect(utf8?.description == "\(name): @invalid_utf8: read failed: string 0 is not valid UTF-8")
+        #expect(utf8 == .readFailed(file: name, path: "/@invalid_utf8", reason: "string 0 is not valid UTF-8"))
+        #expect(utf8?.description == "\(name): /@invalid_utf8: read failed: string 0 is not valid UTF-8")
 
         let huge = expectHDF5Error { _ = try file.attribute("uint64_huge", at: "/") }
-        #expect(huge?.description.contains("\(name): @uint64_huge: read failed: unsigned value 18446744073709551615") == true)
+        #expect(huge?.description.contains("\(name): /@uint64_huge: read failed: unsigned value 18446744073709551615") == true)
 
         let complex = expectHDF5Error { _ = try file.attribute("complex", at: "/") }
-        guard case .unsupportedType(name, "@complex", let type) = complex else {
+        guard case .unsupportedType(name, "/@complex", let type) = complex else {
             Issue.record("expected unsupportedType, got \(String(describing: complex))")
             return
         }
         #expect(type.contains("compound"))
-        #expect(complex?.description.hasPrefix("\(name): @complex: unsupported compound") == true)
+        #expect(complex?.description.hasPrefix("\(name): /@complex: unsupported compound") == true)
     }
 }

@@ -110,4 +110,21 @@ struct HDF5FileErrorTests {
         #expect(unsigned == .readFailed(file: name, path: "/types/uint64_huge",
                                         reason: "uint64 value 9223372036854775808 at index 0 does not fit in Int64"))
     }
+
+    @Test("refuses contiguous data that lies past the end of the file")
+    func dataPastEndOfFile() throws {
+        let path = Fixtures.path("past_eof.h5")
+        let file = try HDF5File(path: path)
+        let error = expectHDF5Error { _ = try file.readDataset(at: "types/float32_be") }
+        switch error {
+        case .limitExceeded(path, "/types/float32_be", _, _, file.fileSize),
+             .readFailed(path, "/types/float32_be", _):
+            break
+        default:
+            Issue.record("expected limitExceeded or readFailed, got \(String(describing: error))")
+        }
+        #expect(error?.description.hasPrefix("\(path): /types/float32_be: ") == true)
+        // The rest of the file still reads.
+        #expect(try file.readDataset(at: "types/int32").shape == [3, 2])
+    }
 }

@@ -145,7 +145,7 @@ struct ConfigDecodingTests {
     @Test("malformed model configs are rejected with a reason", arguments: [
         ("{not json", "not valid JSON"),
         ("[1, 2]", "expected a JSON object"),
-        (#"{"class_name": "Functional", "config": {}}"#, "unsupported model class 'Functional'"),
+        (#"{"class_name": "MyCustomModel", "config": {}}"#, "unsupported model class 'MyCustomModel'"),
         (#"{"class_name": "Sequential", "config": {}}"#, "no layers list"),
         (#"{"class_name": "Sequential", "config": {"layers": [{"class_name": "Dense", "config": {"name": "d", "units": 2}}]}}"#, "no input shape"),
         (String(repeating: "[", count: 100_000), "nesting deeper"),

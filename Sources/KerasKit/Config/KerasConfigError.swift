@@ -16,9 +16,9 @@ public enum KerasConfigError: Error, Sendable, Equatable, CustomStringConvertibl
     public var description: String {
         switch self {
         case .invalidJSON(let reason):
-            "model config is not valid JSON: \(reason)"
+            "model_config is not valid JSON: \(reason)"
         case .unsupportedModel(let className):
-            "unsupported model class '\(className)' (KerasKit rebuilds Sequential models)"
+            "unsupported model class '\(className)' (KerasKit rebuilds Sequential and Functional models)"
         case .unsupportedLayer(let className, let name):
             "layer '\(name)': unsupported layer class '\(className)'"
         case .unsupportedActivation(let name, let layer):

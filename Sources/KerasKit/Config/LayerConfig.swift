@@ -36,6 +36,18 @@ public enum LayerConfig: Sendable, Hashable {
         }
     }
 
+    /// How many tensors one call of the layer returns.
+    public var outputCount: Int {
+        if case .lstm(let lstm) = self, lstm.returnState { return 3 }
+        return 1
+    }
+
+    /// Whether the layer is recurrent (takes `initial_state`).
+    public var isRecurrent: Bool {
+        if case .lstm = self { return true }
+        return false
+    }
+
     /// Every decoded argument by its Keras name, in the order Keras's constructor lists them.
     public var kerasArguments: [(name: String, value: JSONValue)] {
         let specific: [(name: String, value: JSONValue)] = switch self {
@@ -95,6 +107,11 @@ public struct LayerCommonConfig: Sendable, Hashable, Decodable {
         case batchInputShape = "batch_input_shape", batchShape = "batch_shape"
     }
 
+    init(name: String) {
+        self.name = name
+        trainable = true
+    }
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name)
@@ -121,6 +138,13 @@ public struct InputLayerConfig: Sendable, Hashable, Decodable {
     public var sparse: Bool
 
     enum CodingKeys: String, CodingKey { case sparse, inputShape = "input_shape" }
+
+    /// An implicit input (a Sequential model without an `InputLayer`).
+    init(name: String, batchShape: [Int?]) {
+        common = LayerCommonConfig(name: name)
+        self.batchShape = batchShape
+        sparse = false
+    }
 
     public init(from decoder: any Decoder) throws {
         common = try LayerCommonConfig(from: decoder)

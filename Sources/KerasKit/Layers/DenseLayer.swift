@@ -10,9 +10,10 @@ struct DenseLayer: InferenceLayer {
     var name: String { config.common.name }
     var parameterCount: Int { kernel.count + (bias?.count ?? 0) }
 
-    func outputShapes(for input: [Int?]) -> [[Int?]] { [Array(input.dropLast()) + [config.units]] }
+    func outputShapes(for inputs: [[Int?]]) -> [[Int?]] { [Array(inputs[0].dropLast()) + [config.units]] }
 
-    func forward(_ input: Tensor, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+        let input = call.input
         guard input.rank >= 2, input.shape.last == inputUnits else {
             throw .inputShapeMismatch(layer: name, expected: "(…, \(inputUnits))", actual: input.shape)
         }
@@ -45,9 +46,10 @@ struct ActivationLayer: InferenceLayer {
     var name: String { config.common.name }
     var parameterCount: Int { 0 }
 
-    func outputShapes(for input: [Int?]) -> [[Int?]] { [input] }
+    func outputShapes(for inputs: [[Int?]]) -> [[Int?]] { [inputs[0]] }
 
-    func forward(_ input: Tensor, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+        let input = call.input
         var output = input
         let rowLength = input.shape.last ?? 1
         output.scalars.withUnsafeMutableBufferPointer { values in
@@ -65,7 +67,7 @@ struct DropoutLayer: InferenceLayer {
     var name: String { config.common.name }
     var parameterCount: Int { 0 }
 
-    func outputShapes(for input: [Int?]) -> [[Int?]] { [input] }
+    func outputShapes(for inputs: [[Int?]]) -> [[Int?]] { [inputs[0]] }
 
-    func forward(_ input: Tensor, state: inout LayerState?) throws(PredictionError) -> [Tensor] { [input] }
+    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] { [call.input] }
 }

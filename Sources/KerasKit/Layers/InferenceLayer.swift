@@ -4,11 +4,23 @@ protocol InferenceLayer: Sendable {
     var name: String { get }
     /// The number of scalars in the layer's weights, as Keras's `count_params()`.
     var parameterCount: Int { get }
-    /// The shapes of the layer's outputs for an input shape (batch axis first, `nil` = any).
-    func outputShapes(for input: [Int?]) -> [[Int?]]
-    /// Runs the layer. `state` carries a stateful layer's states between calls; layers that keep
-    /// no state ignore it.
-    func forward(_ input: Tensor, state: inout LayerState?) throws(PredictionError) -> [Tensor]
+    /// The shapes of the layer's outputs for its inputs' shapes (batch axis first, `nil` = any).
+    /// - Throws: ``WeightLoadingError/unsupportedTopology(layer:reason:)`` for inputs the layer can't take.
+    func outputShapes(for inputs: [[Int?]]) throws(WeightLoadingError) -> [[Int?]]
+    /// Runs one call of the layer. `state` carries a stateful layer's states between calls;
+    /// layers that keep no state ignore it.
+    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor]
+}
+
+/// What one call of a layer receives.
+struct LayerCall {
+    /// The tensor inputs (one for most layers).
+    var inputs: [Tensor]
+    /// `initial_state` for a recurrent layer.
+    var initialState: [Tensor] = []
+
+    /// The first input: the only one for single-input layers.
+    var input: Tensor { inputs[0] }
 }
 
 /// The states a stateful recurrent layer carries from one call to the next.

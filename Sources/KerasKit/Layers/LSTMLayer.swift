@@ -21,7 +21,8 @@ struct LSTMLayer: InferenceLayer {
     var units: Int { config.units }
     var parameterCount: Int { kernel.count + recurrentKernel.count + (bias?.count ?? 0) }
 
-    func outputShapes(for input: [Int?]) -> [[Int?]] {
+    func outputShapes(for inputs: [[Int?]]) -> [[Int?]] {
+        let input = inputs[0]
         let batch = config.timeMajor ? input.dropFirst().first ?? nil : input.first ?? nil
         let time = config.timeMajor ? input.first ?? nil : input.dropFirst().first ?? nil
         let output: [Int?]
@@ -33,7 +34,8 @@ struct LSTMLayer: InferenceLayer {
         return config.returnState ? [output, [batch, units], [batch, units]] : [output]
     }
 
-    func forward(_ input: Tensor, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+        let input = call.input
         guard input.rank == 3, input.shape[2] == inputUnits else {
             throw .inputShapeMismatch(layer: name, expected: config.timeMajor ? "(time, batch, \(inputUnits))" : "(batch, time, \(inputUnits))", actual: input.shape)
         }
@@ -52,6 +54,12 @@ struct LSTMLayer: InferenceLayer {
         if let state, state.batch == batch, state.tensors.count == 2 {
             hidden = state.tensors[0]
             cell = state.tensors[1]
+        } else if !call.initialState.isEmpty {
+            guard call.initialState.count == 2, call.initialState.allSatisfy({ $0.shape == [batch, units] }) else {
+                throw .inputShapeMismatch(layer: name, expected: "initial_state [h, c], each (\(batch), \(units))", actual: call.initialState.first?.shape ?? [])
+            }
+            hidden = call.initialState[0].scalars
+            cell = call.initialState[1].scalars
         } else {
             hidden = [Float](repeating: 0, count: stateCount)
             cell = [Float](repeating: 0, count: stateCount)
@@ -83,7 +91,6 @@ struct LSTMLayer: InferenceLayer {
         let activation = config.activation
         let recurrentActivation = config.recurrentActivation
         let generation = generation
-        let units = units
         let goBackwards = config.goBackwards
         let returnSequences = config.returnSequences
         projection.withUnsafeBufferPointer { projection in

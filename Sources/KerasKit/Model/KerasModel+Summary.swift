@@ -13,11 +13,12 @@ extension KerasModel {
 
     /// The rows of a Keras-style summary, one per layer in call order.
     public var summaryRows: [SummaryRow] {
-        var shape = config.inputShape
-        return zip(config.layers, layers).map { layerConfig, layer in
-            let outputs = layer.outputShapes(for: shape)
-            shape = outputs[0]
-            return SummaryRow(name: layer.name, className: layerConfig.className, outputShapes: outputs, parameterCount: layer.parameterCount)
+        config.layers.map { layerConfig in
+            SummaryRow(
+                name: layerConfig.name, className: layerConfig.className,
+                outputShapes: shapes[NodeKey(layer: layerConfig.name, node: 0)] ?? [],
+                parameterCount: layers[layerConfig.name]?.parameterCount ?? 0
+            )
         }
     }
 
@@ -52,6 +53,6 @@ extension KerasModel {
 
     /// Parameters of layers marked trainable.
     public var trainableParameterCount: Int {
-        zip(config.layers, layers).reduce(0) { $0 + ($1.0.common.trainable ? $1.1.parameterCount : 0) }
+        config.layers.reduce(0) { $0 + ($1.common.trainable ? layers[$1.name]?.parameterCount ?? 0 : 0) }
     }
 }

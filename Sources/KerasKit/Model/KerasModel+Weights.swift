@@ -34,7 +34,8 @@ public enum WeightLoadingError: Error, Sendable, Equatable, CustomStringConverti
 // The single place where Keras's stored weights become native layers: every count and shape is
 // checked against the config before a layer is built.
 extension KerasModel {
-    static func makeLayer(_ config: LayerConfig, input: [Int?], weights: [WeightArray], generation: KerasGeneration) throws(WeightLoadingError) -> any InferenceLayer {
+    static func makeLayer(_ config: LayerConfig, inputs: [[Int?]], weights: [WeightArray], generation: KerasGeneration) throws(WeightLoadingError) -> any InferenceLayer {
+        let input = inputs.first ?? []
         switch config {
         case .input:
             throw .unsupportedTopology(layer: config.name, reason: "InputLayer inside the layer list")

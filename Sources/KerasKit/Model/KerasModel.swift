@@ -14,14 +14,18 @@ public final class KerasModel: Sendable {
     public let kerasVersion: String?
     /// The backend the file was written from, if it says.
     public let backend: String?
-    /// The weights exactly as loaded, by layer name in Keras's order (for conversion).
+    /// The weights exactly as loaded, by layer name in the config's layer order (for conversion).
     public let weights: [(layer: String, arrays: [WeightArray])]
-
     /// Inputs and Keras's outputs for them, stored in a native file by `keraskit convert
     /// --check-input` so a deployed file can prove it still computes what Keras computed.
     public let selfCheck: SelfCheck?
 
-    let layers: [any InferenceLayer]
+    /// The runnable layers by name (`InputLayer`s have none).
+    let layers: [String: any InferenceLayer]
+    /// Every layer call in an order where each call's inputs are computed before it.
+    let schedule: [NodeKey]
+    /// The shapes of every call's outputs, batch axis first.
+    let shapes: [NodeKey: [[Int?]]]
     private let states = StateStore()
 
     /// Inputs with the outputs the model gave for them when it was converted.
@@ -46,7 +50,8 @@ public final class KerasModel: Sendable {
     ///     Layers without weights may be absent or map to an empty list.
     ///   - kerasVersion: The writer's `keras_version`; it picks `hard_sigmoid`'s formula.
     ///   - backend: The writer's backend, kept for inspection.
-    /// - Throws: ``WeightLoadingError`` for a missing, extra or mis-shaped weight, naming the weight.
+    /// - Throws: ``WeightLoadingError`` for a missing, extra or mis-shaped weight, naming the
+    ///   weight, or for a graph that can't be wired.
     public convenience init(config: ModelConfig, weights: [String: [WeightArray]], kerasVersion: String?, backend: String? = nil) throws(WeightLoadingError) {
         try self.init(config: config, weights: weights, kerasVersion: kerasVersion, backend: backend, selfCheck: nil)
     }
@@ -56,69 +61,70 @@ public final class KerasModel: Sendable {
         self.selfCheck = selfCheck
         self.kerasVersion = kerasVersion
         self.backend = backend
-        self.generation = KerasGeneration(kerasVersion: kerasVersion)
+        let generation = KerasGeneration(kerasVersion: kerasVersion)
+        self.generation = generation
         let known = Set(config.layers.map(\.name))
         if let stray = weights.keys.sorted().first(where: { !known.contains($0) && !(weights[$0]?.isEmpty ?? true) }) {
-            throw .unknownLayer(layer: stray, weights: weights[stray]?.map(\.name) ?? [])
+            throw .unknownLayer(layer: stray, weights: weights[stray]?.map(\.source) ?? [])
         }
-        var built: [any InferenceLayer] = []
-        var shape = config.inputShape
-        for (index, layerConfig) in config.layers.enumerated() {
-            let layer = try Self.makeLayer(layerConfig, input: shape, weights: weights[layerConfig.name] ?? [], generation: generation)
-            let outputs = layer.outputShapes(for: shape)
-            if outputs.count != 1, index != config.layers.count - 1 {
-                throw .unsupportedTopology(layer: layer.name, reason: "a layer with \(outputs.count) outputs must be the last layer of a Sequential model")
-            }
-            shape = outputs[0]
-            built.append(layer)
+        let wiring = try GraphBuilder.build(config: config) { layerConfig, inputShapes throws(WeightLoadingError) in
+            try Self.makeLayer(layerConfig, inputs: inputShapes, weights: weights[layerConfig.name] ?? [], generation: generation)
         }
-        self.layers = built
+        self.layers = wiring.layers
+        self.schedule = wiring.schedule
+        self.shapes = wiring.shapes
         self.weights = config.layers.map { ($0.name, weights[$0.name] ?? []) }
     }
 
-    /// The model's input shape, batch axis first; `nil` axes take any size.
+    /// The first input's shape, batch axis first; `nil` axes take any size.
     public var inputShape: [Int?] { config.inputShape }
+
+    /// Every input's shape, in input order.
+    public var inputShapes: [[Int?]] { config.inputs.map(\.batchShape) }
 
     /// The shapes of the model's outputs, batch axis first.
     public var outputShapes: [[Int?]] {
-        var shape = config.inputShape
-        var result: [[Int?]] = [shape]
-        for layer in layers {
-            result = layer.outputShapes(for: shape)
-            shape = result[0]
-        }
-        return result
+        config.graph.outputs.map { shapes[NodeKey($0)]?[$0.tensor] ?? [] }
     }
 
     /// The total number of weight scalars, equal to Keras's `count_params()`.
-    public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
+    public var parameterCount: Int { layers.values.reduce(0) { $0 + $1.parameterCount } }
 
-    /// Runs the model on one input of shape `[batch, time, features]` (as the model declares)
-    /// and returns its outputs: one tensor, or `[output, h, c]` for an LSTM with `return_state`.
+    /// Runs the model on one input of the shape the model declares (e.g. `[batch, time,
+    /// features]`) and returns its outputs in output order: one tensor, or `[output, h, c]` for
+    /// an LSTM with `return_state`.
     /// - Throws: ``PredictionError`` when the input's rank or a fixed axis doesn't match the model.
     public func predict(_ input: Tensor) throws(PredictionError) -> [Tensor] {
-        try checkInput(input)
-        var outputs = [input]
-        try states.withStates { (stored: inout [String: LayerState]) throws(PredictionError) in
-            for layer in layers {
-                var state = stored[layer.name]
-                outputs = try layer.forward(outputs[0], state: &state)
-                if let state { stored[layer.name] = state }
-            }
-        }
-        return outputs
+        try predict([input])
     }
 
-    /// Runs the model on several input arrays in the model's input order.
+    /// Runs the model on its input arrays in the model's input order.
     /// - Throws: ``PredictionError`` when the count or a shape doesn't match the model.
     public func predict(_ inputs: [Tensor]) throws(PredictionError) -> [Tensor] {
-        guard inputs.count == 1 else { throw .inputCount(expected: 1, actual: inputs.count) }
-        return try predict(inputs[0])
+        guard inputs.count == config.inputs.count else {
+            throw .inputCount(expected: config.inputs.count, actual: inputs.count)
+        }
+        for (input, spec) in zip(inputs, config.inputs) { try checkInput(input, against: spec.batchShape) }
+        var values: [NodeKey: [Tensor]] = [:]
+        for (reference, input) in zip(config.graph.inputs, inputs) { values[NodeKey(reference)] = [input] }
+        try states.withStates { (stored: inout [NodeKey: LayerState]) throws(PredictionError) in
+            for key in schedule {
+                guard let layer = layers[key.layer], let node = config.graph.nodes[key.layer]?[key.node] else { continue }
+                let call = LayerCall(
+                    inputs: node.inputs.map { values[NodeKey($0)]?[$0.tensor] ?? Tensor(uncheckedShape: [0], scalars: []) },
+                    initialState: node.initialState.map { values[NodeKey($0)]?[$0.tensor] ?? Tensor(uncheckedShape: [0], scalars: []) }
+                )
+                var state = stored[key]
+                values[key] = try layer.forward(call, state: &state)
+                if let state { stored[key] = state }
+            }
+        }
+        return config.graph.outputs.map { values[NodeKey($0)]?[$0.tensor] ?? Tensor(uncheckedShape: [0], scalars: []) }
     }
 
     /// Forgets the states that `stateful` layers carried over; the next call starts from zeros.
     public func resetStates() {
-        states.withStates { (stored: inout [String: LayerState]) in stored.removeAll() }
+        states.withStates { (stored: inout [NodeKey: LayerState]) in stored.removeAll() }
     }
 
     /// Whether any layer is `stateful`.
@@ -126,8 +132,7 @@ public final class KerasModel: Sendable {
         config.layers.contains { if case .lstm(let lstm) = $0 { lstm.stateful } else { false } }
     }
 
-    private func checkInput(_ input: Tensor) throws(PredictionError) {
-        let expected = config.inputShape
+    private func checkInput(_ input: Tensor, against expected: [Int?]) throws(PredictionError) {
         guard input.rank == expected.count else {
             throw .inputRank(expected: expected.count, actual: input.rank, shape: input.shape)
         }
@@ -141,12 +146,27 @@ public final class KerasModel: Sendable {
     }
 }
 
+/// One call of one layer: `node` indexes the layer's calls.
+struct NodeKey: Hashable, Sendable {
+    var layer: String
+    var node: Int
+
+    init(layer: String, node: Int) {
+        self.layer = layer
+        self.node = node
+    }
+
+    init(_ reference: TensorReference) {
+        self.init(layer: reference.layer, node: reference.node)
+    }
+}
+
 /// The carried states of stateful layers, behind a lock so a shared model stays thread-safe.
 private final class StateStore: @unchecked Sendable {
     private let lock = NSLock()
-    private var states: [String: LayerState] = [:]
+    private var states: [NodeKey: LayerState] = [:]
 
-    func withStates<Result, Failure: Error>(_ body: (inout [String: LayerState]) throws(Failure) -> Result) throws(Failure) -> Result {
+    func withStates<Result, Failure: Error>(_ body: (inout [NodeKey: LayerState]) throws(Failure) -> Result) throws(Failure) -> Result {
         lock.lock()
         defer { lock.unlock() }
         return try body(&states)

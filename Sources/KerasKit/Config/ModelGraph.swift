@@ -1,0 +1,153 @@
+/// Names one tensor in a model graph: output `tensor` of call `node` of layer `layer`,
+/// as Keras's `[layer_name, node_index, tensor_index]` triples do.
+public struct TensorReference: Sendable, Hashable, CustomStringConvertible {
+    /// The producing layer's name.
+    public var layer: String
+    /// Which call of the layer (0 for the first).
+    public var node: Int
+    /// Which of that call's outputs.
+    public var tensor: Int
+
+    /// Creates a reference.
+    public init(layer: String, node: Int = 0, tensor: Int = 0) {
+        self.layer = layer
+        self.node = node
+        self.tensor = tensor
+    }
+
+    public var description: String { "\(layer)[\(node)][\(tensor)]" }
+}
+
+/// One call of a layer in a model graph: what it was called on.
+public struct NodeConfig: Sendable, Hashable {
+    /// The call's tensor inputs, in order (several for merge layers).
+    public var inputs: [TensorReference]
+    /// States passed as `initial_state` to a recurrent layer.
+    public var initialState: [TensorReference]
+
+    /// Creates a node.
+    public init(inputs: [TensorReference], initialState: [TensorReference] = []) {
+        self.inputs = inputs
+        self.initialState = initialState
+    }
+}
+
+/// How a model's layers are wired: each layer's calls, and the model's inputs and outputs.
+///
+/// A Sequential model is the chain in which each layer is called once on the previous layer's
+/// output; a Functional model spells out its graph.
+public struct ModelGraph: Sendable, Hashable {
+    /// The model's inputs in order: each names an `InputLayer` (or, for a Sequential model, the
+    /// implicit input).
+    public var inputs: [TensorReference]
+    /// The model's outputs in order.
+    public var outputs: [TensorReference]
+    /// Per layer name, its calls in call order.
+    public var nodes: [String: [NodeConfig]]
+
+    /// Creates a graph.
+    public init(inputs: [TensorReference], outputs: [TensorReference], nodes: [String: [NodeConfig]]) {
+        self.inputs = inputs
+        self.outputs = outputs
+        self.nodes = nodes
+    }
+}
+
+extension ModelGraph {
+    /// Reads a Keras 2 list-form or Keras 3 dict-form `inbound_nodes` list.
+    static func decodeNodes(_ value: JSONValue?, layer: LayerConfig) throws(KerasConfigError) -> [NodeConfig] {
+        guard let value, value != .null else { return [] }
+        guard let calls = value.arrayValue else {
+            throw .invalidLayerConfig(layer: layer.name, className: layer.className, reason: "inbound_nodes is not a list")
+        }
+        var nodes: [NodeConfig] = []
+        for call in calls {
+            if let members = call.objectValue {
+                // Keras 3: {"args": [...], "kwargs": {...}} with __keras_tensor__ leaves.
+                var inputs: [TensorReference] = []
+                for argument in members["args"]?.arrayValue ?? [] {
+                    inputs += try kerasTensors(in: argument, layer: layer)
+                }
+                let kwargs = members["kwargs"]
+                let initialState = try kwargs?["initial_state"].map { value throws(KerasConfigError) in try kerasTensors(in: value, layer: layer) } ?? []
+                nodes.append(NodeConfig(inputs: inputs, initialState: initialState))
+            } else if let references = call.arrayValue {
+                // Keras 2: [[name, node, tensor, kwargs], ...]; a recurrent layer's extra
+                // inputs are its initial states.
+                var inputs: [TensorReference] = []
+                for reference in references {
+                    inputs.append(try tensorReference(reference, layer: layer))
+                }
+                if layer.isRecurrent, inputs.count > 1 {
+                    nodes.append(NodeConfig(inputs: [inputs[0]], initialState: Array(inputs.dropFirst())))
+                } else {
+                    nodes.append(NodeConfig(inputs: inputs))
+                }
+            } else {
+                throw .invalidLayerConfig(layer: layer.name, className: layer.className, reason: "inbound node is neither a list nor an object")
+            }
+        }
+        return nodes
+    }
+
+    /// Every `__keras_tensor__` in a Keras 3 call argument, depth first.
+    private static func kerasTensors(in value: JSONValue, layer: LayerConfig, depth: Int = 0) throws(KerasConfigError) -> [TensorReference] {
+        guard depth < 16 else {
+            throw .invalidLayerConfig(layer: layer.name, className: layer.className, reason: "call arguments nest too deeply")
+        }
+        switch value {
+        case .array(let items):
+            var result: [TensorReference] = []
+            for item in items { result += try kerasTensors(in: item, layer: layer, depth: depth + 1) }
+            return result
+        case .object(let members):
+            if members["class_name"]?.stringValue == "__keras_tensor__" {
+                guard let history = value["config"]?["keras_history"] else {
+                    throw .invalidLayerConfig(layer: layer.name, className: layer.className, reason: "keras tensor without keras_history")
+                }
+                return [try tensorReference(history, layer: layer)]
+            }
+            var result: [TensorReference] = []
+            for key in members.keys.sorted() {
+                if let member = members[key] { result += try kerasTensors(in: member, layer: layer, depth: depth + 1) }
+            }
+            return result
+        default:
+            return []
+        }
+    }
+
+    /// `[name, node_index, tensor_index, (kwargs)]`.
+    static func tensorReference(_ value: JSONValue, layer: LayerConfig?) throws(KerasConfigError) -> TensorReference {
+        guard let items = value.arrayValue, items.count >= 3, let name = items[0].stringValue,
+              case .number(let node) = items[1], case .number(let tensor) = items[2],
+              node >= 0, tensor >= 0, node < 1_000_000, tensor < 1_000_000 else {
+            let reason = "invalid tensor reference \(value)"
+            if let layer { throw .invalidLayerConfig(layer: layer.name, className: layer.className, reason: reason) }
+            throw .invalidModelConfig(reason: reason)
+        }
+        return TensorReference(layer: name, node: Int(node), tensor: Int(tensor))
+    }
+
+    /// `input_layers` / `output_layers`: Keras 2 always writes a list of triples; Keras 3
+    /// collapses a single one to the triple itself, and may write a dict.
+    static func decodeEndpoints(_ value: JSONValue?, key: String) throws(KerasConfigError) -> [TensorReference] {
+        guard let value else { throw .invalidModelConfig(reason: "Functional config has no \(key)") }
+        if let items = value.arrayValue, items.count >= 3, items[0].stringValue != nil {
+            return [try tensorReference(value, layer: nil)]
+        }
+        if let items = value.arrayValue {
+            var result: [TensorReference] = []
+            for item in items { result.append(try tensorReference(item, layer: nil)) }
+            return result
+        }
+        if let members = value.objectValue {
+            var result: [TensorReference] = []
+            for name in members.keys.sorted() {
+                if let member = members[name] { result.append(try tensorReference(member, layer: nil)) }
+            }
+            return result
+        }
+        throw .invalidModelConfig(reason: "\(key) is neither a list nor a dict")
+    }
+}

@@ -1,0 +1,94 @@
+/// Wires a model's layers: resolves every call's inputs, infers shapes, builds each layer once
+/// (with the input shape of its first call) and orders the calls so each runs after its inputs.
+enum GraphBuilder {
+    struct Wiring {
+        var layers: [String: any InferenceLayer]
+        var schedule: [NodeKey]
+        var shapes: [NodeKey: [[Int?]]]
+    }
+
+    static func build(
+        config: ModelConfig,
+        makeLayer: (LayerConfig, [[Int?]]) throws(WeightLoadingError) -> any InferenceLayer
+    ) throws(WeightLoadingError) -> Wiring {
+        var shapes: [NodeKey: [[Int?]]] = [:]
+        for (reference, input) in zip(config.graph.inputs, config.inputs) {
+            shapes[NodeKey(reference)] = [input.batchShape]
+        }
+        var pending: [NodeKey] = []
+        for layer in config.layers {
+            if case .input = layer { continue }
+            let count = config.graph.nodes[layer.name]?.count ?? 0
+            pending += (0..<count).map { NodeKey(layer: layer.name, node: $0) }
+        }
+        let configs = Dictionary(config.layers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+
+        func shape(of reference: TensorReference, for layer: String) throws(WeightLoadingError) -> [Int?]? {
+            guard let outputs = shapes[NodeKey(reference)] else {
+                let producer = config.graph.nodes[reference.layer]
+                let isInput = config.graph.inputs.contains { $0.layer == reference.layer }
+                if producer == nil, !isInput {
+                    throw .unsupportedTopology(layer: layer, reason: "input \(reference) names no layer of the model")
+                }
+                if let producer, reference.node >= producer.count, !isInput {
+                    throw .unsupportedTopology(layer: layer, reason: "input \(reference): layer '\(reference.layer)' is called only \(producer.count) time(s)")
+                }
+                return nil
+            }
+            guard reference.tensor < outputs.count else {
+                throw .unsupportedTopology(layer: layer, reason: "input \(reference): layer '\(reference.layer)' has only \(outputs.count) output(s)")
+            }
+            return outputs[reference.tensor]
+        }
+
+        var layers: [String: any InferenceLayer] = [:]
+        var schedule: [NodeKey] = []
+        // Shared layers can make a call depend on a later entry: repeat passes until settled.
+        while !pending.isEmpty {
+            var progressed = false
+            var stillPending: [NodeKey] = []
+            for key in pending {
+                guard let layerConfig = configs[key.layer], let node = config.graph.nodes[key.layer]?[key.node] else { continue }
+                var inputShapes: [[Int?]] = []
+                var ready = true
+                for reference in node.inputs + node.initialState {
+                    if let resolved = try shape(of: reference, for: key.layer) { inputShapes.append(resolved) } else { ready = false }
+                }
+                guard ready else {
+                    stillPending.append(key)
+                    continue
+                }
+                guard !node.inputs.isEmpty else {
+                    throw .unsupportedTopology(layer: key.layer, reason: "call \(key.node) has no inputs")
+                }
+                let layer: any InferenceLayer
+                if let existing = layers[key.layer] {
+                    layer = existing
+                } else {
+                    layer = try makeLayer(layerConfig, inputShapes)
+                    layers[key.layer] = layer
+                }
+                shapes[key] = try layer.outputShapes(for: Array(inputShapes.prefix(node.inputs.count)))
+                schedule.append(key)
+                progressed = true
+            }
+            pending = stillPending
+            if !progressed, let stuck = pending.first {
+                throw .unsupportedTopology(layer: stuck.layer, reason: "call \(stuck.node) depends on outputs that are never computed (a cycle or a missing layer)")
+            }
+        }
+        for output in config.graph.outputs {
+            guard try shape(of: output, for: "model outputs") != nil else {
+                throw .unsupportedTopology(layer: output.layer, reason: "model output \(output) is never computed")
+            }
+        }
+        // Layers in the config that the graph never calls still must not carry stray weights.
+        for layerConfig in config.layers where layers[layerConfig.name] == nil {
+            if case .input = layerConfig { continue }
+            if config.graph.nodes[layerConfig.name]?.isEmpty ?? true {
+                throw .unsupportedTopology(layer: layerConfig.name, reason: "the layer is never called in the model graph")
+            }
+        }
+        return Wiring(layers: layers, schedule: schedule, shapes: shapes)
+    }
+}

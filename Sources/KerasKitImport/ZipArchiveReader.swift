@@ -1,0 +1,49 @@
+import Foundation
+import KerasKit
+internal import ZIPFoundation
+
+/// Reads entries of a zip archive into memory — never to disk — with a size cap per entry that
+/// holds even when the archive's own size claims lie (zip bombs).
+struct ZipArchiveReader {
+    let label: String
+    private let archive: Archive
+
+    /// The most bytes one entry may inflate to.
+    static let maxEntryBytes = 1 << 31
+
+    init(data: Data, label: String) throws(KerasFileError) {
+        self.label = label
+        do {
+            archive = try Archive(data: data, accessMode: .read)
+        } catch {
+            throw KerasFileError(file: label, reason: .notAKerasModel("not a readable zip archive: \(error)"))
+        }
+    }
+
+    /// The file entries' paths, in archive order.
+    var paths: [String] { archive.filter { $0.type == .file }.map(\.path) }
+
+    /// The uncompressed bytes of `path`, or nil when the archive has no such entry.
+    func read(_ path: String, limit: Int = maxEntryBytes) throws(KerasFileError) -> Data? {
+        guard let entry = archive[path] else { return nil }
+        guard entry.uncompressedSize <= UInt64(limit) else {
+            throw KerasFileError(file: label, reason: .limitExceeded(path: path, what: "zip entry size", value: Int(clamping: entry.uncompressedSize), limit: limit))
+        }
+        let declared = Int(entry.uncompressedSize)
+        var data = Data()
+        do {
+            _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                // The declared size is only a claim: stop as soon as inflation passes it.
+                guard data.count + chunk.count <= declared else { throw ZipEntryOverrun() }
+                data.append(chunk)
+            }
+        } catch is ZipEntryOverrun {
+            throw KerasFileError(file: label, reason: .malformed(offset: nil, message: "zip entry '\(path)' inflates past its declared \(declared) bytes"))
+        } catch {
+            throw KerasFileError(file: label, reason: .malformed(offset: nil, message: "zip entry '\(path)' cannot be read: \(error)"))
+        }
+        return data
+    }
+}
+
+private struct ZipEntryOverrun: Error {}
