@@ -47,7 +47,7 @@ struct ConfigDecodingTests {
         #expect(config.className == "Sequential")
         #expect(config.inputShape == [nil, 10, 2])
         #expect(config.layers.map(\.className) == ["LSTM", "Dense"])
-        guard case .lstm(let lstm) = config.layers[0] else { Issue.record("not an LSTM"); return }
+        guard let lstm = config.layers[0].configuration(as: LSTMConfig.self) else { Issue.record("not an LSTM"); return }
         #expect(lstm.units == 3)
         #expect(lstm.activation == .tanh)
         #expect(lstm.recurrentActivation == .hardSigmoid)
@@ -60,7 +60,7 @@ struct ConfigDecodingTests {
         #expect(lstm.kernelConstraint?.className == "MaxNorm")
         #expect(lstm.recurrentRegularizer == nil)
         #expect(lstm.recurrentInitializer?.description == "Orthogonal(gain=1, seed=None)")
-        guard case .dense(let dense) = config.layers[1] else { Issue.record("not a Dense"); return }
+        guard let dense = config.layers[1].configuration(as: DenseConfig.self) else { Issue.record("not a Dense"); return }
         #expect(dense.activation == .softmax)
         #expect(!dense.useBias)
     }
@@ -69,7 +69,7 @@ struct ConfigDecodingTests {
     func keras3Schema() throws {
         let config = try ModelConfig(json: Data(keras3Config.utf8))
         #expect(config.inputShape == [nil, nil, 4])
-        guard case .lstm(let lstm) = config.layers[0] else { Issue.record("not an LSTM"); return }
+        guard let lstm = config.layers[0].configuration(as: LSTMConfig.self) else { Issue.record("not an LSTM"); return }
         #expect(lstm.units == 5)
         #expect(lstm.activation == .relu)
         #expect(lstm.implementation == 2, "Keras's default when the key is absent")
@@ -83,7 +83,7 @@ struct ConfigDecodingTests {
     func defaults() throws {
         let json = #"{"class_name": "Sequential", "config": {"layers": [{"class_name": "LSTM", "config": {"name": "l", "units": 7, "batch_input_shape": [null, 3, 2]}}]}}"#
         let config = try ModelConfig(json: Data(json.utf8))
-        guard case .lstm(let lstm) = config.layers[0] else { Issue.record("not an LSTM"); return }
+        guard let lstm = config.layers[0].configuration(as: LSTMConfig.self) else { Issue.record("not an LSTM"); return }
         #expect(lstm.activation == .tanh && lstm.recurrentActivation == .sigmoid)
         #expect(lstm.useBias && lstm.unitForgetBias)
         #expect(!lstm.returnSequences && !lstm.returnState && !lstm.goBackwards && !lstm.stateful && !lstm.unroll)
@@ -99,7 +99,7 @@ struct ConfigDecodingTests {
     func activationForms() throws {
         let json = #"{"class_name": "Sequential", "config": {"layers": [{"class_name": "InputLayer", "config": {"name": "i", "batch_shape": [null, 3]}}, {"class_name": "Dense", "config": {"name": "d", "units": 2, "activation": null}}, {"class_name": "Activation", "config": {"name": "a", "activation": {"module": "builtins", "class_name": "function", "config": "swish", "registered_name": "function"}}}]}}"#
         let config = try ModelConfig(json: Data(json.utf8))
-        guard case .dense(let dense) = config.layers[0], case .activation(let activation) = config.layers[1] else {
+        guard let dense = config.layers[0].configuration(as: DenseConfig.self), let activation = config.layers[1].configuration(as: ActivationConfig.self) else {
             Issue.record("wrong layers"); return
         }
         #expect(dense.activation == .linear)
@@ -109,8 +109,8 @@ struct ConfigDecodingTests {
     @Test("an unknown layer class names the class and the layer")
     func unknownLayer() {
         let json = #"{"class_name": "Sequential", "config": {"layers": [{"class_name": "InputLayer", "config": {"name": "i", "batch_shape": [null, 3, 2]}}, {"class_name": "Lambda", "config": {"name": "my_lambda", "function": "..."}}]}}"#
-        #expect(throws: KerasConfigError.unsupportedLayer(className: "Lambda", name: "my_lambda")) {
-            try ModelConfig(json: Data(json.utf8))
+        #expect(throws: KerasConfigError.unsupportedLayer(className: "Lambda", name: "my_lambda")) { () throws -> Void in
+            _ = try ModelConfig(json: Data(json.utf8))
         }
         let message = KerasConfigError.unsupportedLayer(className: "Lambda", name: "my_lambda").description
         #expect(message == "layer 'my_lambda': unsupported layer class 'Lambda'")
@@ -119,8 +119,8 @@ struct ConfigDecodingTests {
     @Test("an unknown activation names the activation and the layer")
     func unknownActivation() {
         let json = #"{"class_name": "Sequential", "config": {"layers": [{"class_name": "LSTM", "config": {"name": "rnn", "units": 2, "activation": "my_custom_act", "batch_input_shape": [null, 3, 2]}}]}}"#
-        #expect(throws: KerasConfigError.unsupportedActivation(name: "my_custom_act", layer: "rnn")) {
-            try ModelConfig(json: Data(json.utf8))
+        #expect(throws: KerasConfigError.unsupportedActivation(name: "my_custom_act", layer: "rnn")) { () throws -> Void in
+            _ = try ModelConfig(json: Data(json.utf8))
         }
     }
 
@@ -135,7 +135,7 @@ struct ConfigDecodingTests {
     func invalidValues(fragment: String, key: String) {
         let json = #"{"class_name": "Sequential", "config": {"layers": [{"class_name": "LSTM", "config": {"name": "rnn", "batch_input_shape": [null, 3, 2], "# + fragment + "}}]}}"
         #expect {
-            try ModelConfig(json: Data(json.utf8))
+            _ = try ModelConfig(json: Data(json.utf8))
         } throws: { error in
             guard case .invalidLayerConfig(let layer, let className, let reason) = error as? KerasConfigError else { return false }
             return layer == "rnn" && className == "LSTM" && reason.contains(key)
@@ -152,7 +152,7 @@ struct ConfigDecodingTests {
     ])
     func malformedModel(json: String, message: String) {
         #expect {
-            try ModelConfig(json: Data(json.utf8))
+            _ = try ModelConfig(json: Data(json.utf8))
         } throws: { error in
             "\(error)".contains(message)
         }

@@ -3,7 +3,8 @@
 /// A key missing from the file takes Keras's own default, so configs from either writer decode
 /// to the same value. Initializers, regularizers, constraints and dropout rates do not change
 /// inference; they are decoded so a model can be inspected and converted without loss.
-public struct LSTMConfig: Sendable, Hashable, Decodable {
+public struct LSTMConfig: LayerConfiguration {
+    public static let className = "LSTM"
     /// Fields every layer has.
     public var common: LayerCommonConfig
     /// The size of the hidden and cell states, and of each output step.
@@ -99,7 +100,11 @@ public struct LSTMConfig: Sendable, Hashable, Decodable {
         seed = try container.decodeIfPresent(Int.self, forKey: .seed)
     }
 
-    var kerasArguments: [(name: String, value: JSONValue)] {
+    public var outputCount: Int { returnState ? 3 : 1 }
+    public var isRecurrent: Bool { true }
+    public var isStateful: Bool { stateful }
+
+    public var kerasArguments: [(name: String, value: JSONValue)] {
         [
             ("units", .number(Double(units))), ("activation", .string(activation.rawValue)),
             ("recurrent_activation", .string(recurrentActivation.rawValue)), ("use_bias", .bool(useBias)),

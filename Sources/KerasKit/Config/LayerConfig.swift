@@ -1,63 +1,73 @@
 import Foundation
 
-/// The typed config of one layer, by Keras class.
-public enum LayerConfig: Sendable, Hashable {
-    case input(InputLayerConfig)
-    case lstm(LSTMConfig)
-    case dense(DenseConfig)
-    case dropout(DropoutConfig)
-    case activation(ActivationConfig)
+/// The typed config of one Keras layer class. Each supported class has one, registered in
+/// ``LayerConfig/registry``; its `init(from:)` applies Keras's defaults to absent keys.
+public protocol LayerConfiguration: Sendable, Decodable {
+    /// The Keras class name this config decodes (`"LSTM"`).
+    static var className: String { get }
+    /// Fields every layer has.
+    var common: LayerCommonConfig { get }
+    /// The class's own arguments by their Keras names, in Keras's constructor order.
+    var kerasArguments: [(name: String, value: JSONValue)] { get }
+    /// How many tensors one call returns (3 for an LSTM with `return_state`).
+    var outputCount: Int { get }
+    /// Whether the layer takes `initial_state` (Keras 2 writes it as extra inputs).
+    var isRecurrent: Bool { get }
+    /// Whether the layer carries states across predict calls.
+    var isStateful: Bool { get }
+}
+
+extension LayerConfiguration {
+    public var outputCount: Int { 1 }
+    public var isRecurrent: Bool { false }
+    public var isStateful: Bool { false }
+}
+
+/// One layer of a model config: its Keras class and its typed configuration.
+public struct LayerConfig: Sendable {
+    /// The Keras class name.
+    public let className: String
+    /// The typed configuration; cast it to the class's config type (``LSTMConfig``, …) or use
+    /// ``configuration(as:)``.
+    public let configuration: any LayerConfiguration
+
+    /// Wraps a typed configuration.
+    public init(_ configuration: any LayerConfiguration) {
+        self.className = type(of: configuration).className
+        self.configuration = configuration
+    }
+
+    /// The configuration as `type`, or nil for another class.
+    public func configuration<Configuration: LayerConfiguration>(as type: Configuration.Type) -> Configuration? {
+        configuration as? Configuration
+    }
+
+    /// The config classes KerasKit can rebuild.
+    static let registry: [any LayerConfiguration.Type] = [
+        InputLayerConfig.self, LSTMConfig.self, DenseConfig.self, DropoutConfig.self, ActivationConfig.self,
+    ]
 
     /// The Keras class names KerasKit can rebuild.
-    public static let supportedClassNames = ["InputLayer", "LSTM", "Dense", "Dropout", "Activation"]
+    public static var supportedClassNames: [String] { registry.map { $0.className } }
 
     /// The layer's name as Keras shows it.
     public var name: String { common.name }
 
-    /// The Keras class name.
-    public var className: String {
-        switch self {
-        case .input: "InputLayer"
-        case .lstm: "LSTM"
-        case .dense: "Dense"
-        case .dropout: "Dropout"
-        case .activation: "Activation"
-        }
-    }
-
     /// Fields every layer has.
-    public var common: LayerCommonConfig {
-        switch self {
-        case .input(let config): config.common
-        case .lstm(let config): config.common
-        case .dense(let config): config.common
-        case .dropout(let config): config.common
-        case .activation(let config): config.common
-        }
-    }
+    public var common: LayerCommonConfig { configuration.common }
 
     /// How many tensors one call of the layer returns.
-    public var outputCount: Int {
-        if case .lstm(let lstm) = self, lstm.returnState { return 3 }
-        return 1
-    }
+    public var outputCount: Int { configuration.outputCount }
 
     /// Whether the layer is recurrent (takes `initial_state`).
-    public var isRecurrent: Bool {
-        if case .lstm = self { return true }
-        return false
-    }
+    public var isRecurrent: Bool { configuration.isRecurrent }
+
+    /// Whether this is an `InputLayer`.
+    public var isInput: Bool { configuration is InputLayerConfig }
 
     /// Every decoded argument by its Keras name, in the order Keras's constructor lists them.
     public var kerasArguments: [(name: String, value: JSONValue)] {
-        let specific: [(name: String, value: JSONValue)] = switch self {
-        case .input(let config): config.kerasArguments
-        case .lstm(let config): config.kerasArguments
-        case .dense(let config): config.kerasArguments
-        case .dropout(let config): config.kerasArguments
-        case .activation(let config): config.kerasArguments
-        }
-        return common.kerasArguments + specific
+        common.kerasArguments + configuration.kerasArguments
     }
 
     /// Decodes one `{"class_name": …, "config": {…}}` layer entry.
@@ -70,15 +80,11 @@ public enum LayerConfig: Sendable, Hashable {
             throw .invalidModelConfig(reason: "layer #\(index) (\(className)) has no config object")
         }
         let name = config["name"]?.stringValue ?? entry["name"]?.stringValue ?? "#\(index)"
+        guard let type = registry.first(where: { $0.className == className }) else {
+            throw .unsupportedLayer(className: className, name: name)
+        }
         do {
-            switch className {
-            case "InputLayer": return .input(try config.decode(InputLayerConfig.self))
-            case "LSTM": return .lstm(try config.decode(LSTMConfig.self))
-            case "Dense": return .dense(try config.decode(DenseConfig.self))
-            case "Dropout": return .dropout(try config.decode(DropoutConfig.self))
-            case "Activation": return .activation(try config.decode(ActivationConfig.self))
-            default: throw KerasConfigError.unsupportedLayer(className: className, name: name)
-            }
+            return LayerConfig(try config.decode(type))
         } catch let error as KerasConfigError {
             throw error
         } catch let error as UnsupportedActivationName {
@@ -121,7 +127,7 @@ public struct LayerCommonConfig: Sendable, Hashable, Decodable {
             ?? container.decodeIfPresent(KerasShape.self, forKey: .batchShape))?.dimensions
     }
 
-    var kerasArguments: [(name: String, value: JSONValue)] {
+    public var kerasArguments: [(name: String, value: JSONValue)] {
         var arguments: [(name: String, value: JSONValue)] = [("name", .string(name)), ("trainable", .bool(trainable))]
         arguments.append(("dtype", dtype.map { .string($0.name) } ?? .null))
         return arguments
@@ -129,7 +135,8 @@ public struct LayerCommonConfig: Sendable, Hashable, Decodable {
 }
 
 /// `keras.layers.InputLayer`.
-public struct InputLayerConfig: Sendable, Hashable, Decodable {
+public struct InputLayerConfig: LayerConfiguration {
+    public static let className = "InputLayer"
     /// Fields every layer has.
     public var common: LayerCommonConfig
     /// The input shape including the batch axis; `nil` axes take any size.
@@ -159,13 +166,14 @@ public struct InputLayerConfig: Sendable, Hashable, Decodable {
         }
     }
 
-    var kerasArguments: [(name: String, value: JSONValue)] {
+    public var kerasArguments: [(name: String, value: JSONValue)] {
         [("batch_shape", .array(batchShape.map { $0.map { .number(Double($0)) } ?? .null })), ("sparse", .bool(sparse))]
     }
 }
 
 /// `keras.layers.Dense`: `activation(x · kernel + bias)` on the last axis.
-public struct DenseConfig: Sendable, Hashable, Decodable {
+public struct DenseConfig: LayerConfiguration {
+    public static let className = "Dense"
     /// Fields every layer has.
     public var common: LayerCommonConfig
     /// The output size.
@@ -202,7 +210,7 @@ public struct DenseConfig: Sendable, Hashable, Decodable {
         biasConstraint = try container.decodeIfPresent(KerasObjectConfig.self, forKey: .biasConstraint)
     }
 
-    var kerasArguments: [(name: String, value: JSONValue)] {
+    public var kerasArguments: [(name: String, value: JSONValue)] {
         [
             ("units", .number(Double(units))), ("activation", .string(activation.rawValue)), ("use_bias", .bool(useBias)),
             ("kernel_initializer", kernelInitializer.json), ("bias_initializer", biasInitializer.json),
@@ -214,7 +222,8 @@ public struct DenseConfig: Sendable, Hashable, Decodable {
 }
 
 /// `keras.layers.Dropout`: the identity at inference.
-public struct DropoutConfig: Sendable, Hashable, Decodable {
+public struct DropoutConfig: LayerConfiguration {
+    public static let className = "Dropout"
     /// Fields every layer has.
     public var common: LayerCommonConfig
     /// The fraction dropped during training.
@@ -234,7 +243,7 @@ public struct DropoutConfig: Sendable, Hashable, Decodable {
         seed = try container.decodeIfPresent(Int.self, forKey: .seed)
     }
 
-    var kerasArguments: [(name: String, value: JSONValue)] {
+    public var kerasArguments: [(name: String, value: JSONValue)] {
         [
             ("rate", .number(rate)),
             ("noise_shape", noiseShape.map { .array($0.map { $0.map { .number(Double($0)) } ?? .null }) } ?? .null),
@@ -244,7 +253,8 @@ public struct DropoutConfig: Sendable, Hashable, Decodable {
 }
 
 /// `keras.layers.Activation`.
-public struct ActivationConfig: Sendable, Hashable, Decodable {
+public struct ActivationConfig: LayerConfiguration {
+    public static let className = "Activation"
     /// Fields every layer has.
     public var common: LayerCommonConfig
     /// The function applied.
@@ -261,7 +271,7 @@ public struct ActivationConfig: Sendable, Hashable, Decodable {
         activation = try container.decodeActivation(forKey: .activation, default: .linear)
     }
 
-    var kerasArguments: [(name: String, value: JSONValue)] { [("activation", .string(activation.rawValue))] }
+    public var kerasArguments: [(name: String, value: JSONValue)] { [("activation", .string(activation.rawValue))] }
 }
 
 extension Optional where Wrapped == KerasObjectConfig {

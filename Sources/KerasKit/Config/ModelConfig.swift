@@ -1,7 +1,7 @@
 import Foundation
 
 /// A decoded Keras model config (the `model_config` attribute of an `.h5` file).
-public struct ModelConfig: Sendable, Hashable {
+public struct ModelConfig: Sendable {
     /// The model class: `Sequential`, `Functional` (or Keras ≤ 2.3's `Model`).
     public var className: String
     /// The model's name.
@@ -67,7 +67,7 @@ public struct ModelConfig: Sendable, Hashable {
         var input: InputLayerConfig?
         for (index, entry) in try layerEntries(config).enumerated() {
             let layer = try LayerConfig.decode(entry: entry, index: index)
-            if case .input(let inputLayer) = layer {
+            if let inputLayer = layer.configuration(as: InputLayerConfig.self) {
                 guard layers.isEmpty, input == nil else {
                     throw .invalidModelConfig(reason: "InputLayer '\(inputLayer.common.name)' is not the first layer")
                 }
@@ -118,7 +118,7 @@ public struct ModelConfig: Sendable, Hashable {
         let outputReferences = try ModelGraph.decodeEndpoints(config["output_layers"], key: "output_layers")
         var inputs: [InputLayerConfig] = []
         for reference in inputReferences {
-            guard let layer = layers.first(where: { $0.name == reference.layer }), case .input(let input) = layer else {
+            guard let input = layers.first(where: { $0.name == reference.layer })?.configuration(as: InputLayerConfig.self) else {
                 throw .invalidModelConfig(reason: "input_layers names '\(reference.layer)', which is not an InputLayer of the model")
             }
             inputs.append(input)

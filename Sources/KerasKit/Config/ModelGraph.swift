@@ -24,11 +24,18 @@ public struct NodeConfig: Sendable, Hashable {
     public var inputs: [TensorReference]
     /// States passed as `initial_state` to a recurrent layer.
     public var initialState: [TensorReference]
+    /// The call's positional arguments as written (Keras 3 only), tensors included as
+    /// `__keras_tensor__` objects: operations read their constants from here.
+    public var arguments: [JSONValue]
+    /// The call's keyword arguments as written (`training`, `mask`, …).
+    public var keywordArguments: [String: JSONValue]
 
     /// Creates a node.
-    public init(inputs: [TensorReference], initialState: [TensorReference] = []) {
+    public init(inputs: [TensorReference], initialState: [TensorReference] = [], arguments: [JSONValue] = [], keywordArguments: [String: JSONValue] = [:]) {
         self.inputs = inputs
         self.initialState = initialState
+        self.arguments = arguments
+        self.keywordArguments = keywordArguments
     }
 }
 
@@ -70,7 +77,8 @@ extension ModelGraph {
                 }
                 let kwargs = members["kwargs"]
                 let initialState = try kwargs?["initial_state"].map { value throws(KerasConfigError) in try kerasTensors(in: value, layer: layer) } ?? []
-                nodes.append(NodeConfig(inputs: inputs, initialState: initialState))
+                nodes.append(NodeConfig(inputs: inputs, initialState: initialState,
+                                        arguments: members["args"]?.arrayValue ?? [], keywordArguments: kwargs?.objectValue ?? [:]))
             } else if let references = call.arrayValue {
                 // Keras 2: [[name, node, tensor, kwargs], ...]; a recurrent layer's extra
                 // inputs are its initial states.
@@ -78,10 +86,11 @@ extension ModelGraph {
                 for reference in references {
                     inputs.append(try tensorReference(reference, layer: layer))
                 }
+                let kwargs = references.first?.arrayValue.flatMap { $0.count > 3 ? $0[3].objectValue : nil } ?? [:]
                 if layer.isRecurrent, inputs.count > 1 {
-                    nodes.append(NodeConfig(inputs: [inputs[0]], initialState: Array(inputs.dropFirst())))
+                    nodes.append(NodeConfig(inputs: [inputs[0]], initialState: Array(inputs.dropFirst()), keywordArguments: kwargs))
                 } else {
-                    nodes.append(NodeConfig(inputs: inputs))
+                    nodes.append(NodeConfig(inputs: inputs, keywordArguments: kwargs))
                 }
             } else {
                 throw .invalidLayerConfig(layer: layer.name, className: layer.className, reason: "inbound node is neither a list nor an object")

@@ -36,6 +36,8 @@ struct DenseLayer: InferenceLayer {
         }
         return [Tensor(uncheckedShape: Array(input.shape.dropLast()) + [units], scalars: output)]
     }
+
+    func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
 }
 
 /// `Activation` at inference.
@@ -58,6 +60,8 @@ struct ActivationLayer: InferenceLayer {
         }
         return [output]
     }
+
+    func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
 }
 
 /// `Dropout` at inference: the identity.
@@ -70,4 +74,6 @@ struct DropoutLayer: InferenceLayer {
     func outputShapes(for inputs: [[Int?]]) -> [[Int?]] { [inputs[0]] }
 
     func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] { [call.input] }
+
+    func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
 }

@@ -10,17 +10,51 @@ protocol InferenceLayer: Sendable {
     /// Runs one call of the layer. `state` carries a stateful layer's states between calls;
     /// layers that keep no state ignore it.
     func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor]
+    /// The masks of a call's outputs, as Keras's `compute_mask` gives them. The default drops
+    /// every mask, as Keras 3 does for layers that don't support masking; layers that support
+    /// it pass it through (``passThroughMasks(_:outputs:)``) or compute their own.
+    func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?]
+}
+
+extension InferenceLayer {
+    func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?] {
+        Array(repeating: nil, count: outputs.count)
+    }
+
+    /// Keras's `supports_masking = True`: every output carries the first input's mask.
+    func passThroughMasks(_ call: LayerCall, outputs: [Tensor]) -> [Mask?] {
+        Array(repeating: call.mask, count: outputs.count)
+    }
 }
 
 /// What one call of a layer receives.
 struct LayerCall {
     /// The tensor inputs (one for most layers).
     var inputs: [Tensor]
+    /// Each input's mask, if it has one (same count as `inputs`).
+    var masks: [Mask?] = []
     /// `initial_state` for a recurrent layer.
     var initialState: [Tensor] = []
 
     /// The first input: the only one for single-input layers.
     var input: Tensor { inputs[0] }
+    /// The first input's mask.
+    var mask: Mask? { masks.first ?? nil }
+}
+
+/// Which time steps of each sample count: Keras's boolean `(batch, steps)` mask, made by
+/// `Masking` or `Embedding(mask_zero=True)` and consumed by recurrent and pooling layers.
+struct Mask: Sendable, Equatable {
+    /// Samples.
+    var batch: Int
+    /// Steps per sample.
+    var steps: Int
+    /// `values[sample * steps + step]`: true where the step counts.
+    var values: [Bool]
+
+    /// Whether step `step` of sample `sample` counts.
+    @inline(__always)
+    func isValid(sample: Int, step: Int) -> Bool { values[sample * steps + step] }
 }
 
 /// The states a stateful recurrent layer carries from one call to the next.

@@ -17,7 +17,7 @@ enum GraphBuilder {
         }
         var pending: [NodeKey] = []
         for layer in config.layers {
-            if case .input = layer { continue }
+            if layer.isInput { continue }
             let count = config.graph.nodes[layer.name]?.count ?? 0
             pending += (0..<count).map { NodeKey(layer: layer.name, node: $0) }
         }
@@ -84,7 +84,7 @@ enum GraphBuilder {
         }
         // Layers in the config that the graph never calls still must not carry stray weights.
         for layerConfig in config.layers where layers[layerConfig.name] == nil {
-            if case .input = layerConfig { continue }
+            if layerConfig.isInput { continue }
             if config.graph.nodes[layerConfig.name]?.isEmpty ?? true {
                 throw .unsupportedTopology(layer: layerConfig.name, reason: "the layer is never called in the model graph")
             }

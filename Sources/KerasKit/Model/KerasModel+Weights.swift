@@ -24,76 +24,120 @@ public enum WeightLoadingError: Error, Sendable, Equatable, CustomStringConverti
         case .unknownLayer(let layer, let weights):
             "weights for layer '\(layer)' that the model config doesn't have: [\(weights.joined(separator: ", "))]"
         case .unknownInputSize(let layer, let shape):
-            "layer '\(layer)': input shape \(shape.shapeDescription) leaves the feature axis unknown"
+            "layer '\(layer)': input shape \(shape.shapeDescription) leaves a needed axis unknown"
         case .unsupportedTopology(let layer, let reason):
             "layer '\(layer)': \(reason)"
         }
     }
 }
 
-// The single place where Keras's stored weights become native layers: every count and shape is
-// checked against the config before a layer is built.
-extension KerasModel {
-    static func makeLayer(_ config: LayerConfig, inputs: [[Int?]], weights: [WeightArray], generation: KerasGeneration) throws(WeightLoadingError) -> any InferenceLayer {
-        let input = inputs.first ?? []
-        switch config {
-        case .input:
-            throw .unsupportedTopology(layer: config.name, reason: "InputLayer inside the layer list")
-        case .dropout(let dropout):
-            try expect(weights, layer: config.name, roles: [])
-            return DropoutLayer(config: dropout)
-        case .activation(let activation):
-            try expect(weights, layer: config.name, roles: [])
-            return ActivationLayer(config: activation, generation: generation)
-        case .dense(let dense):
-            guard let last = input.last, let inputUnits = last else {
-                throw .unknownInputSize(layer: config.name, shape: input)
-            }
-            let roles = dense.useBias ? ["kernel", "bias"] : ["kernel"]
-            try expect(weights, layer: config.name, roles: roles)
-            try checkShape(weights[0], layer: config.name, expected: [inputUnits, dense.units])
-            if dense.useBias { try checkShape(weights[1], layer: config.name, expected: [dense.units]) }
-            return DenseLayer(config: dense, generation: generation, inputUnits: inputUnits, kernel: weights[0].floats, bias: dense.useBias ? weights[1].floats : nil)
-        case .lstm(let lstm):
-            guard input.count == 3, let last = input.last, let inputUnits = last else {
-                throw .unknownInputSize(layer: config.name, shape: input)
-            }
-            let roles = lstm.useBias ? ["kernel", "recurrent_kernel", "bias"] : ["kernel", "recurrent_kernel"]
-            try expect(weights, layer: config.name, roles: roles)
-            let gates = 4 * lstm.units
-            try checkShape(weights[0], layer: config.name, expected: [inputUnits, gates])
-            try checkShape(weights[1], layer: config.name, expected: [lstm.units, gates])
-            if lstm.useBias { try checkShape(weights[2], layer: config.name, expected: [gates]) }
-            return LSTMLayer(
-                config: lstm, generation: generation, inputUnits: inputUnits,
-                kernel: weights[0].floats, recurrentKernel: weights[1].floats,
-                bias: lstm.useBias ? weights[2].floats : nil
-            )
-        }
-    }
+/// What a layer config needs to build its runnable layer.
+struct LayerBuildContext {
+    /// Whose numerics to reproduce.
+    var generation: KerasGeneration
+}
 
-    /// Checks the count of weights, and that each stored name ends in the role Keras gives it
-    /// (`kernel`, `recurrent_kernel`, `bias`; `:0` and scope prefixes aside).
-    private static func expect(_ weights: [WeightArray], layer: String, roles: [String]) throws(WeightLoadingError) {
-        let names = weights.map(\.source)
-        if weights.count < roles.count {
+/// A layer config that can build its runnable layer from checked weights. Every registered
+/// ``LayerConfiguration`` but `InputLayer` conforms.
+protocol LayerBuilding: LayerConfiguration {
+    /// Checks `weights` (in Keras's stored order) against the config and the input shapes and
+    /// builds the layer.
+    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer
+}
+
+/// A layer's stored weights with the checks every layer applies: the count, the role each name
+/// ends in, and each shape.
+struct WeightList {
+    let layer: String
+    let arrays: [WeightArray]
+
+    /// Checks there are exactly as many weights as `roles`, and that each stored name ends in
+    /// its role (`kernel`, `recurrent_kernel`, `bias`, …; `:0`, scopes and `.keras`'s numeric
+    /// `vars/N` names aside).
+    func expect(_ roles: [String]) throws(WeightLoadingError) {
+        let names = arrays.map(\.source)
+        if arrays.count < roles.count {
             throw .missingWeights(layer: layer, expected: roles, found: names)
         }
-        if weights.count > roles.count {
+        if arrays.count > roles.count {
             throw .extraWeights(layer: layer, extra: Array(names[roles.count...]))
         }
-        for (weight, role) in zip(weights, roles) {
+        for (weight, role) in zip(arrays, roles) {
             let leaf = weight.name.split(separator: "/").last.map { String($0.split(separator: ":").first ?? $0) } ?? weight.name
-            // Keras 3 `.keras` archives store by position (`vars/0`), so digits carry no role.
             if leaf != role, Int(leaf) == nil {
                 throw .missingWeights(layer: layer, expected: roles, found: names)
             }
         }
     }
 
-    private static func checkShape(_ weight: WeightArray, layer: String, expected: [Int]) throws(WeightLoadingError) {
+    /// Weight `index` as `Float`, after checking its shape.
+    func floats(_ index: Int, shape expected: [Int]) throws(WeightLoadingError) -> [Float] {
+        guard index < arrays.count else {
+            throw .missingWeights(layer: layer, expected: ["#\(index)"], found: arrays.map(\.source))
+        }
+        let weight = arrays[index]
         guard weight.shape == expected else {
             throw .shapeMismatch(layer: layer, weight: weight.source, expected: expected, actual: weight.shape)
         }
+        return weight.floats
+    }
+}
+
+/// The last axis of a shape, which must be known to size a kernel.
+func knownLastAxis(_ shape: [Int?], layer: String) throws(WeightLoadingError) -> Int {
+    guard let last = shape.last, let size = last else { throw .unknownInputSize(layer: layer, shape: shape) }
+    return size
+}
+
+// The single place where Keras's stored weights meet layer configs: every count and shape is
+// checked by the config's `makeLayer` before a layer is built.
+extension KerasModel {
+    static func makeLayer(_ config: LayerConfig, inputs: [[Int?]], weights: [WeightArray], generation: KerasGeneration) throws(WeightLoadingError) -> any InferenceLayer {
+        guard let builder = config.configuration as? any LayerBuilding else {
+            throw .unsupportedTopology(layer: config.name, reason: "\(config.className) cannot be called as a layer")
+        }
+        return try builder.makeLayer(inputs: inputs, weights: WeightList(layer: config.name, arrays: weights), context: LayerBuildContext(generation: generation))
+    }
+}
+
+extension DropoutConfig: LayerBuilding {
+    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+        try weights.expect([])
+        return DropoutLayer(config: self)
+    }
+}
+
+extension ActivationConfig: LayerBuilding {
+    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+        try weights.expect([])
+        return ActivationLayer(config: self, generation: context.generation)
+    }
+}
+
+extension DenseConfig: LayerBuilding {
+    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+        let inputUnits = try knownLastAxis(inputs.first ?? [], layer: common.name)
+        try weights.expect(useBias ? ["kernel", "bias"] : ["kernel"])
+        return DenseLayer(
+            config: self, generation: context.generation, inputUnits: inputUnits,
+            kernel: try weights.floats(0, shape: [inputUnits, units]),
+            bias: useBias ? try weights.floats(1, shape: [units]) : nil
+        )
+    }
+}
+
+extension LSTMConfig: LayerBuilding {
+    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+        let input = inputs.first ?? []
+        guard input.count == 3 else { throw .unknownInputSize(layer: common.name, shape: input) }
+        let inputUnits = try knownLastAxis(input, layer: common.name)
+        try weights.expect(useBias ? ["kernel", "recurrent_kernel", "bias"] : ["kernel", "recurrent_kernel"])
+        let gates = 4 * units
+        return LSTMLayer(
+            config: self, generation: context.generation, inputUnits: inputUnits,
+            kernel: try weights.floats(0, shape: [inputUnits, gates]),
+            recurrentKernel: try weights.floats(1, shape: [units, gates]),
+            bias: useBias ? try weights.floats(2, shape: [gates]) : nil
+        )
     }
 }

@@ -106,20 +106,29 @@ public final class KerasModel: Sendable {
         }
         for (input, spec) in zip(inputs, config.inputs) { try checkInput(input, against: spec.batchShape) }
         var values: [NodeKey: [Tensor]] = [:]
+        var masks: [NodeKey: [Mask?]] = [:]
         for (reference, input) in zip(config.graph.inputs, inputs) { values[NodeKey(reference)] = [input] }
+        // The builder checked every reference resolves; the fallbacks are never taken.
+        let missing = Tensor(uncheckedShape: [0], scalars: [])
         try states.withStates { (stored: inout [NodeKey: LayerState]) throws(PredictionError) in
             for key in schedule {
                 guard let layer = layers[key.layer], let node = config.graph.nodes[key.layer]?[key.node] else { continue }
                 let call = LayerCall(
-                    inputs: node.inputs.map { values[NodeKey($0)]?[$0.tensor] ?? Tensor(uncheckedShape: [0], scalars: []) },
-                    initialState: node.initialState.map { values[NodeKey($0)]?[$0.tensor] ?? Tensor(uncheckedShape: [0], scalars: []) }
+                    inputs: node.inputs.map { values[NodeKey($0)]?[$0.tensor] ?? missing },
+                    masks: node.inputs.map { reference -> Mask? in
+                        guard let produced = masks[NodeKey(reference)], reference.tensor < produced.count else { return nil }
+                        return produced[reference.tensor]
+                    },
+                    initialState: node.initialState.map { values[NodeKey($0)]?[$0.tensor] ?? missing }
                 )
                 var state = stored[key]
-                values[key] = try layer.forward(call, state: &state)
+                let outputs = try layer.forward(call, state: &state)
+                values[key] = outputs
+                masks[key] = layer.outputMasks(for: call, outputs: outputs)
                 if let state { stored[key] = state }
             }
         }
-        return config.graph.outputs.map { values[NodeKey($0)]?[$0.tensor] ?? Tensor(uncheckedShape: [0], scalars: []) }
+        return config.graph.outputs.map { values[NodeKey($0)]?[$0.tensor] ?? missing }
     }
 
     /// Forgets the states that `stateful` layers carried over; the next call starts from zeros.
@@ -129,7 +138,7 @@ public final class KerasModel: Sendable {
 
     /// Whether any layer is `stateful`.
     public var isStateful: Bool {
-        config.layers.contains { if case .lstm(let lstm) = $0 { lstm.stateful } else { false } }
+        config.layers.contains { $0.configuration.isStateful }
     }
 
     private func checkInput(_ input: Tensor, against expected: [Int?]) throws(PredictionError) {
