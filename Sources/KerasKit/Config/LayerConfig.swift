@@ -43,9 +43,15 @@ public struct LayerConfig: Sendable {
     }
 
     /// The config classes KerasKit can rebuild.
-    static let registry: [any LayerConfiguration.Type] = [
-        InputLayerConfig.self, LSTMConfig.self, DenseConfig.self, DropoutConfig.self, ActivationConfig.self,
+    static let registry: [any LayerConfiguration.Type] = coreLayerTypes + recurrentLayerTypes + structuralLayerTypes
+
+    /// Inputs and the basic layers.
+    static let coreLayerTypes: [any LayerConfiguration.Type] = [
+        InputLayerConfig.self, DenseConfig.self, DropoutConfig.self, ActivationConfig.self,
     ]
+
+    /// Recurrent layers and their wrappers.
+    static let recurrentLayerTypes: [any LayerConfiguration.Type] = [LSTMConfig.self]
 
     /// The Keras class names KerasKit can rebuild.
     public static var supportedClassNames: [String] { registry.map { $0.className } }
