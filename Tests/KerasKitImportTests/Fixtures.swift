@@ -4,7 +4,8 @@ import Testing
 
 /// The committed fixtures made by real Keras (`scripts/make_fixtures.py`), found from this file.
 enum Fixtures {
-    static let root = URL(fileURLWithPath: #filePath)
+    static let root = ProcessInfo.processInfo.environment["KERASKIT_FIXTURES"].map { URL(fileURLWithPath: $0) }
+        ?? URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures")
 

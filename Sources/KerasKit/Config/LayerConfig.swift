@@ -51,7 +51,9 @@ public struct LayerConfig: Sendable {
     ]
 
     /// Recurrent layers and their wrappers.
-    static let recurrentLayerTypes: [any LayerConfiguration.Type] = [LSTMConfig.self]
+    static let recurrentLayerTypes: [any LayerConfiguration.Type] = [
+        LSTMConfig.self, GRUConfig.self, SimpleRNNConfig.self, BidirectionalConfig.self, TimeDistributedConfig.self,
+    ]
 
     /// The Keras class names KerasKit can rebuild.
     public static var supportedClassNames: [String] { registry.map { $0.className } }

@@ -126,18 +126,3 @@ extension DenseConfig: LayerBuilding {
     }
 }
 
-extension LSTMConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
-        let input = inputs.first ?? []
-        guard input.count == 3 else { throw .unknownInputSize(layer: common.name, shape: input) }
-        let inputUnits = try knownLastAxis(input, layer: common.name)
-        try weights.expect(useBias ? ["kernel", "recurrent_kernel", "bias"] : ["kernel", "recurrent_kernel"])
-        let gates = 4 * units
-        return LSTMLayer(
-            config: self, generation: context.generation, inputUnits: inputUnits,
-            kernel: try weights.floats(0, shape: [inputUnits, gates]),
-            recurrentKernel: try weights.floats(1, shape: [units, gates]),
-            bias: useBias ? try weights.floats(2, shape: [gates]) : nil
-        )
-    }
-}

@@ -1,0 +1,202 @@
+/// One step of a recurrent cell for a whole batch, on buffers the layer owns: the shared
+/// sequence loop (``RecurrentLayer``) drives it.
+protocol RecurrentCell: Sendable {
+    /// The size of `h` (and `c`).
+    var units: Int { get }
+    /// The feature size of each input step.
+    var inputUnits: Int { get }
+    /// Columns of the input projection `x·W + b`: 4·units (LSTM), 3·units (GRU), units.
+    var projectionWidth: Int { get }
+    /// States carried between steps: 2 for an LSTM (`h`, `c`), 1 otherwise.
+    var stateCount: Int { get }
+    /// `(inputUnits, projectionWidth)`, row-major.
+    var kernel: [Float] { get }
+    /// Added to every projected step, or nil.
+    var inputBias: [Float]? { get }
+    /// Weight scalars, as Keras counts them.
+    var parameterCount: Int { get }
+    /// Floats of scratch one step needs for `batch` samples.
+    func scratchCount(batch: Int) -> Int
+    /// Advances every sample one step. `z` holds this step's projection (`batch ×
+    /// projectionWidth`) and may be overwritten; `h` and `c` (`batch × units`; `c` only for an
+    /// LSTM) are updated in place. Allocates nothing.
+    func step(z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
+              batch: Int, scratch: UnsafeMutablePointer<Float>)
+}
+
+/// A runnable recurrent layer: what `Bidirectional` and streaming need to know of one.
+protocol RecurrentInferenceLayer: InferenceLayer {
+    /// States carried between steps (2 for an LSTM).
+    var stateCount: Int { get }
+    /// How the layer walks its sequence.
+    var options: SequenceOptions { get }
+}
+
+/// A Keras recurrent layer at inference — LSTM, GRU or SimpleRNN — with Keras's sequence loop:
+/// `go_backwards`, masks (masked steps carry the states; their output is the previous output,
+/// or zero with `zero_output_for_mask`), `return_sequences`, `return_state`, `stateful`,
+/// `initial_state` and Keras 2's `time_major`.
+///
+/// The input projection `x·W + b` for every step is one matrix product before the loop; the
+/// loop allocates nothing.
+struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
+    let name: String
+    let options: SequenceOptions
+    let cell: Cell
+
+    var stateCount: Int { cell.stateCount }
+
+    var parameterCount: Int { cell.parameterCount }
+    var units: Int { cell.units }
+
+    func outputShapes(for inputs: [[Int?]]) throws(WeightLoadingError) -> [[Int?]] {
+        let input = inputs[0]
+        guard input.count == 3 else {
+            throw .unsupportedTopology(layer: name, reason: "expects 3-D input (batch, time, features), got \(input.shapeDescription)")
+        }
+        let batch = options.timeMajor ? input[1] : input[0]
+        let time = options.timeMajor ? input[0] : input[1]
+        let output: [Int?]
+        if options.returnSequences {
+            output = options.timeMajor ? [time, batch, units] : [batch, time, units]
+        } else {
+            output = [batch, units]
+        }
+        return [output] + (options.returnState ? Array(repeating: [batch, units], count: cell.stateCount) : [])
+    }
+
+    func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?] {
+        [options.returnSequences ? call.mask : nil] + Array(repeating: nil, count: outputs.count - 1)
+    }
+
+    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+        let input = call.input
+        let inputUnits = cell.inputUnits
+        guard input.rank == 3, input.shape[2] == inputUnits else {
+            throw .inputShapeMismatch(layer: name, expected: options.timeMajor ? "(time, batch, \(inputUnits))" : "(batch, time, \(inputUnits))", actual: input.shape)
+        }
+        let timeMajor = options.timeMajor
+        let batch = timeMajor ? input.shape[1] : input.shape[0]
+        let time = timeMajor ? input.shape[0] : input.shape[1]
+        guard time > 0 else { throw .emptySequence(layer: name) }
+        let mask = call.mask
+        if let mask, mask.batch != batch || mask.steps != time || timeMajor {
+            throw .inputShapeMismatch(layer: name, expected: "a (\(batch), \(time)) mask", actual: [mask.batch, mask.steps])
+        }
+        let width = cell.projectionWidth
+        let units = cell.units
+        let stateCount = batch * units
+        guard let projectionCount = [batch, time, width].checkedProduct,
+              let sequenceCount = [batch, time, units].checkedProduct else {
+            throw .tooLarge(layer: name, elements: "\(batch)×\(time)×\(width)")
+        }
+
+        var hidden: [Float]
+        var cellState: [Float]
+        if let state, state.batch == batch, state.tensors.count == cell.stateCount {
+            hidden = state.tensors[0]
+            cellState = cell.stateCount == 2 ? state.tensors[1] : []
+        } else if !call.initialState.isEmpty {
+            guard call.initialState.count == cell.stateCount, call.initialState.allSatisfy({ $0.shape == [batch, units] }) else {
+                throw .inputShapeMismatch(layer: name, expected: "initial_state of \(cell.stateCount) tensor(s) of shape (\(batch), \(units))", actual: call.initialState.first?.shape ?? [])
+            }
+            hidden = call.initialState[0].scalars
+            cellState = cell.stateCount == 2 ? call.initialState[1].scalars : []
+        } else {
+            hidden = [Float](repeating: 0, count: stateCount)
+            cellState = cell.stateCount == 2 ? [Float](repeating: 0, count: stateCount) : []
+        }
+        // Keep `c` addressable for cells without one.
+        if cellState.isEmpty { cellState = [0] }
+
+        var projection = [Float](repeating: 0, count: projectionCount)
+        input.scalars.withUnsafeBufferPointer { x in
+            cell.kernel.withUnsafeBufferPointer { w in
+                projection.withUnsafeMutableBufferPointer { p in
+                    guard let x = x.baseAddress, let w = w.baseAddress, let p = p.baseAddress else { return }
+                    multiplyMatrices(m: batch * time, n: width, k: inputUnits, x, lda: inputUnits, w, ldb: width, into: p, ldc: width, accumulate: false)
+                    cell.inputBias?.withUnsafeBufferPointer { b in
+                        if let b = b.baseAddress { addRowVector(b, to: p, rows: batch * time, columns: width) }
+                    }
+                }
+            }
+        }
+
+        let masked = mask != nil
+        var sequence = [Float](repeating: 0, count: options.returnSequences ? sequenceCount : 0)
+        var z = [Float](repeating: 0, count: batch * width)
+        var scratch = [Float](repeating: 0, count: max(1, cell.scratchCount(batch: batch)))
+        // With a mask: the last (masked) output, and the states before the step to restore.
+        var previousOutput = [Float](repeating: 0, count: masked ? stateCount : 0)
+        var savedHidden = [Float](repeating: 0, count: masked ? stateCount : 0)
+        var savedCell = [Float](repeating: 0, count: masked && cell.stateCount == 2 ? stateCount : 0)
+        let maskValues = mask?.values ?? []
+
+        let goBackwards = options.goBackwards
+        let returnSequences = options.returnSequences
+        let zeroOutputForMask = options.zeroOutputForMask
+        let hasCellState = cell.stateCount == 2
+        // Row of `projection`/`sequence` for a sample's step: batch-major, or time-major input.
+        func row(sample: Int, step: Int) -> Int { timeMajor ? step * batch + sample : sample * time + step }
+
+        projection.withUnsafeBufferPointer { projection in
+        hidden.withUnsafeMutableBufferPointer { hidden in
+        cellState.withUnsafeMutableBufferPointer { cellState in
+        z.withUnsafeMutableBufferPointer { z in
+        scratch.withUnsafeMutableBufferPointer { scratch in
+        previousOutput.withUnsafeMutableBufferPointer { previousOutput in
+        savedHidden.withUnsafeMutableBufferPointer { savedHidden in
+        savedCell.withUnsafeMutableBufferPointer { savedCell in
+        sequence.withUnsafeMutableBufferPointer { sequence in
+            guard let projection = projection.baseAddress, let h = hidden.baseAddress, let c = cellState.baseAddress,
+                  let z = z.baseAddress, let scratch = scratch.baseAddress else { return }
+            for step in 0..<time {
+                let inputStep = goBackwards ? time - 1 - step : step
+                for sample in 0..<batch {
+                    (z + sample * width).update(from: projection + row(sample: sample, step: inputStep) * width, count: width)
+                }
+                if masked, let savedH = savedHidden.baseAddress {
+                    savedH.update(from: h, count: stateCount)
+                    if hasCellState, let savedC = savedCell.baseAddress { savedC.update(from: c, count: stateCount) }
+                }
+                cell.step(z: z, h: h, c: c, batch: batch, scratch: scratch)
+                var stepOutput = UnsafePointer(h)
+                if masked, let previous = previousOutput.baseAddress, let savedH = savedHidden.baseAddress {
+                    for sample in 0..<batch where !maskValues[sample * time + inputStep] {
+                        let offset = sample * units
+                        (h + offset).update(from: savedH + offset, count: units)
+                        if hasCellState, let savedC = savedCell.baseAddress { (c + offset).update(from: savedC + offset, count: units) }
+                        if zeroOutputForMask { (previous + offset).update(repeating: 0, count: units) }
+                    }
+                    for sample in 0..<batch where maskValues[sample * time + inputStep] {
+                        (previous + sample * units).update(from: h + sample * units, count: units)
+                    }
+                    stepOutput = UnsafePointer(previous)
+                }
+                if returnSequences, let out = sequence.baseAddress {
+                    for sample in 0..<batch {
+                        (out + row(sample: sample, step: step) * units).update(from: stepOutput + sample * units, count: units)
+                    }
+                }
+            }
+        }}}}}}}}}
+
+        let finalCell = hasCellState ? cellState : []
+        if options.stateful { state = LayerState(batch: batch, tensors: hasCellState ? [hidden, finalCell] : [hidden]) }
+        let output: Tensor
+        if returnSequences {
+            output = Tensor(uncheckedShape: timeMajor ? [time, batch, units] : [batch, time, units], scalars: sequence)
+        } else {
+            output = Tensor(uncheckedShape: [batch, units], scalars: masked ? previousOutput : hidden)
+        }
+        guard options.returnState else { return [output] }
+        var outputs = [output, Tensor(uncheckedShape: [batch, units], scalars: hidden)]
+        if hasCellState { outputs.append(Tensor(uncheckedShape: [batch, units], scalars: finalCell)) }
+        return outputs
+    }
+}
+
+extension Array where Element == Int {
+    /// The product, or nil on overflow or a negative factor.
+    var checkedProduct: Int? { try? Tensor.elementCount(of: self) }
+}

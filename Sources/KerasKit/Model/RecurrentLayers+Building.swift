@@ -1,0 +1,77 @@
+// Keras's stored recurrent weights become cells here; every count and shape is checked first.
+
+extension LSTMConfig: LayerBuilding {
+    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+        RecurrentLayer(name: common.name, options: sequenceOptions, cell: try makeCell(input: inputs.first ?? [], weights: weights, context: context))
+    }
+
+    func makeCell(input: [Int?], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> LSTMCell {
+        let inputUnits = try recurrentInputUnits(input, layer: common.name)
+        try weights.expect(useBias ? ["kernel", "recurrent_kernel", "bias"] : ["kernel", "recurrent_kernel"])
+        let gates = 4 * units
+        return LSTMCell(
+            units: units, inputUnits: inputUnits, activation: activation, recurrentActivation: recurrentActivation,
+            generation: context.generation,
+            kernel: try weights.floats(0, shape: [inputUnits, gates]),
+            recurrentKernel: try weights.floats(1, shape: [units, gates]),
+            inputBias: useBias ? try weights.floats(2, shape: [gates]) : nil
+        )
+    }
+}
+
+extension GRUConfig: LayerBuilding {
+    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+        RecurrentLayer(name: common.name, options: recurrent.sequenceOptions, cell: try makeCell(input: inputs.first ?? [], weights: weights, context: context))
+    }
+
+    func makeCell(input: [Int?], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> GRUCell {
+        let inputUnits = try recurrentInputUnits(input, layer: common.name)
+        let units = recurrent.units, width = 3 * units
+        try weights.expect(recurrent.useBias ? ["kernel", "recurrent_kernel", "bias"] : ["kernel", "recurrent_kernel"])
+        var inputBias: [Float]?
+        var recurrentBias: [Float]?
+        // The bias's rank is the final word on reset_after: (2, 3u) with it, (3u,) without.
+        var resetAfter = self.resetAfter
+        if recurrent.useBias, weights.arrays.count == 3 {
+            resetAfter = weights.arrays[2].shape.count == 2
+            if resetAfter {
+                let bias = try weights.floats(2, shape: [2, width])
+                inputBias = Array(bias[0..<width])
+                recurrentBias = Array(bias[width...])
+            } else {
+                inputBias = try weights.floats(2, shape: [width])
+            }
+        }
+        return GRUCell(
+            units: units, inputUnits: inputUnits, activation: recurrent.activation, recurrentActivation: recurrent.recurrentActivation,
+            generation: context.generation, resetAfter: resetAfter,
+            kernel: try weights.floats(0, shape: [inputUnits, width]),
+            recurrentKernel: try weights.floats(1, shape: [units, width]),
+            inputBias: inputBias, recurrentBias: recurrentBias
+        )
+    }
+}
+
+extension SimpleRNNConfig: LayerBuilding {
+    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+        RecurrentLayer(name: common.name, options: recurrent.sequenceOptions, cell: try makeCell(input: inputs.first ?? [], weights: weights, context: context))
+    }
+
+    func makeCell(input: [Int?], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> SimpleRNNCell {
+        let inputUnits = try recurrentInputUnits(input, layer: common.name)
+        let units = recurrent.units
+        try weights.expect(recurrent.useBias ? ["kernel", "recurrent_kernel", "bias"] : ["kernel", "recurrent_kernel"])
+        return SimpleRNNCell(
+            units: units, inputUnits: inputUnits, activation: recurrent.activation, generation: context.generation,
+            kernel: try weights.floats(0, shape: [inputUnits, units]),
+            recurrentKernel: try weights.floats(1, shape: [units, units]),
+            inputBias: recurrent.useBias ? try weights.floats(2, shape: [units]) : nil
+        )
+    }
+}
+
+/// The feature axis of a recurrent layer's 3-D input.
+func recurrentInputUnits(_ input: [Int?], layer: String) throws(WeightLoadingError) -> Int {
+    guard input.count == 3 else { throw .unknownInputSize(layer: layer, shape: input) }
+    return try knownLastAxis(input, layer: layer)
+}
