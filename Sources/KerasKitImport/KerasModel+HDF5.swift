@@ -155,18 +155,23 @@ struct H5ModelReader {
         } catch {
             throw fail(error.keraskitReason(opening: false))
         }
+        return try Self.weightArray(array, name: name, source: path, label: label)
+    }
+
+    /// An HDF5 dataset as a weight; weights must be floating point.
+    static func weightArray(_ array: HDF5Array, name: String, source: String, label: String) throws(KerasFileError) -> WeightArray {
         let storage: WeightArray.Storage
         switch array.storage {
         case .float16(let bits): storage = .float16(bits)
         case .float32(let values): storage = .float32(values)
         case .float64(let values): storage = .float64(values)
         case .integers:
-            throw fail(.storage(path: path, message: "weights must be floating point, found \(array.elementType)"))
+            throw KerasFileError(file: label, reason: .storage(path: source, message: "weights must be floating point, found \(array.elementType)"))
         }
         do {
-            return try WeightArray(name: name, shape: array.shape, storage: storage, source: path)
+            return try WeightArray(name: name, shape: array.shape, storage: storage, source: source)
         } catch {
-            throw fail(.storage(path: path, message: error.description))
+            throw KerasFileError(file: label, reason: .storage(path: source, message: error.description))
         }
     }
 

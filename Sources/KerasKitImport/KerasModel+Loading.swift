@@ -5,6 +5,8 @@ import KerasKit
 public enum ModelFileKind: String, Sendable, CaseIterable {
     /// Legacy HDF5 (`model.save("model.h5")`).
     case hdf5
+    /// A Keras 3 `.keras` zip archive.
+    case kerasArchive
     /// KerasKit's native single file (safetensors with KerasKit metadata), from `keraskit convert`.
     case native
 
@@ -13,6 +15,7 @@ public enum ModelFileKind: String, Sendable, CaseIterable {
     public static func detect(prefix: some Collection<UInt8>) -> ModelFileKind? {
         let hdf5Signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
         if prefix.starts(with: hdf5Signature) { return .hdf5 }
+        if prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return .kerasArchive }
         // safetensors: an 8-byte little-endian header length, then the JSON header's '{'.
         let bytes = Array(prefix.prefix(9))
         if bytes.count == 9, bytes[8] == UInt8(ascii: "{"), bytes[4..<8].allSatisfy({ $0 == 0 }) { return .native }
@@ -22,7 +25,7 @@ public enum ModelFileKind: String, Sendable, CaseIterable {
 
 extension KerasModel {
     /// Loads any model file KerasKit reads, recognizing the format from the file's first bytes.
-    /// - Parameter path: A Keras `.h5` file or a KerasKit native file.
+    /// - Parameter path: A Keras `.h5` file, a Keras 3 `.keras` archive or a KerasKit native file.
     /// - Throws: ``KerasFileError`` naming the file and the cause.
     public static func load(contentsOf path: String) throws(KerasFileError) -> KerasModel {
         let prefix: [UInt8]
@@ -37,9 +40,10 @@ extension KerasModel {
         switch ModelFileKind.detect(prefix: prefix) {
         case .hdf5: return try load(h5File: path)
         case .native: return try load(nativeFile: path)
+        case .kerasArchive: return try load(kerasArchive: path)
         case nil:
             let shown = prefix.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")
-            throw KerasFileError(file: path, reason: .notAKerasModel("not a model file KerasKit reads (starts with \(shown); expected HDF5 or a KerasKit native file)"))
+            throw KerasFileError(file: path, reason: .notAKerasModel("not a model file KerasKit reads (starts with \(shown); expected HDF5, a .keras zip or a KerasKit native file)"))
         }
     }
 }

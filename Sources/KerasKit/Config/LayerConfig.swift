@@ -31,11 +31,20 @@ public struct LayerConfig: Sendable {
     /// ``configuration(as:)``.
     public let configuration: any LayerConfiguration
 
+    /// The Python module Keras names for the class (Keras 3), e.g. `keras.layers` or
+    /// `keras.src.ops.numpy` for operations recorded in Functional graphs.
+    public let module: String?
+
     /// Wraps a typed configuration.
-    public init(_ configuration: any LayerConfiguration) {
+    public init(_ configuration: any LayerConfiguration, module: String? = nil) {
         self.className = type(of: configuration).className
         self.configuration = configuration
+        self.module = module
     }
+
+    /// Whether this is a Keras 3 operation (`NotEqual`, `Any`, …) recorded in a Functional
+    /// graph rather than a layer: it is not in `model.layers` and owns no weights.
+    public var isOperation: Bool { module?.hasPrefix("keras.src.ops") ?? false }
 
     /// The configuration as `type`, or nil for another class.
     public func configuration<Configuration: LayerConfiguration>(as type: Configuration.Type) -> Configuration? {
@@ -92,7 +101,7 @@ public struct LayerConfig: Sendable {
             throw .unsupportedLayer(className: className, name: name)
         }
         do {
-            return LayerConfig(try config.decode(type))
+            return LayerConfig(try config.decode(type), module: entry["module"]?.stringValue)
         } catch let error as KerasConfigError {
             throw error
         } catch let error as UnsupportedActivationName {
