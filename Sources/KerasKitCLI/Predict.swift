@@ -17,13 +17,26 @@ struct Predict: ParsableCommand {
     @Option(name: .customLong("output"), help: "Where to write each output as float32 .npy, in output order.")
     var outputs: [String] = []
 
+    @Flag(help: "Feed the input one time step at a time through the streaming API (same outputs).")
+    var stepByStep = false
+
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give at least one --input") }
     }
 
     func run() throws {
         let loaded = try loadModel(model)
-        let results = try runPredict(loaded, path: model, inputs: try readInputs(inputs, inputNames: loaded.config.inputNames))
+        let tensors = try readInputs(inputs, inputNames: loaded.config.inputNames)
+        let results: [Tensor]
+        if stepByStep {
+            do {
+                results = try StreamingSession(model: loaded).feedStepByStep(tensors)
+            } catch {
+                throw CommandFailure("\(model): \(error)")
+            }
+        } else {
+            results = try runPredict(loaded, path: model, inputs: tensors)
+        }
         if outputs.isEmpty {
             for result in results { print(NumpyFormatter.format(result)) }
             return

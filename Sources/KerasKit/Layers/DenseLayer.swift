@@ -38,6 +38,8 @@ struct DenseLayer: InferenceLayer {
     }
 
     func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
+
+    var timeBehavior: TimeBehavior { .stepwise }
 }
 
 /// `Activation` at inference.
@@ -62,6 +64,8 @@ struct ActivationLayer: InferenceLayer {
     }
 
     func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
+
+    var timeBehavior: TimeBehavior { .stepwise }
 }
 
 /// `Dropout` at inference: the identity.
@@ -76,4 +80,6 @@ struct DropoutLayer: InferenceLayer {
     func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] { [call.input] }
 
     func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
+
+    var timeBehavior: TimeBehavior { .stepwise }
 }

@@ -14,12 +14,27 @@ protocol InferenceLayer: Sendable {
     /// every mask, as Keras 3 does for layers that don't support masking; layers that support
     /// it pass it through (``passThroughMasks(_:outputs:)``) or compute their own.
     func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?]
+    /// How the layer treats the time axis, for streaming. The default, `.wholeSequence`, is
+    /// right for any layer that mixes time steps.
+    var timeBehavior: TimeBehavior { get }
+}
+
+/// How a layer relates output steps to input steps (streaming needs to know).
+enum TimeBehavior: Sendable {
+    /// Each output step depends only on the same input step (Dense, Activation, Embedding, …).
+    case stepwise
+    /// A forward recurrent layer: output step t depends on input steps ≤ t through its states.
+    case recurrent
+    /// The layer mixes steps in ways states can't carry (Flatten, Conv1D, go_backwards, …).
+    case wholeSequence
 }
 
 extension InferenceLayer {
     func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?] {
         Array(repeating: nil, count: outputs.count)
     }
+
+    var timeBehavior: TimeBehavior { .wholeSequence }
 
     /// Keras's `supports_masking = True`: every output carries the first input's mask.
     func passThroughMasks(_ call: LayerCall, outputs: [Tensor]) -> [Mask?] {
@@ -35,6 +50,9 @@ struct LayerCall {
     var masks: [Mask?] = []
     /// `initial_state` for a recurrent layer.
     var initialState: [Tensor] = []
+    /// Streaming: a recurrent layer continues from `state` and leaves its final states there,
+    /// whatever its `stateful` flag.
+    var carriesState = false
 
     /// The first input: the only one for single-input layers.
     var input: Tensor { inputs[0] }
@@ -63,6 +81,8 @@ struct LayerState: Sendable {
     var batch: Int
     /// One `[batch × units]` buffer per state (`h`, `c` for an LSTM).
     var tensors: [[Float]]
+    /// Streaming only: the last output, which a masked step repeats.
+    var previousOutput: [Float]? = nil
 }
 
 /// Why `predict` refused its input.
@@ -79,6 +99,8 @@ public enum PredictionError: Error, Sendable, Equatable, CustomStringConvertible
     case emptySequence(layer: String)
     /// The work buffers a call needs would not fit in memory.
     case tooLarge(layer: String, elements: String)
+    /// An `Embedding` input holds an index outside `0..<inputDim` (after truncation to an integer).
+    case indexOutOfRange(layer: String, index: Float, inputDim: Int)
 
     public var description: String {
         switch self {
@@ -94,6 +116,8 @@ public enum PredictionError: Error, Sendable, Equatable, CustomStringConvertible
             "layer '\(layer)': the input sequence has no time steps"
         case .tooLarge(let layer, let elements):
             "layer '\(layer)': the work buffers for this input (\(elements) elements) are too large"
+        case .indexOutOfRange(let layer, let index, let inputDim):
+            "layer '\(layer)': input value \(index) is not an index in [0, \(inputDim))"
         }
     }
 }

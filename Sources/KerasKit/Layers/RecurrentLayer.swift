@@ -45,6 +45,7 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
     let cell: Cell
 
     var stateCount: Int { cell.stateCount }
+    var timeBehavior: TimeBehavior { options.goBackwards || options.timeMajor ? .wholeSequence : .recurrent }
 
     var parameterCount: Int { cell.parameterCount }
     var units: Int { cell.units }
@@ -128,6 +129,10 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
         var scratch = [Float](repeating: 0, count: max(1, cell.scratchCount(batch: batch)))
         // With a mask: the last (masked) output, and the states before the step to restore.
         var previousOutput = [Float](repeating: 0, count: masked ? stateCount : 0)
+        // A stream continues the last output across chunks; Keras's own calls start from zeros.
+        if masked, call.carriesState, let carried = state?.previousOutput, carried.count == stateCount {
+            previousOutput = carried
+        }
         var savedHidden = [Float](repeating: 0, count: masked ? stateCount : 0)
         var savedCell = [Float](repeating: 0, count: masked && cell.stateCount == 2 ? stateCount : 0)
         let maskValues = mask?.values ?? []
@@ -182,7 +187,10 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
         }}}}}}}}}
 
         let finalCell = hasCellState ? cellState : []
-        if options.stateful { state = LayerState(batch: batch, tensors: hasCellState ? [hidden, finalCell] : [hidden]) }
+        if options.stateful || call.carriesState {
+            state = LayerState(batch: batch, tensors: hasCellState ? [hidden, finalCell] : [hidden],
+                               previousOutput: call.carriesState ? (masked ? previousOutput : hidden) : nil)
+        }
         let output: Tensor
         if returnSequences {
             output = Tensor(uncheckedShape: timeMajor ? [time, batch, units] : [batch, time, units], scalars: sequence)

@@ -76,6 +76,8 @@ struct TimeDistributedLayer: InferenceLayer {
 
     func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
 
+    var timeBehavior: TimeBehavior { .stepwise }
+
     func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
         let input = call.input
         guard input.rank >= 3 else {

@@ -105,28 +105,35 @@ public final class KerasModel: Sendable {
             throw .inputCount(expected: config.inputs.count, actual: inputs.count)
         }
         for (input, spec) in zip(inputs, config.inputs) { try checkInput(input, against: spec.batchShape) }
+        return try states.withStates { (stored: inout [NodeKey: LayerState]) throws(PredictionError) in
+            try run(inputs, states: &stored, carrying: [])
+        }
+    }
+
+    /// Runs every call in schedule order. Layers read and leave their states in `states`;
+    /// the calls in `carrying` do so whatever their `stateful` flag (streaming).
+    func run(_ inputs: [Tensor], states stored: inout [NodeKey: LayerState], carrying: Set<NodeKey>) throws(PredictionError) -> [Tensor] {
         var values: [NodeKey: [Tensor]] = [:]
         var masks: [NodeKey: [Mask?]] = [:]
         for (reference, input) in zip(config.graph.inputs, inputs) { values[NodeKey(reference)] = [input] }
         // The builder checked every reference resolves; the fallbacks are never taken.
         let missing = Tensor(uncheckedShape: [0], scalars: [])
-        try states.withStates { (stored: inout [NodeKey: LayerState]) throws(PredictionError) in
-            for key in schedule {
-                guard let layer = layers[key.layer], let node = config.graph.nodes[key.layer]?[key.node] else { continue }
-                let call = LayerCall(
-                    inputs: node.inputs.map { values[NodeKey($0)]?[$0.tensor] ?? missing },
-                    masks: node.inputs.map { reference -> Mask? in
-                        guard let produced = masks[NodeKey(reference)], reference.tensor < produced.count else { return nil }
-                        return produced[reference.tensor]
-                    },
-                    initialState: node.initialState.map { values[NodeKey($0)]?[$0.tensor] ?? missing }
-                )
-                var state = stored[key]
-                let outputs = try layer.forward(call, state: &state)
-                values[key] = outputs
-                masks[key] = layer.outputMasks(for: call, outputs: outputs)
-                if let state { stored[key] = state }
-            }
+        for key in schedule {
+            guard let layer = layers[key.layer], let node = config.graph.nodes[key.layer]?[key.node] else { continue }
+            let call = LayerCall(
+                inputs: node.inputs.map { values[NodeKey($0)]?[$0.tensor] ?? missing },
+                masks: node.inputs.map { reference -> Mask? in
+                    guard let produced = masks[NodeKey(reference)], reference.tensor < produced.count else { return nil }
+                    return produced[reference.tensor]
+                },
+                initialState: node.initialState.map { values[NodeKey($0)]?[$0.tensor] ?? missing },
+                carriesState: carrying.contains(key)
+            )
+            var state = stored[key]
+            let outputs = try layer.forward(call, state: &state)
+            values[key] = outputs
+            masks[key] = layer.outputMasks(for: call, outputs: outputs)
+            if let state { stored[key] = state }
         }
         return config.graph.outputs.map { values[NodeKey($0)]?[$0.tensor] ?? missing }
     }
@@ -141,7 +148,7 @@ public final class KerasModel: Sendable {
         config.layers.contains { $0.configuration.isStateful }
     }
 
-    private func checkInput(_ input: Tensor, against expected: [Int?]) throws(PredictionError) {
+    func checkInput(_ input: Tensor, against expected: [Int?]) throws(PredictionError) {
         guard input.rank == expected.count else {
             throw .inputRank(expected: expected.count, actual: input.rank, shape: input.shape)
         }

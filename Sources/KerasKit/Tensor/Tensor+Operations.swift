@@ -38,3 +38,35 @@ extension Tensor {
         Tensor(uncheckedShape: shape, scalars: zip(scalars, other.scalars).map(operation))
     }
 }
+
+extension Tensor {
+    /// Steps `range` of axis 1 (the time axis of `[batch, time, …]`).
+    func slicingAxis1(_ range: Range<Int>) -> Tensor {
+        let batch = shape[0], length = shape[1]
+        let inner = shape.dropFirst(2).reduce(1, *)
+        var result: [Float] = []
+        result.reserveCapacity(batch * range.count * inner)
+        for sample in 0..<batch {
+            let start = (sample * length + range.lowerBound) * inner
+            result += scalars[start..<(start + range.count * inner)]
+        }
+        return Tensor(uncheckedShape: [batch, range.count] + shape.dropFirst(2), scalars: result)
+    }
+
+    /// Tensors of one shape but axis 1 joined along axis 1.
+    static func joiningAxis1(_ parts: [Tensor]) -> Tensor {
+        guard let first = parts.first else { return Tensor(uncheckedShape: [0], scalars: []) }
+        let batch = first.shape[0]
+        let inner = first.shape.dropFirst(2).reduce(1, *)
+        let total = parts.reduce(0) { $0 + $1.shape[1] }
+        var result: [Float] = []
+        result.reserveCapacity(batch * total * inner)
+        for sample in 0..<batch {
+            for part in parts {
+                let length = part.shape[1] * inner
+                result += part.scalars[(sample * length)..<((sample + 1) * length)]
+            }
+        }
+        return Tensor(uncheckedShape: [batch, total] + first.shape.dropFirst(2), scalars: result)
+    }
+}

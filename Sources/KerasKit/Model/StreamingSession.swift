@@ -1,0 +1,130 @@
+/// Runs a recurrent model on a live signal: feed one time step or a chunk at a time, and get
+/// exactly what a full-sequence ``KerasModel/predict(_:)`` gives for the steps fed so far.
+///
+/// The session keeps every recurrent layer's states between calls, whatever the layer's
+/// `stateful` flag. For an output that has a time axis (a `return_sequences` chain) each call
+/// returns the outputs of the steps it was fed; for an output computed from a whole sequence
+/// (after a recurrent layer with `return_sequences=False`) each call returns the output for the
+/// sequence so far, so the last call's output equals `predict` on the whole sequence.
+///
+/// Models can stream when every layer that sees the time axis either works step by step
+/// (Dense, Activation, Dropout, Embedding, Masking, TimeDistributed, normalization, merges)
+/// or is a forward recurrent layer. Layers that mix steps — `go_backwards`, `Bidirectional`,
+/// Conv1D, pooling, Flatten — make ``init(model:)`` throw, naming the layer.
+///
+/// A session is for one caller at a time; make one per stream (sessions are cheap).
+public final class StreamingSession {
+    /// The model the session runs.
+    public let model: KerasModel
+    /// Per output: whether it has a time axis that each call returns only the fed steps of.
+    public let outputIsStepwise: [Bool]
+
+    private var states: [NodeKey: LayerState] = [:]
+    private let carrying: Set<NodeKey>
+
+    /// Prepares a session.
+    /// - Throws: ``StreamingError/notStreamable(layer:reason:)`` when a layer needs the whole
+    ///   sequence at once.
+    public init(model: KerasModel) throws(StreamingError) {
+        self.model = model
+        // Which tensors still have a per-step time axis: the model inputs do; stepwise layers
+        // keep it; recurrent layers keep it with return_sequences and end it otherwise.
+        var stepwise: [NodeKey: [Bool]] = [:]
+        for reference in model.config.graph.inputs { stepwise[NodeKey(reference)] = [true] }
+        var carrying: Set<NodeKey> = []
+        for key in model.schedule {
+            guard let layer = model.layers[key.layer], let node = model.config.graph.nodes[key.layer]?[key.node] else { continue }
+            let inputs = node.inputs.map { stepwise[NodeKey($0)]?[$0.tensor] ?? false }
+            let outputCount = model.shapes[key]?.count ?? 1
+            guard inputs.contains(true) else {
+                // Computed from whole-sequence values only: recomputed fresh on every call.
+                stepwise[key] = Array(repeating: false, count: outputCount)
+                continue
+            }
+            switch layer.timeBehavior {
+            case .stepwise:
+                guard inputs.allSatisfy({ $0 }) else {
+                    throw .notStreamable(layer: key.layer, reason: "it combines per-step values with whole-sequence values")
+                }
+                stepwise[key] = Array(repeating: true, count: outputCount)
+            case .recurrent:
+                guard node.initialState.allSatisfy({ !(stepwise[NodeKey($0)]?[$0.tensor] ?? false) }) else {
+                    throw .notStreamable(layer: key.layer, reason: "its initial_state comes from per-step values")
+                }
+                carrying.insert(key)
+                let sequences = (layer as? any RecurrentInferenceLayer)?.options.returnSequences ?? false
+                stepwise[key] = [sequences] + Array(repeating: false, count: max(0, outputCount - 1))
+            case .wholeSequence:
+                throw .notStreamable(layer: key.layer, reason: "it needs the whole sequence at once (\(model.config.layers.first { $0.name == key.layer }?.className ?? "layer"))")
+            }
+        }
+        self.carrying = carrying
+        self.outputIsStepwise = model.config.graph.outputs.map { stepwise[NodeKey($0)]?[$0.tensor] ?? false }
+    }
+
+    /// Feeds the next time steps of every input: each shaped like the model's input with any
+    /// number of steps (`[batch, steps, features]`, or `[batch, steps]` for token ids).
+    /// - Returns: The outputs for this chunk (see the type's discussion).
+    /// - Throws: ``PredictionError`` for inputs that don't fit the model or the stream's batch size.
+    public func feed(_ inputs: [Tensor]) throws(PredictionError) -> [Tensor] {
+        guard inputs.count == model.config.inputs.count else {
+            throw .inputCount(expected: model.config.inputs.count, actual: inputs.count)
+        }
+        for (input, spec) in zip(inputs, model.config.inputs) {
+            // The time axis of a chunk is free; every other fixed axis must match.
+            var expected = spec.batchShape
+            if expected.count > 1 { expected[1] = nil }
+            try model.checkInput(input, against: expected)
+        }
+        if let batch = states.values.first?.batch, let input = inputs.first, input.shape.first != batch {
+            throw .inputDimension(axis: 0, expected: batch, actual: input.shape.first ?? 0, shape: input.shape)
+        }
+        return try model.run(inputs, states: &states, carrying: carrying)
+    }
+
+    /// Feeds the next steps of a single-input model.
+    public func feed(_ input: Tensor) throws(PredictionError) -> [Tensor] {
+        try feed([input])
+    }
+
+    /// Feeds whole sequences one time step at a time and assembles the outputs as a
+    /// full-sequence `predict` returns them: per-step outputs joined along the time axis, and
+    /// whole-sequence outputs after the last step. Continues from the session's states.
+    /// - Throws: ``PredictionError`` for inputs that don't fit the model.
+    public func feedStepByStep(_ inputs: [Tensor]) throws(PredictionError) -> [Tensor] {
+        guard let steps = inputs.first?.shape.dropFirst().first, steps > 0 else {
+            throw .emptySequence(layer: model.config.inputNames.first ?? "input")
+        }
+        for input in inputs where input.rank < 2 || input.shape[1] != steps {
+            throw .inputShapeMismatch(layer: model.config.inputNames.first ?? "input", expected: "\(steps) time steps on axis 1 of every input", actual: input.shape)
+        }
+        var collected: [[Tensor]] = Array(repeating: [], count: outputIsStepwise.count)
+        var last: [Tensor] = []
+        for step in 0..<steps {
+            last = try feed(inputs.map { $0.slicingAxis1(step..<(step + 1)) })
+            for (index, output) in last.enumerated() where index < collected.count && outputIsStepwise[index] {
+                collected[index].append(output)
+            }
+        }
+        return last.indices.map { index in
+            index < collected.count && outputIsStepwise[index] ? Tensor.joiningAxis1(collected[index]) : last[index]
+        }
+    }
+
+    /// Forgets all carried states: the next call starts a new sequence.
+    public func reset() {
+        states.removeAll()
+    }
+}
+
+/// Why a model can't be streamed.
+public enum StreamingError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A layer needs more than the steps seen so far.
+    case notStreamable(layer: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .notStreamable(let layer, let reason): "the model can't be streamed: layer '\(layer)': \(reason)"
+        }
+    }
+}
