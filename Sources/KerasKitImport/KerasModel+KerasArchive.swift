@@ -129,6 +129,13 @@ struct ArchiveWeightReader {
                 + weights(of: bidirectional.backward, at: "\(path)/backward_layer")
         case let wrapper as TimeDistributedConfig:
             return try weights(of: wrapper.layer, at: "\(path)/layer")
+        case let nested as NestedModelConfig:
+            let container = try layersContainer(under: path)
+            var perLayer: [String: [WeightArray]] = [:]
+            for (layer, layerPath) in Self.paths(of: nested.model.layers.filter { !$0.isOperation }, in: container) {
+                perLayer[layer.name] = try weights(of: layer, at: layerPath)
+            }
+            return nested.legacyOrderedWeights(perLayer)
         default:
             return try vars(at: "\(path)/vars")
         }

@@ -36,8 +36,8 @@ public struct LayerConfig: Sendable {
     public let module: String?
 
     /// Wraps a typed configuration.
-    public init(_ configuration: any LayerConfiguration, module: String? = nil) {
-        self.className = type(of: configuration).className
+    public init(_ configuration: any LayerConfiguration, module: String? = nil, className: String? = nil) {
+        self.className = className ?? type(of: configuration).className
         self.configuration = configuration
         self.module = module
     }
@@ -97,6 +97,9 @@ public struct LayerConfig: Sendable {
             throw .invalidModelConfig(reason: "layer #\(index) (\(className)) has no config object")
         }
         let name = config["name"]?.stringValue ?? entry["name"]?.stringValue ?? "#\(index)"
+        if NestedModelConfig.classNames.contains(className) {
+            return LayerConfig(try NestedModelConfig(entry: entry, name: name), module: entry["module"]?.stringValue, className: className)
+        }
         guard let type = registry.first(where: { $0.className == className }) else {
             throw .unsupportedLayer(className: className, name: name)
         }

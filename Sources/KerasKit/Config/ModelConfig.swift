@@ -114,8 +114,28 @@ public struct ModelConfig: Sendable {
             nodes[layer.name] = try ModelGraph.decodeNodes(entry["inbound_nodes"], layer: layer)
             layers.append(layer)
         }
-        let inputReferences = try ModelGraph.decodeEndpoints(config["input_layers"], key: "input_layers")
-        let outputReferences = try ModelGraph.decodeEndpoints(config["output_layers"], key: "output_layers")
+        var inputReferences = try ModelGraph.decodeEndpoints(config["input_layers"], key: "input_layers")
+        var outputReferences = try ModelGraph.decodeEndpoints(config["output_layers"], key: "output_layers")
+        // Nested models count a construction node that isn't a call: Keras 2 numbers their
+        // calls from 1 everywhere, Keras 3 only in input_layers/output_layers (functional.py).
+        let keras3 = layerEntriesUseDictNodes(try layerEntries(config))
+        let offsets = Dictionary(layers.compactMap { layer -> (String, Int)? in
+            guard let nested = layer.configuration as? NestedModelConfig, nested.countsConstructionNode(keras3: keras3) else { return nil }
+            return (layer.name, 1)
+        }, uniquingKeysWith: { first, _ in first })
+        func shift(_ reference: TensorReference) -> TensorReference {
+            guard let offset = offsets[reference.layer], reference.node >= offset else { return reference }
+            return TensorReference(layer: reference.layer, node: reference.node - offset, tensor: reference.tensor)
+        }
+        if !offsets.isEmpty {
+            inputReferences = inputReferences.map(shift)
+            outputReferences = outputReferences.map(shift)
+            if !keras3 {
+                nodes = nodes.mapValues { calls in
+                    calls.map { NodeConfig(inputs: $0.inputs.map(shift), initialState: $0.initialState.map(shift), arguments: $0.arguments, keywordArguments: $0.keywordArguments) }
+                }
+            }
+        }
         var inputs: [InputLayerConfig] = []
         for reference in inputReferences {
             guard let input = layers.first(where: { $0.name == reference.layer })?.configuration(as: InputLayerConfig.self) else {
@@ -126,6 +146,11 @@ public struct ModelConfig: Sendable {
         guard !inputs.isEmpty, !outputReferences.isEmpty else { throw .invalidModelConfig(reason: "the model has no inputs or no outputs") }
         return (layers, inputs, ModelGraph(inputs: inputReferences, outputs: outputReferences, nodes: nodes))
     }
+}
+
+/// Whether a Functional config writes Keras 3's dict-form nodes.
+private func layerEntriesUseDictNodes(_ entries: [JSONValue]) -> Bool {
+    entries.contains { $0["inbound_nodes"]?.arrayValue?.first?.objectValue != nil }
 }
 
 extension JSONValue {

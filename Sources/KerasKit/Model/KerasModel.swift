@@ -56,19 +56,25 @@ public final class KerasModel: Sendable {
         try self.init(config: config, weights: weights, kerasVersion: kerasVersion, backend: backend, selfCheck: nil)
     }
 
-    init(config: ModelConfig, weights: [String: [WeightArray]], kerasVersion: String?, backend: String?, selfCheck: SelfCheck?) throws(WeightLoadingError) {
+    convenience init(config: ModelConfig, weights: [String: [WeightArray]], kerasVersion: String?, backend: String?, selfCheck: SelfCheck?) throws(WeightLoadingError) {
+        try self.init(config: config, weights: weights, generation: KerasGeneration(kerasVersion: kerasVersion),
+                      kerasVersion: kerasVersion, backend: backend, selfCheck: selfCheck)
+    }
+
+    init(config: ModelConfig, weights: [String: [WeightArray]], generation: KerasGeneration, kerasVersion: String? = nil,
+         backend: String? = nil, selfCheck: SelfCheck? = nil) throws(WeightLoadingError) {
         self.config = config
         self.selfCheck = selfCheck
         self.kerasVersion = kerasVersion
         self.backend = backend
-        let generation = KerasGeneration(kerasVersion: kerasVersion)
         self.generation = generation
         let known = Set(config.layers.map(\.name))
         if let stray = weights.keys.sorted().first(where: { !known.contains($0) && !(weights[$0]?.isEmpty ?? true) }) {
             throw .unknownLayer(layer: stray, weights: weights[stray]?.map(\.source) ?? [])
         }
         let wiring = try GraphBuilder.build(config: config) { layerConfig, inputShapes throws(WeightLoadingError) in
-            try Self.makeLayer(layerConfig, inputs: inputShapes, weights: weights[layerConfig.name] ?? [], generation: generation)
+            try Self.makeLayer(layerConfig, inputs: inputShapes, weights: weights[layerConfig.name] ?? [], generation: generation,
+                               arguments: config.graph.nodes[layerConfig.name]?.first?.arguments ?? [])
         }
         self.layers = wiring.layers
         self.schedule = wiring.schedule
@@ -106,16 +112,20 @@ public final class KerasModel: Sendable {
         }
         for (input, spec) in zip(inputs, config.inputs) { try checkInput(input, against: spec.batchShape) }
         return try states.withStates { (stored: inout [NodeKey: LayerState]) throws(PredictionError) in
-            try run(inputs, states: &stored, carrying: [])
+            try run(inputs, states: &stored, carrying: []).outputs
         }
     }
 
     /// Runs every call in schedule order. Layers read and leave their states in `states`;
     /// the calls in `carrying` do so whatever their `stateful` flag (streaming).
-    func run(_ inputs: [Tensor], states stored: inout [NodeKey: LayerState], carrying: Set<NodeKey>) throws(PredictionError) -> [Tensor] {
+    func run(_ inputs: [Tensor], states stored: inout [NodeKey: LayerState], carrying: Set<NodeKey>,
+             inputMasks: [Mask?] = []) throws(PredictionError) -> (outputs: [Tensor], masks: [Mask?]) {
         var values: [NodeKey: [Tensor]] = [:]
         var masks: [NodeKey: [Mask?]] = [:]
-        for (reference, input) in zip(config.graph.inputs, inputs) { values[NodeKey(reference)] = [input] }
+        for (index, (reference, input)) in zip(config.graph.inputs, inputs).enumerated() {
+            values[NodeKey(reference)] = [input]
+            masks[NodeKey(reference)] = [index < inputMasks.count ? inputMasks[index] : nil]
+        }
         // The builder checked every reference resolves; the fallbacks are never taken.
         let missing = Tensor(uncheckedShape: [0], scalars: [])
         for key in schedule {
@@ -135,7 +145,12 @@ public final class KerasModel: Sendable {
             masks[key] = layer.outputMasks(for: call, outputs: outputs)
             if let state { stored[key] = state }
         }
-        return config.graph.outputs.map { values[NodeKey($0)]?[$0.tensor] ?? missing }
+        let outputs = config.graph.outputs.map { values[NodeKey($0)]?[$0.tensor] ?? missing }
+        let outputMasks = config.graph.outputs.map { reference -> Mask? in
+            guard let produced = masks[NodeKey(reference)], reference.tensor < produced.count else { return nil }
+            return produced[reference.tensor]
+        }
+        return (outputs, outputMasks)
     }
 
     /// Forgets the states that `stateful` layers carried over; the next call starts from zeros.

@@ -79,7 +79,7 @@ public final class StreamingSession {
         if let batch = states.values.first?.batch, let input = inputs.first, input.shape.first != batch {
             throw .inputDimension(axis: 0, expected: batch, actual: input.shape.first ?? 0, shape: input.shape)
         }
-        return try model.run(inputs, states: &states, carrying: carrying)
+        return try model.run(inputs, states: &states, carrying: carrying).outputs
     }
 
     /// Feeds the next steps of a single-input model.
