@@ -35,6 +35,9 @@ public enum WeightLoadingError: Error, Sendable, Equatable, CustomStringConverti
 struct LayerBuildContext {
     /// Whose numerics to reproduce.
     var generation: KerasGeneration
+    /// The positional arguments of the layer's first call as the config writes them (Keras 3
+    /// only): operations such as `NotEqual` read their constant operands here.
+    var arguments: [JSONValue] = []
 }
 
 /// A layer config that can build its runnable layer from checked weights. Every registered
@@ -92,11 +95,11 @@ func knownLastAxis(_ shape: [Int?], layer: String) throws(WeightLoadingError) ->
 // The single place where Keras's stored weights meet layer configs: every count and shape is
 // checked by the config's `makeLayer` before a layer is built.
 extension KerasModel {
-    static func makeLayer(_ config: LayerConfig, inputs: [[Int?]], weights: [WeightArray], generation: KerasGeneration) throws(WeightLoadingError) -> any InferenceLayer {
+    static func makeLayer(_ config: LayerConfig, inputs: [[Int?]], weights: [WeightArray], generation: KerasGeneration, arguments: [JSONValue] = []) throws(WeightLoadingError) -> any InferenceLayer {
         guard let builder = config.configuration as? any LayerBuilding else {
             throw .unsupportedTopology(layer: config.name, reason: "\(config.className) cannot be called as a layer")
         }
-        return try builder.makeLayer(inputs: inputs, weights: WeightList(layer: config.name, arrays: weights), context: LayerBuildContext(generation: generation))
+        return try builder.makeLayer(inputs: inputs, weights: WeightList(layer: config.name, arrays: weights), context: LayerBuildContext(generation: generation, arguments: arguments))
     }
 }
 

@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+import KerasKit
+
+@Suite("README's feature table matches the code")
+struct ReadmeTests {
+    static let readme: String = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        return (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+    }()
+
+    /// The class names in the first column of the table between the layer markers.
+    static var tableClassNames: Set<String> {
+        guard let start = readme.range(of: "<!-- layers:begin -->"), let end = readme.range(of: "<!-- layers:end -->") else { return [] }
+        var names = Set<String>()
+        for line in readme[start.upperBound..<end.lowerBound].split(separator: "\n") where line.hasPrefix("| `") {
+            let firstColumn = line.split(separator: "|").first ?? ""
+            for part in firstColumn.split(separator: "`").enumerated() where part.offset % 2 == 1 {
+                names.insert(String(part.element))
+            }
+        }
+        return names
+    }
+
+    @Test("every supported layer class is in the table, and the table lists nothing else")
+    func layerTable() {
+        #expect(!Self.readme.isEmpty)
+        #expect(Self.tableClassNames == Set(LayerConfig.supportedClassNames))
+    }
+
+    @Test("every activation is listed")
+    func activations() {
+        for activation in Activation.allCases {
+            #expect(Self.readme.contains("`\(activation.rawValue)`"), "\(activation.rawValue)")
+        }
+    }
+}
