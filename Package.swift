@@ -45,5 +45,7 @@ let package = Package(
         .testTarget(name: "KerasKitTests", dependencies: ["KerasKit"]),
         .testTarget(name: "HDF5ReadingTests", dependencies: ["HDF5Reading"]),
         .testTarget(name: "KerasKitImportTests", dependencies: ["KerasKit", "KerasKitImport"]),
+        /// Runs the built `keraskit` binary; depends on `KerasKitCLI` so `swift test` builds it first.
+        .testTarget(name: "KerasKitCLITests", dependencies: ["KerasKit", "KerasKitImport", "KerasKitCLI"]),
     ]
 )

@@ -54,7 +54,9 @@ func readInputs(_ paths: [String], inputNames: [String] = []) throws(CommandFail
     var tensors: [Tensor] = []
     for path in paths {
         do {
-            let prefix = try FileHandle(forReadingFrom: URL(fileURLWithPath: path)).read(upToCount: 4) ?? Data()
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            let prefix = try handle.read(upToCount: 4) ?? Data()
             guard NumpyArchive.isArchive(prefix: prefix) else {
                 tensors.append(try NumpyArray(contentsOf: path).tensor)
                 continue

@@ -66,6 +66,8 @@ struct Verify: ParsableCommand {
             failed = failed || !ok
             print("output \(index): max |difference| = \(String(format: "%.3e", Double(difference))) (atol \(atol)): \(ok ? "OK" : "MISMATCH")")
         }
-        if failed { throw ExitCode(1) }
+        if failed {
+            throw CommandFailure("\(model): output differs from \(inputs.isEmpty ? "the stored self-check" : "--expected") beyond --atol \(atol)")
+        }
     }
 }

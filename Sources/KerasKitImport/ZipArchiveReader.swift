@@ -31,8 +31,9 @@ struct ZipArchiveReader {
         }
         let declared = Int(entry.uncompressedSize)
         var data = Data()
+        let checksum: CRC32
         do {
-            _ = try archive.extract(entry, skipCRC32: false) { chunk in
+            checksum = try archive.extract(entry, skipCRC32: false) { chunk in
                 // The declared size is only a claim: stop as soon as inflation passes it.
                 guard data.count + chunk.count <= declared else { throw ZipEntryOverrun() }
                 data.append(chunk)
@@ -41,6 +42,10 @@ struct ZipArchiveReader {
             throw KerasFileError(file: label, reason: .malformed(offset: nil, message: "zip entry '\(path)' inflates past its declared \(declared) bytes"))
         } catch {
             throw KerasFileError(file: label, reason: .malformed(offset: nil, message: "zip entry '\(path)' cannot be read: \(error)"))
+        }
+        // `extract` with a consumer computes the CRC-32 but leaves comparing it to the caller.
+        guard checksum == entry.checksum else {
+            throw KerasFileError(file: label, reason: .malformed(offset: nil, message: "zip entry '\(path)' fails its CRC-32 check"))
         }
         return data
     }

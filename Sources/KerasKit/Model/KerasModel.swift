@@ -116,6 +116,18 @@ public final class KerasModel: Sendable {
         }
     }
 
+    /// Runs the model as if freshly loaded: stateful layers start from zeros, and the states
+    /// they carry for ``predict(_:)`` are left untouched.
+    /// - Throws: ``PredictionError`` when the count or a shape doesn't match the model.
+    public func predictFromInitialStates(_ inputs: [Tensor]) throws(PredictionError) -> [Tensor] {
+        guard inputs.count == config.inputs.count else {
+            throw .inputCount(expected: config.inputs.count, actual: inputs.count)
+        }
+        for (input, spec) in zip(inputs, config.inputs) { try checkInput(input, against: spec.batchShape) }
+        var fresh: [NodeKey: LayerState] = [:]
+        return try run(inputs, states: &fresh, carrying: []).outputs
+    }
+
     /// Runs every call in schedule order. Layers read and leave their states in `states`;
     /// the calls in `carrying` do so whatever their `stateful` flag (streaming).
     func run(_ inputs: [Tensor], states stored: inout [NodeKey: LayerState], carrying: Set<NodeKey>,

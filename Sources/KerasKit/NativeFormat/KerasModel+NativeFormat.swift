@@ -58,7 +58,8 @@ extension KerasModel {
         metadata[NativeFormatKey.kerasVersion] = kerasVersion
         metadata[NativeFormatKey.backend] = backend
         if !checkInputs.isEmpty {
-            let outputs = try predict(checkInputs)
+            // From zero states, leaving a stateful model's carried states alone.
+            let outputs = try predictFromInitialStates(checkInputs)
             let inputNames = checkInputs.indices.map { unique("keraskit.check/input\($0)", layer: "keraskit.check") }
             let outputNames = outputs.indices.map { unique("keraskit.check/output\($0)", layer: "keraskit.check") }
             for (name, tensor) in zip(inputNames + outputNames, checkInputs + outputs) {

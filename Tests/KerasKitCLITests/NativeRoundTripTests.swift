@@ -1,0 +1,66 @@
+import Foundation
+import KerasKit
+import KerasKitImport
+import Testing
+
+@Suite("Native files predict bit for bit what the .h5 predicts")
+struct NativeRoundTripTests {
+    @Test("library: .h5 → nativeFileData → load(nativeData:) predicts identical bits", arguments: CLIFixtures.all)
+    func libraryRoundTrip(fixture: CLIFixtures.Fixture) throws {
+        let path = CLIFixtures.path(fixture.model)
+        let checkInputs = try fixture.firstCall.inputs.map { try NumpyArray(contentsOf: CLIFixtures.path($0)).tensor }
+        // Converting runs the check inputs through the model, which advances a stateful model:
+        // convert from one instance, compare against another.
+        let data = try KerasModel.load(h5File: path).nativeFileData(checkInputs: checkInputs)
+        let original = try KerasModel.load(h5File: path)
+        let native = try KerasModel.load(nativeData: data, name: "\(fixture.name).safetensors")
+        #expect(native.parameterCount == fixture.total_params)
+        for (index, call) in fixture.calls.enumerated() {
+            if call.reset_states_before {
+                original.resetStates()
+                native.resetStates()
+            }
+            let inputs = try call.inputs.map { try NumpyArray(contentsOf: CLIFixtures.path($0)).tensor }
+            let expected = try original.predict(inputs)
+            let actual = try native.predict(inputs)
+            #expect(actual.map(\.shape) == expected.map(\.shape), "call \(index)")
+            #expect(actual.map(\.bits) == expected.map(\.bits), "call \(index): outputs differ")
+        }
+        // The stored self-check is what a fresh .h5 model computes, and a fresh native model agrees.
+        let selfCheck = try #require(native.selfCheck)
+        #expect(selfCheck.inputs.map(\.bits) == checkInputs.map(\.bits))
+        let fresh = try KerasModel.load(nativeData: data, name: "\(fixture.name).safetensors")
+        #expect(try fresh.predict(selfCheck.inputs).map(\.bits) == selfCheck.outputs.map(\.bits))
+        #expect(try KerasModel.load(h5File: path).predict(checkInputs).map(\.bits) == selfCheck.outputs.map(\.bits))
+    }
+
+    @Test("CLI: convert, verify, then predict from the native file writes the .h5's bytes", arguments: CLIFixtures.all)
+    func commandLineRoundTrip(fixture: CLIFixtures.Fixture) throws {
+        let directory = try TemporaryDirectory()
+        let model = CLIFixtures.path(fixture.model)
+        let native = directory.path("model.safetensors")
+        let inputs = fixture.firstCall.inputs.map(CLIFixtures.path)
+        let convert = try Keraskit.run(["convert", model, native] + inputs.flatMap { ["--check-input", $0] })
+        expectSuccess(convert)
+        #expect(convert.stdout.contains("\(fixture.total_params) parameters"))
+
+        let verify = try Keraskit.run(["verify", native])
+        expectSuccess(verify)
+        #expect(verify.stdout.contains("OK") && !verify.stdout.contains("MISMATCH"), "\(verify.stdout)")
+
+        let outputCount = fixture.firstCall.outputs.count
+        var results: [[Data]] = []
+        for (tag, file) in [("h5", model), ("native", native)] {
+            let outputs = (0..<outputCount).map { directory.path("\(tag)_output\($0).npy") }
+            let predict = try Keraskit.run(["predict", file] + inputs.flatMap { ["--input", $0] } + outputs.flatMap { ["--output", $0] })
+            expectSuccess(predict)
+            results.append(try outputs.map { try Data(contentsOf: URL(fileURLWithPath: $0)) })
+        }
+        #expect(results[0] == results[1], "the native file's outputs differ from the .h5's")
+
+        let inspect = try Keraskit.run(["inspect", "--json", native])
+        expectSuccess(inspect)
+        let report = try #require(try JSONSerialization.jsonObject(with: inspect.stdoutData) as? [String: Any])
+        #expect((report["total_params"] as? NSNumber)?.intValue == fixture.total_params)
+    }
+}
