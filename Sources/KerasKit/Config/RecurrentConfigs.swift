@@ -110,6 +110,7 @@ public struct RecurrentArguments: Sendable, Hashable, Decodable {
 
 /// `keras.layers.GRU` (gate order z, r, h). `reset_after` defaults to true (Keras 2 v2 and
 /// Keras 3); the bias shape `(2, 3·units)` vs `(3·units,)` is the final word when they disagree.
+@dynamicMemberLookup
 public struct GRUConfig: LayerConfiguration {
     public static let className = "GRU"
     /// Fields every layer has.
@@ -127,6 +128,11 @@ public struct GRUConfig: LayerConfiguration {
         resetAfter = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(Bool.self, forKey: .resetAfter) ?? true
     }
 
+    /// A shared recurrent argument: `units`, `activation`, `returnSequences`, ….
+    public subscript<Value>(dynamicMember keyPath: KeyPath<RecurrentArguments, Value>) -> Value {
+        recurrent[keyPath: keyPath]
+    }
+
     public var outputCount: Int { recurrent.returnState ? 2 : 1 }
     public var isRecurrent: Bool { true }
     public var isStateful: Bool { recurrent.stateful }
@@ -136,6 +142,7 @@ public struct GRUConfig: LayerConfiguration {
 }
 
 /// `keras.layers.SimpleRNN`: `h = φ(x·W + h·U + b)`.
+@dynamicMemberLookup
 public struct SimpleRNNConfig: LayerConfiguration {
     public static let className = "SimpleRNN"
     /// Fields every layer has.
@@ -146,6 +153,11 @@ public struct SimpleRNNConfig: LayerConfiguration {
     public init(from decoder: any Decoder) throws {
         common = try LayerCommonConfig(from: decoder)
         recurrent = try RecurrentArguments(from: decoder)
+    }
+
+    /// A shared recurrent argument: `units`, `activation`, `returnSequences`, ….
+    public subscript<Value>(dynamicMember keyPath: KeyPath<RecurrentArguments, Value>) -> Value {
+        recurrent[keyPath: keyPath]
     }
 
     public var outputCount: Int { recurrent.returnState ? 2 : 1 }
@@ -165,8 +177,5 @@ struct SequenceOptions: Sendable, Hashable {
 }
 
 extension LSTMConfig {
-    var sequenceOptions: SequenceOptions {
-        SequenceOptions(returnSequences: returnSequences, returnState: returnState, goBackwards: goBackwards,
-                        stateful: stateful, timeMajor: timeMajor, zeroOutputForMask: zeroOutputForMask)
-    }
+    var sequenceOptions: SequenceOptions { recurrent.sequenceOptions }
 }

@@ -7,14 +7,14 @@ extension LSTMConfig: LayerBuilding {
 
     func makeCell(input: [Int?], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> LSTMCell {
         let inputUnits = try recurrentInputUnits(input, layer: common.name)
-        try weights.expect(useBias ? ["kernel", "recurrent_kernel", "bias"] : ["kernel", "recurrent_kernel"])
-        let gates = 4 * units
+        let units = recurrent.units, gates = 4 * units
+        try weights.expect(recurrent.useBias ? ["kernel", "recurrent_kernel", "bias"] : ["kernel", "recurrent_kernel"])
         return LSTMCell(
-            units: units, inputUnits: inputUnits, activation: activation, recurrentActivation: recurrentActivation,
+            units: units, inputUnits: inputUnits, activation: recurrent.activation, recurrentActivation: recurrent.recurrentActivation,
             generation: context.generation,
             kernel: try weights.floats(0, shape: [inputUnits, gates]),
             recurrentKernel: try weights.floats(1, shape: [units, gates]),
-            inputBias: useBias ? try weights.floats(2, shape: [gates]) : nil
+            inputBias: recurrent.useBias ? try weights.floats(2, shape: [gates]) : nil
         )
     }
 }
