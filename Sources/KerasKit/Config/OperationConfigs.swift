@@ -5,16 +5,10 @@
 
 /// `keras.ops.not_equal` (class `NotEqual`): 1 where the operands differ, else 0. The constant
 /// operand is not part of the config but a positional argument of the call node.
-public struct NotEqualConfig: LayerConfiguration {
+public struct NotEqualConfig: ArgumentFreeLayerConfiguration {
     public static let className = "NotEqual"
     /// Fields every layer has (only `name` is written).
     public var common: LayerCommonConfig
-
-    public init(from decoder: any Decoder) throws {
-        common = try LayerCommonConfig(from: decoder)
-    }
-
-    public var kerasArguments: [(name: String, value: JSONValue)] { [] }
 }
 
 /// `keras.ops.any` (class `Any`): 1 where any element along `axis` is non-zero, else 0.
@@ -48,29 +42,17 @@ public struct AnyConfig: LayerConfiguration {
 
 /// `keras.ops.logical_or` (class `LogicalOr`): 1 where either operand is non-zero. Keras 3
 /// writes it when it combines the masks of merged inputs.
-public struct LogicalOrConfig: LayerConfiguration {
+public struct LogicalOrConfig: ArgumentFreeLayerConfiguration {
     public static let className = "LogicalOr"
     /// Fields every layer has (only `name` is written).
     public var common: LayerCommonConfig
-
-    public init(from decoder: any Decoder) throws {
-        common = try LayerCommonConfig(from: decoder)
-    }
-
-    public var kerasArguments: [(name: String, value: JSONValue)] { [] }
 }
 
 /// `keras.ops.logical_and` (class `LogicalAnd`): 1 where both operands are non-zero.
-public struct LogicalAndConfig: LayerConfiguration {
+public struct LogicalAndConfig: ArgumentFreeLayerConfiguration {
     public static let className = "LogicalAnd"
     /// Fields every layer has (only `name` is written).
     public var common: LayerCommonConfig
-
-    public init(from decoder: any Decoder) throws {
-        common = try LayerCommonConfig(from: decoder)
-    }
-
-    public var kerasArguments: [(name: String, value: JSONValue)] { [] }
 }
 
 /// `keras.ops.expand_dims` (class `ExpandDims`): inserts size-1 axes.
@@ -131,4 +113,18 @@ public struct OnesLikeConfig: LayerConfiguration {
     }
 
     public var kerasArguments: [(name: String, value: JSONValue)] { [("dtype", dtype.map(JSONValue.string) ?? .null)] }
+}
+
+/// A layer or operation whose config holds nothing but the common fields.
+protocol ArgumentFreeLayerConfiguration: LayerConfiguration {
+    var common: LayerCommonConfig { get set }
+    init(common: LayerCommonConfig)
+}
+
+extension ArgumentFreeLayerConfiguration {
+    public init(from decoder: any Decoder) throws {
+        self.init(common: try LayerCommonConfig(from: decoder))
+    }
+
+    public var kerasArguments: [(name: String, value: JSONValue)] { [] }
 }

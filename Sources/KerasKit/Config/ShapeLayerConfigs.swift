@@ -1,32 +1,16 @@
-/// `keras.layers.SpatialDropout1D`: the identity at inference.
+/// `keras.layers.SpatialDropout1D`: the identity at inference; the same arguments as `Dropout`.
 public struct SpatialDropout1DConfig: LayerConfiguration {
     public static let className = "SpatialDropout1D"
+    /// The arguments, decoded as for `Dropout`.
+    public var dropout: DropoutConfig
     /// Fields every layer has.
-    public var common: LayerCommonConfig
-    /// The fraction of channels dropped during training.
-    public var rate: Double
-    /// Keras 2 writes a (unused) noise shape.
-    public var noiseShape: [Int?]?
-    /// Training-time random seed.
-    public var seed: Int?
-
-    enum CodingKeys: String, CodingKey { case rate, noiseShape = "noise_shape", seed }
+    public var common: LayerCommonConfig { dropout.common }
 
     public init(from decoder: any Decoder) throws {
-        common = try LayerCommonConfig(from: decoder)
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        rate = try container.decodeRate(forKey: .rate)
-        noiseShape = try container.decodeIfPresent(KerasShape.self, forKey: .noiseShape)?.dimensions
-        seed = try container.decodeIfPresent(Int.self, forKey: .seed)
+        dropout = try DropoutConfig(from: decoder)
     }
 
-    public var kerasArguments: [(name: String, value: JSONValue)] {
-        [
-            ("rate", .number(rate)),
-            ("noise_shape", noiseShape.map { .array($0.map { $0.map { .number(Double($0)) } ?? .null }) } ?? .null),
-            ("seed", seed.json),
-        ]
-    }
+    public var kerasArguments: [(name: String, value: JSONValue)] { dropout.kerasArguments }
 }
 
 /// `keras.layers.Flatten`: `(batch, …)` → `(batch, product of the rest)`.
