@@ -16,8 +16,8 @@ let package = Package(
     targets: [
         // MARK: Public API
 
-        /// Tensors, Keras config types, layers, models and predict. No C dependency.
-        .target(name: "KerasKit"),
+        /// Tensors, Keras config types, layers, models and predict. No C library dependency.
+        .target(name: "KerasKit", dependencies: ["_KerasKitKernels"]),
         /// Keras `.h5` files (and `.npz` input archives) into `KerasKit` values.
         .target(name: "KerasKitImport", dependencies: ["KerasKit", "HDF5Reading", "ZIPFoundation"]),
         /// The `keraskit` command-line tool: argument parsing only.
@@ -30,6 +30,10 @@ let package = Package(
         ),
 
         // MARK: Implementation details
+
+        /// SIMD kernels in C (matrix product, exp/sigmoid/tanh, LSTM recurrence), compiled for the
+        /// baseline and, on x86-64, for AVX2 and AVX-512 too, picked at run time. No library.
+        .target(name: "_KerasKitKernels"),
 
         /// libhdf5 from the system, with a shim turning its macros into functions.
         .systemLibrary(

@@ -86,4 +86,24 @@ static inline herr_t chdf5_iterate_link_names(hid_t group, chdf5_name_visitor vi
 #endif
 }
 
+/// The file address of the object at `name` (relative to `loc`), found without opening the
+/// object (opening a dataset makes libhdf5 decode its messages). `H5Oget_info_by_name2` gives
+/// the address in 1.10; 1.12+ give a token that the native VOL connector turns into one.
+static inline herr_t chdf5_object_address_by_name(hid_t loc, const char *name, hid_t lapl, haddr_t *address) {
+#if H5_VERSION_GE(1, 12, 0)
+    H5O_info2_t info;
+    if (H5Oget_info_by_name3(loc, name, &info, H5O_INFO_BASIC, lapl) < 0) {
+        return -1;
+    }
+    return H5VLnative_token_to_addr(loc, info.token, address);
+#else
+    H5O_info_t info;
+    if (H5Oget_info_by_name2(loc, name, &info, H5O_INFO_BASIC, lapl) < 0) {
+        return -1;
+    }
+    *address = info.addr;
+    return 0;
+#endif
+}
+
 #endif  // CHDF5_SHIM_H

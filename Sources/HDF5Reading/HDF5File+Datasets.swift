@@ -31,7 +31,8 @@ extension HDF5File {
     ///   ``HDF5ElementType``'s (strings, compounds, enums, non-IEEE 16-bit floats, …), null
     ///   dataspaces, virtual datasets and external raw-data files;
     ///   ``HDF5Error/limitExceeded(file:path:what:value:limit:)`` beyond
-    ///   ``maxDatasetElements``, or for contiguous data larger than the file or ending past it;
+    ///   ``maxDatasetElements``, for contiguous data larger than the file or ending past it, or
+    ///   for chunked data declaring more than ``maxChunkedExpansion`` times its stored size;
     ///   ``HDF5Error/readFailed(file:path:reason:)`` for a libhdf5 failure (for example an
     ///   unavailable compression filter) or an unsigned 64-bit value above `Int64.max`.
     public func readDataset(at path: String) throws(HDF5Error) -> HDF5Array {
@@ -163,12 +164,24 @@ extension HDF5File {
         if externalFiles > 0 {
             throw .unsupportedType(file: name, path: path, type: "external raw data storage (data in other files)")
         }
-        guard layout == H5D_CONTIGUOUS || layout == H5D_COMPACT else { return }  // chunked: count limit only
-
         guard let elementSize = Int(exactly: H5Tget_size(type)), elementSize > 0 else {
             throw lockedReadFailure(path)
         }
         let (bytes, overflow) = count.multipliedReportingOverflow(by: elementSize)
+        if layout == H5D_CHUNKED {
+            // Chunks may be compressed, so the data may exceed the file, but not by more than
+            // deflate can expand (about 1032:1), whatever the chunks that are missing and would
+            // read as fill values.
+            let stored = Int(clamping: H5Dget_storage_size(dataset))
+            let (allowed, allowedOverflow) = stored.multipliedReportingOverflow(by: Self.maxChunkedExpansion)
+            let limit = allowedOverflow ? Int.max : max(allowed, Self.chunkedBytesWithoutStorage)
+            guard !overflow, bytes <= limit else {
+                throw .limitExceeded(file: name, path: path, what: "declared data size in bytes (chunked, \(stored) bytes stored)",
+                                     value: overflow ? Int.max : bytes, limit: limit)
+            }
+            return
+        }
+        guard layout == H5D_CONTIGUOUS || layout == H5D_COMPACT else { return }
         guard !overflow, bytes <= fileSize else {
             throw .limitExceeded(file: name, path: path, what: "declared data size in bytes",
                                  value: overflow ? Int.max : bytes, limit: fileSize)

@@ -75,6 +75,7 @@ extension HDF5File {
         let (components, shown) = Self.normalized(path)
         // A NUL would silently cut the C string short; no HDF5 name contains one.
         if shown.utf8.contains(0) { return .absent }
+        try lockedPrecheck("/")
         if components.isEmpty {
             let root = H5Oopen(fileID, "/", linkAccessID)
             guard root >= 0 else { throw lockedReadFailure(shown) }
@@ -107,6 +108,7 @@ extension HDF5File {
             guard objectExists >= 0 else { throw lockedReadFailure(prefix) }
             if objectExists == 0 { return .absent }
 
+            try lockedPrecheck(prefix)
             let object = H5Oopen(fileID, prefix, linkAccessID)
             guard object >= 0 else { throw lockedReadFailure(prefix) }
             let idType = H5Iget_type(object)
@@ -121,6 +123,21 @@ extension HDF5File {
             if kind != .group { return .absent }
         }
         return .absent  // not reached: the loop returns on its last component
+    }
+
+    /// Checks the raw structures of the object at `path` (see ``HDF5Precheck``) before libhdf5
+    /// opens it or decodes its messages. Caller holds the lock.
+    func lockedPrecheck(_ path: String) throws(HDF5Error) {
+        guard let precheck else { return }
+        var address: haddr_t = 0
+        guard chdf5_object_address_by_name(fileID, path, linkAccessID, &address) >= 0 else {
+            throw lockedReadFailure(path)
+        }
+        do throws(HDF5Precheck.Problem) {
+            try precheck.checkObject(at: UInt64(address))
+        } catch {
+            throw .readFailed(file: name, path: path, reason: "the file is damaged: \(error.message)")
+        }
     }
 
     /// Opens the object at `path`, which must be of kind `expected` (or any kind if nil).

@@ -29,6 +29,8 @@ public final class HDF5File: @unchecked Sendable {
     let fileID: hid_t
     /// A link access property list that refuses to traverse external links.
     let linkAccessID: hid_t
+    /// Checks of the raw structures before libhdf5 decodes them; nil for layouts not checked.
+    let precheck: HDF5Precheck?
 
     /// Opens the HDF5 file at `path` read-only.
     ///
@@ -39,6 +41,9 @@ public final class HDF5File: @unchecked Sendable {
         if let problem = Self.problemBeforeOpening(path: path) {
             throw .openFailed(file: path, reason: problem)
         }
+        // The pre-checks read the file's structures through a memory map (see HDF5Precheck).
+        let precheck = try Self.makePrecheck(
+            (try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)).map { .data($0) }, label: path)
         let opened = try HDF5Library.withLock { () throws(HDF5Error) -> Opened in
             let file = H5Fopen(path, chdf5_f_acc_rdonly(), chdf5_p_default())
             guard file >= 0 else {
@@ -56,6 +61,7 @@ public final class HDF5File: @unchecked Sendable {
         self.fileSize = opened.size
         self.fileID = opened.file
         self.linkAccessID = opened.linkAccess
+        self.precheck = precheck
     }
 
     /// Opens an HDF5 file held in memory, read-only. Nothing is written to disk.
@@ -72,6 +78,7 @@ public final class HDF5File: @unchecked Sendable {
         guard !image.isEmpty else {
             throw .openFailed(file: name, reason: "the image is empty (0 bytes), not an HDF5 file")
         }
+        let precheck = try Self.makePrecheck(.array(image), label: name)
         let opened = try HDF5Library.withLock { () throws(HDF5Error) -> Opened in
             let access = H5Pcreate(chdf5_p_file_access())
             guard access >= 0 else {
@@ -96,6 +103,7 @@ public final class HDF5File: @unchecked Sendable {
         self.fileSize = opened.size
         self.fileID = opened.file
         self.linkAccessID = opened.linkAccess
+        self.precheck = precheck
     }
 
     deinit {
@@ -113,6 +121,16 @@ public final class HDF5File: @unchecked Sendable {
         var file: hid_t
         var size: Int
         var linkAccess: hid_t
+    }
+
+    /// The pre-checks for a file's bytes, or an open failure naming the damaged structure.
+    private static func makePrecheck(_ storage: HDF5Precheck.Storage?, label: String) throws(HDF5Error) -> HDF5Precheck? {
+        guard let storage else { return nil }
+        do {
+            return try HDF5Precheck.make(storage)
+        } catch {
+            throw .openFailed(file: label, reason: "the file is damaged: \(error.message)")
+        }
     }
 
     /// A readable reason why `path` cannot be an HDF5 file, found without libhdf5, or nil.

@@ -9,7 +9,7 @@ struct KerasKitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keraskit",
         abstract: "Inspect, run and verify Keras models natively.",
-        subcommands: [Inspect.self, Predict.self, Convert.self, Verify.self]
+        subcommands: [Inspect.self, Predict.self, Convert.self, Verify.self, Bench.self]
     )
 
     /// Exit status: 0 success, 1 a model, data or I/O error (one line on stderr), 2 usage errors.

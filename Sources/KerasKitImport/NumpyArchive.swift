@@ -17,8 +17,12 @@ public struct NumpyArchive: Sendable {
         }
         let archive = try ZipArchiveReader(data: data, label: path)
         var arrays: [(name: String, array: NumpyArray)] = []
+        // Each entry is capped by the zip reader; the whole archive is capped too, so many
+        // entries cannot add up to more than one entry may.
+        var total = 0
         for entry in archive.paths {
-            guard let bytes = try archive.read(entry) else { continue }
+            guard let bytes = try archive.read(entry, limit: ZipArchiveReader.maxEntryBytes - total) else { continue }
+            total += bytes.count
             do {
                 let name = entry.hasSuffix(".npy") ? String(entry.dropLast(4)) : entry
                 arrays.append((name, try NumpyArray(npy: bytes)))

@@ -7,12 +7,23 @@ internal import ZIPFoundation
 struct ZipArchiveReader {
     let label: String
     private let archive: Archive
+    /// The archive's size: no entry's compressed data can be larger, whatever it claims.
+    private let archiveSize: UInt64
 
     /// The most bytes one entry may inflate to.
     static let maxEntryBytes = 1 << 31
+    /// Entries that inflate past this size may do so at most ``maxCompressionRatio`` times their
+    /// compressed size. Keras stores its archives uncompressed, and deflate on real weights gains
+    /// little; a tiny entry declaring gigabytes is a zip bomb.
+    static let ratioCheckedBytes = 64 << 20
+    static let maxCompressionRatio: UInt64 = 100
 
     init(data: Data, label: String) throws(KerasFileError) {
         self.label = label
+        archiveSize = UInt64(data.count)
+        if let problem = Self.structuralProblem(in: data) {
+            throw KerasFileError(file: label, reason: .notAKerasModel("not a readable zip archive: \(problem)"))
+        }
         do {
             archive = try Archive(data: data, accessMode: .read)
         } catch {
@@ -28,6 +39,10 @@ struct ZipArchiveReader {
         guard let entry = archive[path] else { return nil }
         guard entry.uncompressedSize <= UInt64(limit) else {
             throw KerasFileError(file: label, reason: .limitExceeded(path: path, what: "zip entry size", value: Int(clamping: entry.uncompressedSize), limit: limit))
+        }
+        let compressed = max(min(entry.compressedSize, archiveSize), 1)
+        if entry.uncompressedSize > UInt64(Self.ratioCheckedBytes), entry.uncompressedSize / compressed > Self.maxCompressionRatio {
+            throw KerasFileError(file: label, reason: .limitExceeded(path: path, what: "zip entry compression ratio (\(entry.uncompressedSize) bytes from \(compressed))", value: Int(clamping: entry.uncompressedSize / compressed), limit: Int(Self.maxCompressionRatio)))
         }
         let declared = Int(entry.uncompressedSize)
         var data = Data()

@@ -68,7 +68,7 @@ struct PredictCommandTests {
         let directory = try TemporaryDirectory()
         let model = CLIFixtures.path(fixture.model)
         let inputPath = CLIFixtures.path(fixture.firstCall.inputs[0])
-        let inputName = try #require(try KerasModel.load(h5File: model).config.inputNames.first)
+        let inputName = try #require(try KerasModel.load(contentsOf: model).config.inputNames.first)
         let npy = try Data(contentsOf: URL(fileURLWithPath: inputPath))
         let decoy = NpyWriter.data(shape: [2], dtype: .float32, values: [1, 2])
         let archive = try directory.write(NpzWriter.data([("decoy", decoy), (inputName, npy)]), to: "inputs.npz")

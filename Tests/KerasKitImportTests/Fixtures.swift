@@ -29,12 +29,14 @@ enum Fixtures {
         }
         var name: String
         var writer: String
+        /// `h5` or `keras`.
+        var format: String
         var keras_version: String
         var model: String
         var total_params: Int
         var layers: [Layer]
         var calls: [Call]
-        var testDescription: String { "\(name) (\(writer))" }
+        var testDescription: String { "\(name) (\(writer), .\(format))" }
     }
 
     struct ErrorFixture: Decodable, CustomTestStringConvertible, Sendable {

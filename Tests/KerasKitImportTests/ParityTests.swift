@@ -15,7 +15,7 @@ struct ParityTests {
 
     @Test("predict matches Keras within 1e-5", arguments: Fixtures.all)
     func predictMatchesKeras(fixture: Fixtures.Fixture) throws {
-        let model = try KerasModel.load(h5File: Fixtures.path(fixture.model))
+        let model = try KerasModel.load(contentsOf: Fixtures.path(fixture.model))
         for (index, call) in fixture.calls.enumerated() {
             if call.reset_states_before { model.resetStates() }
             let inputs = try call.inputs.map { try Fixtures.array($0).tensor }
@@ -29,7 +29,7 @@ struct ParityTests {
 
     @Test("parameter counts equal Keras's count_params()", arguments: Fixtures.all)
     func parameterCounts(fixture: Fixtures.Fixture) throws {
-        let model = try KerasModel.load(h5File: Fixtures.path(fixture.model))
+        let model = try KerasModel.load(contentsOf: Fixtures.path(fixture.model))
         #expect(model.parameterCount == fixture.total_params)
         #expect(model.summaryRows.map(\.parameterCount) == fixture.layers.map(\.params))
         #expect(model.summaryRows.map(\.name) == fixture.layers.map(\.name))

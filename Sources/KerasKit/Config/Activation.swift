@@ -57,6 +57,12 @@ extension Activation {
         switch self {
         case .linear:
             return
+        case .tanh:
+            VectorMath.tanh(values, count: count)
+        case .sigmoid:
+            VectorMath.sigmoid(values, count: count)
+        case .exponential:
+            VectorMath.exp(values, count: count)
         case .softmax, .logSoftmax:
             guard rowLength > 0 else { return }
             var row = 0

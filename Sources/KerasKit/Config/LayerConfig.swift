@@ -5,6 +5,9 @@ import Foundation
 public protocol LayerConfiguration: Sendable, Decodable {
     /// The Keras class name this config decodes (`"LSTM"`).
     static var className: String { get }
+    /// Whether the class is a Keras 3 operation recorded in Functional graphs (`NotEqual`,
+    /// `Any`, …) rather than a layer: it is not in `model.layers` and owns no weights.
+    static var isOperation: Bool { get }
     /// Fields every layer has.
     var common: LayerCommonConfig { get }
     /// The class's own arguments by their Keras names, in Keras's constructor order.
@@ -18,6 +21,7 @@ public protocol LayerConfiguration: Sendable, Decodable {
 }
 
 extension LayerConfiguration {
+    public static var isOperation: Bool { false }
     public var outputCount: Int { 1 }
     public var isRecurrent: Bool { false }
     public var isStateful: Bool { false }
@@ -44,7 +48,7 @@ public struct LayerConfig: Sendable {
 
     /// Whether this is a Keras 3 operation (`NotEqual`, `Any`, …) recorded in a Functional
     /// graph rather than a layer: it is not in `model.layers` and owns no weights.
-    public var isOperation: Bool { module?.hasPrefix("keras.src.ops") ?? false }
+    public var isOperation: Bool { type(of: configuration).isOperation || (module?.hasPrefix("keras.src.ops") ?? false) }
 
     /// The configuration as `type`, or nil for another class.
     public func configuration<Configuration: LayerConfiguration>(as type: Configuration.Type) -> Configuration? {

@@ -7,6 +7,7 @@
 /// operand is not part of the config but a positional argument of the call node.
 public struct NotEqualConfig: ArgumentFreeLayerConfiguration {
     public static let className = "NotEqual"
+    public static let isOperation = true
     /// Fields every layer has (only `name` is written).
     public var common: LayerCommonConfig
 }
@@ -14,6 +15,7 @@ public struct NotEqualConfig: ArgumentFreeLayerConfiguration {
 /// `keras.ops.any` (class `Any`): 1 where any element along `axis` is non-zero, else 0.
 public struct AnyConfig: LayerConfiguration {
     public static let className = "Any"
+    public static let isOperation = true
     /// Fields every layer has (only `name` is written).
     public var common: LayerCommonConfig
     /// The reduced axes (batch axis counted; negative from the end); nil reduces every axis.
@@ -44,6 +46,7 @@ public struct AnyConfig: LayerConfiguration {
 /// writes it when it combines the masks of merged inputs.
 public struct LogicalOrConfig: ArgumentFreeLayerConfiguration {
     public static let className = "LogicalOr"
+    public static let isOperation = true
     /// Fields every layer has (only `name` is written).
     public var common: LayerCommonConfig
 }
@@ -51,6 +54,7 @@ public struct LogicalOrConfig: ArgumentFreeLayerConfiguration {
 /// `keras.ops.logical_and` (class `LogicalAnd`): 1 where both operands are non-zero.
 public struct LogicalAndConfig: ArgumentFreeLayerConfiguration {
     public static let className = "LogicalAnd"
+    public static let isOperation = true
     /// Fields every layer has (only `name` is written).
     public var common: LayerCommonConfig
 }
@@ -58,6 +62,7 @@ public struct LogicalAndConfig: ArgumentFreeLayerConfiguration {
 /// `keras.ops.expand_dims` (class `ExpandDims`): inserts size-1 axes.
 public struct ExpandDimsConfig: LayerConfiguration {
     public static let className = "ExpandDims"
+    public static let isOperation = true
     /// Fields every layer has (only `name` is written).
     public var common: LayerCommonConfig
     /// Where the new axes go, in the output's axis numbering (negative from the end).
@@ -82,6 +87,7 @@ public struct ExpandDimsConfig: LayerConfiguration {
 /// `keras.ops.zeros_like` (class `ZerosLike`): a tensor of the input's shape filled with 0.
 public struct ZerosLikeConfig: LayerConfiguration {
     public static let className = "ZerosLike"
+    public static let isOperation = true
     /// Fields every layer has (only `name` is written).
     public var common: LayerCommonConfig
     /// The requested dtype (`bool` for masks); KerasKit computes in float32.
@@ -100,6 +106,7 @@ public struct ZerosLikeConfig: LayerConfiguration {
 /// `keras.ops.ones_like` (class `OnesLike`): a tensor of the input's shape filled with 1.
 public struct OnesLikeConfig: LayerConfiguration {
     public static let className = "OnesLike"
+    public static let isOperation = true
     /// Fields every layer has (only `name` is written).
     public var common: LayerCommonConfig
     /// The requested dtype (`bool` for masks); KerasKit computes in float32.

@@ -6,6 +6,17 @@ struct DenseLayer: InferenceLayer {
     /// `(inputUnits, units)`, row-major, as Keras stores it.
     let kernel: [Float]
     let bias: [Float]?
+    /// `kernel` packed for the SIMD kernels, once at load.
+    let packedKernel: PackedMatrix
+
+    init(config: DenseConfig, generation: KerasGeneration, inputUnits: Int, kernel: [Float], bias: [Float]?) {
+        self.config = config
+        self.generation = generation
+        self.inputUnits = inputUnits
+        self.kernel = kernel
+        self.bias = bias
+        packedKernel = PackedMatrix(kernel, rows: inputUnits, columns: config.units)
+    }
 
     var name: String { config.common.name }
     var parameterCount: Int { kernel.count + (bias?.count ?? 0) }
@@ -17,21 +28,23 @@ struct DenseLayer: InferenceLayer {
         guard input.rank >= 2, input.shape.last == inputUnits else {
             throw .inputShapeMismatch(layer: name, expected: "(…, \(inputUnits))", actual: input.shape)
         }
-        let rows = input.scalars.count / inputUnits
         let units = config.units
-        var output = [Float](repeating: 0, count: rows * units)
+        // From the shape, not `count / inputUnits`: a last axis of 0 (a config may declare one)
+        // would divide by zero, and the leading axes' product is checked for overflow.
+        let outputCount = try checkedElementCount(Array(input.shape.dropLast()) + [units], layer: name)
+        let rows = outputCount / units
+        var output = [Float](repeating: 0, count: outputCount)
         input.scalars.withUnsafeBufferPointer { x in
-            kernel.withUnsafeBufferPointer { w in
-                output.withUnsafeMutableBufferPointer { y in
-                    guard let x = x.baseAddress, let w = w.baseAddress, let y = y.baseAddress else { return }
-                    multiplyMatrices(m: rows, n: units, k: inputUnits, x, lda: inputUnits, w, ldb: units, into: y, ldc: units, accumulate: false)
-                    if let bias {
-                        bias.withUnsafeBufferPointer { b in
-                            if let b = b.baseAddress { addRowVector(b, to: y, rows: rows, columns: units) }
-                        }
+            output.withUnsafeMutableBufferPointer { y in
+                guard let x = x.baseAddress, let y = y.baseAddress else { return }
+                if let bias {
+                    bias.withUnsafeBufferPointer { b in
+                        packedKernel.multiply(m: rows, x, lda: inputUnits, into: y, ldc: units, bias: b.baseAddress)
                     }
-                    config.activation.apply(y, count: rows * units, rowLength: units, generation: generation)
+                } else {
+                    packedKernel.multiply(m: rows, x, lda: inputUnits, into: y, ldc: units)
                 }
+                config.activation.apply(y, count: rows * units, rowLength: units, generation: generation)
             }
         }
         return [Tensor(uncheckedShape: Array(input.shape.dropLast()) + [units], scalars: output)]

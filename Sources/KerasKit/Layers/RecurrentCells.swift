@@ -13,6 +13,22 @@ struct LSTMCell: RecurrentCell {
     /// `(units, 4·units)`.
     let recurrentKernel: [Float]
     let inputBias: [Float]?
+    /// The same weights packed for the SIMD kernels, once at load.
+    let fast: LSTMKernel
+
+    init(units: Int, inputUnits: Int, activation: Activation, recurrentActivation: Activation, generation: KerasGeneration,
+         kernel: [Float], recurrentKernel: [Float], inputBias: [Float]?) {
+        self.units = units
+        self.inputUnits = inputUnits
+        self.activation = activation
+        self.recurrentActivation = recurrentActivation
+        self.generation = generation
+        self.kernel = kernel
+        self.recurrentKernel = recurrentKernel
+        self.inputBias = inputBias
+        fast = LSTMKernel(kernel: kernel, recurrentKernel: recurrentKernel, bias: inputBias, inputUnits: inputUnits, units: units,
+                          activation: activation, recurrentActivation: recurrentActivation, generation: generation)
+    }
 
     var projectionWidth: Int { 4 * units }
     var stateCount: Int { 2 }
@@ -22,25 +38,7 @@ struct LSTMCell: RecurrentCell {
 
     func step(z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
               batch: Int, scratch: UnsafeMutablePointer<Float>) {
-        let width = 4 * units
-        recurrentKernel.withUnsafeBufferPointer { recurrent in
-            guard let recurrent = recurrent.baseAddress else { return }
-            multiplyMatrices(m: batch, n: width, k: units, h, lda: units, recurrent, ldb: width, into: z, ldc: width, accumulate: true)
-        }
-        for sample in 0..<batch {
-            let zi = z + sample * width, zf = zi + units, zg = zf + units, zo = zg + units
-            recurrentActivation.apply(zi, count: units, rowLength: units, generation: generation)
-            recurrentActivation.apply(zf, count: units, rowLength: units, generation: generation)
-            activation.apply(zg, count: units, rowLength: units, generation: generation)
-            recurrentActivation.apply(zo, count: units, rowLength: units, generation: generation)
-            let cs = c + sample * units, hs = h + sample * units
-            for j in 0..<units {
-                cs[j] = zf[j] * cs[j] + zi[j] * zg[j]
-                scratch[j] = cs[j]
-            }
-            activation.apply(scratch, count: units, rowLength: units, generation: generation)
-            for j in 0..<units { hs[j] = zo[j] * scratch[j] }
-        }
+        fast.step(z: z, h: h, c: c, batch: batch)
     }
 }
 

@@ -115,6 +115,10 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
             cell.kernel.withUnsafeBufferPointer { w in
                 projection.withUnsafeMutableBufferPointer { p in
                     guard let x = x.baseAddress, let w = w.baseAddress, let p = p.baseAddress else { return }
+                    if let lstm = cell as? LSTMCell {
+                        lstm.fast.project(x, rows: batch * time, into: p)
+                        return
+                    }
                     multiplyMatrices(m: batch * time, n: width, k: inputUnits, x, lda: inputUnits, w, ldb: width, into: p, ldc: width, accumulate: false)
                     cell.inputBias?.withUnsafeBufferPointer { b in
                         if let b = b.baseAddress { addRowVector(b, to: p, rows: batch * time, columns: width) }
@@ -155,6 +159,11 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
         sequence.withUnsafeMutableBufferPointer { sequence in
             guard let projection = projection.baseAddress, let h = hidden.baseAddress, let c = cellState.baseAddress,
                   let z = z.baseAddress, let scratch = scratch.baseAddress else { return }
+            if !masked, let lstm = cell as? LSTMCell {
+                lstm.fast.recur(projection: projection, batch: batch, time: time, timeMajor: timeMajor, goesBackwards: goBackwards,
+                                h: h, c: c, sequence: returnSequences ? sequence.baseAddress : nil)
+                return
+            }
             for step in 0..<time {
                 let inputStep = goBackwards ? time - 1 - step : step
                 for sample in 0..<batch {

@@ -13,7 +13,7 @@ extension KerasModel {
 
     /// The rows of a Keras-style summary, one per layer in call order.
     public var summaryRows: [SummaryRow] {
-        config.layers.map { layerConfig in
+        config.layers.filter { !$0.isOperation }.map { layerConfig in
             SummaryRow(
                 name: layerConfig.name, className: layerConfig.className,
                 outputShapes: shapes[NodeKey(layer: layerConfig.name, node: 0)] ?? [],

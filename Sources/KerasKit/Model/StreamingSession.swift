@@ -30,12 +30,31 @@ public final class StreamingSession {
         // Which tensors still have a per-step time axis: the model inputs do; stepwise layers
         // keep it; recurrent layers keep it with return_sequences and end it otherwise.
         var stepwise: [NodeKey: [Bool]] = [:]
-        for reference in model.config.graph.inputs { stepwise[NodeKey(reference)] = [true] }
+        // Tensors that change as the stream goes on, stepwise or not.
+        var live: Set<NodeKey> = []
+        for (reference, input) in zip(model.config.graph.inputs, model.config.inputs) {
+            stepwise[NodeKey(reference)] = [true]
+            live.insert(NodeKey(reference))
+            // The time axis is axis 1: a rank-2 input is a sequence only of token ids.
+            if input.batchShape.count < 3 {
+                let consumers = model.schedule.filter { key in
+                    model.config.graph.nodes[key.layer]?[key.node].inputs.contains { $0.layer == reference.layer } ?? false
+                }
+                // Embedding and Keras 3's elementwise mask operations keep a token axis as time.
+                if let consumer = consumers.first(where: { key in
+                    guard let layer = model.config.layers.first(where: { $0.name == key.layer }) else { return true }
+                    return layer.className != "Embedding" && !layer.isOperation
+                }) {
+                    throw .notStreamable(layer: consumer.layer, reason: "the model input '\(reference.layer)' has no time axis")
+                }
+            }
+        }
         var carrying: Set<NodeKey> = []
         for key in model.schedule {
             guard let layer = model.layers[key.layer], let node = model.config.graph.nodes[key.layer]?[key.node] else { continue }
             let inputs = node.inputs.map { stepwise[NodeKey($0)]?[$0.tensor] ?? false }
             let outputCount = model.shapes[key]?.count ?? 1
+            if (node.inputs + node.initialState).contains(where: { live.contains(NodeKey($0)) }) { live.insert(key) }
             guard inputs.contains(true) else {
                 // Computed from whole-sequence values only: recomputed fresh on every call.
                 stepwise[key] = Array(repeating: false, count: outputCount)
@@ -48,8 +67,8 @@ public final class StreamingSession {
                 }
                 stepwise[key] = Array(repeating: true, count: outputCount)
             case .recurrent:
-                guard node.initialState.allSatisfy({ !(stepwise[NodeKey($0)]?[$0.tensor] ?? false) }) else {
-                    throw .notStreamable(layer: key.layer, reason: "its initial_state comes from per-step values")
+                guard !node.initialState.contains(where: { live.contains(NodeKey($0)) }) else {
+                    throw .notStreamable(layer: key.layer, reason: "its initial_state depends on the streamed input")
                 }
                 carrying.insert(key)
                 let sequences = (layer as? any RecurrentInferenceLayer)?.options.returnSequences ?? false

@@ -1,0 +1,234 @@
+import Foundation
+import Testing
+@testable import KerasKit
+
+/// The SIMD kernels against the plain loops they replace, at every level this machine runs.
+@Suite("SIMD kernels")
+struct KernelTests {
+    /// Shapes `(m, n, k)`: sizes 1, odd, around and beyond panel widths (8, 16, 32), micro-tile
+    /// heights (6, 12) and the K block (256), the LSTM shapes in small, and one- and two-row
+    /// products wider than 64 panels (the GEMV path's fallback).
+    static let shapes: [(Int, Int, Int)] = [
+        (1, 1, 1), (1, 12, 3), (2, 4, 1), (3, 5, 7), (5, 33, 17), (6, 16, 8), (7, 31, 2), (11, 64, 13),
+        (12, 32, 32), (13, 100, 9), (1, 128, 32), (25, 48, 300), (37, 20, 0), (0, 8, 4), (50, 128, 16),
+        (129, 97, 65), (24, 1024, 33), (2, 40, 300), (1, 70, 513), (1, 1030, 5), (2, 2100, 3),
+    ]
+
+    static func randomValues(_ count: Int, seed: UInt64) -> [Float] {
+        var state = seed &+ 0x9E37_79B9_7F4A_7C15
+        return (0..<count).map { _ in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Float(Int64(bitPattern: state >> 11) % 2001 - 1000) / 1000
+        }
+    }
+
+    static func naiveProduct(m: Int, n: Int, k: Int, _ a: [Float], lda: Int, _ b: [Float], c: [Float], ldc: Int, accumulate: Bool, bias: [Float]?) -> [Float] {
+        var c = c
+        for row in 0..<m {
+            for column in 0..<n {
+                var sum: Double = accumulate ? Double(c[row * ldc + column]) : 0
+                for p in 0..<k { sum += Double(a[row * lda + p]) * Double(b[p * n + column]) }
+                c[row * ldc + column] = Float(sum + Double(bias?[column] ?? 0))
+            }
+        }
+        return c
+    }
+
+    @Test("packed products match the naive product", arguments: SIMDLevel.supported)
+    func packedProduct(level: SIMDLevel) {
+        for (index, (m, n, k)) in Self.shapes.enumerated() {
+            for groups in [1, 4] where n % groups == 0 {
+                for accumulate in [false, true] {
+                    let lda = k + index % 3, ldc = n + index % 2
+                    let a = Self.randomValues(m * lda, seed: UInt64(index))
+                    let b = Self.randomValues(k * n, seed: UInt64(index + 100))
+                    let start = Self.randomValues(m * ldc, seed: UInt64(index + 200))
+                    let bias = index % 2 == 0 ? Self.randomValues(n, seed: UInt64(index + 300)) : nil
+                    let expected = Self.naiveProduct(m: m, n: n, k: k, a, lda: lda, b, c: start, ldc: ldc, accumulate: accumulate, bias: bias)
+                    let packed = PackedMatrix(b, rows: k, columns: n, groups: groups, level: level)
+                    #expect(packed.level == level)
+                    var c = start
+                    a.withUnsafeBufferPointer { a in
+                        c.withUnsafeMutableBufferPointer { c in
+                            guard let a = a.baseAddress, let c = c.baseAddress else { return }
+                            if let bias {
+                                bias.withUnsafeBufferPointer { packed.multiply(m: m, a, lda: lda, into: c, ldc: ldc, accumulate: accumulate, bias: $0.baseAddress) }
+                            } else {
+                                packed.multiply(m: m, a, lda: lda, into: c, ldc: ldc, accumulate: accumulate)
+                            }
+                        }
+                    }
+                    let error = zip(c, expected).map { abs($0 - $1) }.max() ?? 0
+                    #expect(error <= 1e-5 * Float(max(k, 1)).squareRoot(), "\(level) m=\(m) n=\(n) k=\(k) groups=\(groups) accumulate=\(accumulate): max error \(error)")
+                    // Padding columns between ldc and n stay untouched.
+                    for row in 0..<m where ldc > n {
+                        #expect(c[row * ldc + n] == start[row * ldc + n])
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("a large product split over the cores matches one thread")
+    func parallelProduct() {
+        let (m, n, k) = (300, 256, 96)
+        let a = Self.randomValues(m * k, seed: 1), b = Self.randomValues(k * n, seed: 2)
+        let packed = PackedMatrix(b, rows: k, columns: n, groups: 4)
+        var serial = [Float](repeating: 0, count: m * n), parallel = serial
+        a.withUnsafeBufferPointer { a in
+            serial.withUnsafeMutableBufferPointer { packed.multiply(m: m, a.baseAddress!, lda: k, into: $0.baseAddress!, ldc: n, parallel: false) }
+            parallel.withUnsafeMutableBufferPointer { packed.multiply(m: m, a.baseAddress!, lda: k, into: $0.baseAddress!, ldc: n, parallel: true) }
+        }
+        #expect(serial == parallel)
+        #expect(m * n * k >= PackedMatrix.parallelThreshold, "the shape must take the parallel path")
+    }
+
+    /// Every 1999th float bit pattern with |x| ≤ 120 (1.2 million values), plus special values.
+    /// (The full measurement, every 7th pattern against double precision, is in docs/BENCHMARKS.md.)
+    static let sweep: [Float] = {
+        var values: [Float] = [0, -0, 1, -1, 0.625, -0.625, 88, 88.72, 89, -87.3, -88, -104, 1e-30, -1e-30, .infinity, -.infinity]
+        var bits: UInt32 = 0
+        while bits < 0x42F0_0000 { // 120
+            let x = Float(bitPattern: bits)
+            values.append(x)
+            values.append(-x)
+            bits += 1999
+        }
+        return values
+    }()
+
+    static func maxError(_ level: SIMDLevel, _ kernel: (UnsafeMutablePointer<Float>, Int, SIMDLevel) -> Void, reference: (Double) -> Double) -> (absolute: Double, relative: Double) {
+        var values = sweep
+        values.withUnsafeMutableBufferPointer { kernel($0.baseAddress!, $0.count, level) }
+        var absolute = 0.0, relative = 0.0
+        for (x, y) in zip(sweep, values) {
+            let exact = reference(Double(x))
+            if exact.isInfinite || Double(Float(exact)).isInfinite {
+                #expect(Double(y) == Double(Float(exact)), "x=\(x)")
+                continue
+            }
+            let error = abs(Double(y) - exact)
+            absolute = max(absolute, error)
+            if abs(exact) > 1e-37 { relative = max(relative, error / abs(exact)) }
+        }
+        return (absolute, relative)
+    }
+
+    @Test("exp, sigmoid and tanh are as accurate as Foundation's", arguments: SIMDLevel.supported)
+    func transcendentals(level: SIMDLevel) {
+        let exp = Self.maxError(level, { VectorMath.exp($0, count: $1, level: $2) }, reference: { Foundation.exp($0) })
+        let sigmoid = Self.maxError(level, { VectorMath.sigmoid($0, count: $1, level: $2) }, reference: { 1 / (1 + Foundation.exp(-$0)) })
+        let tanh = Self.maxError(level, { VectorMath.tanh($0, count: $1, level: $2) }, reference: { Foundation.tanh($0) })
+        #expect(exp.relative < 1.5e-7, "exp max relative error \(exp.relative)")
+        #expect(sigmoid.absolute < 1.2e-7 && sigmoid.relative < 3.6e-7, "sigmoid errors \(sigmoid)")
+        #expect(tanh.absolute < 1.2e-7 && tanh.relative < 2.4e-7, "tanh errors \(tanh)")
+        var special: [Float] = [.nan, .infinity, -.infinity]
+        special.withUnsafeMutableBufferPointer { VectorMath.sigmoid($0.baseAddress!, count: 3, level: level) }
+        #expect(special[0].isNaN && special[1] == 1 && special[2] == 0)
+        special = [.nan, .infinity, -.infinity]
+        special.withUnsafeMutableBufferPointer { VectorMath.tanh($0.baseAddress!, count: 3, level: level) }
+        #expect(special[0].isNaN && special[1] == 1 && special[2] == -1)
+        special = [.nan, .infinity, -.infinity]
+        special.withUnsafeMutableBufferPointer { VectorMath.exp($0.baseAddress!, count: 3, level: level) }
+        #expect(special[0].isNaN && special[1] == .infinity && special[2] == 0)
+    }
+
+    /// Keras's LSTM, step by step, with Foundation's functions.
+    static func referenceLSTM(x: [Float], batch: Int, time: Int, inputUnits: Int, units: Int, w: [Float], u: [Float], bias: [Float]?, h0: [Float], c0: [Float], timeMajor: Bool, backwards: Bool) -> (h: [Float], c: [Float], sequence: [Float]) {
+        var h = h0, c = c0
+        var sequence = [Float](repeating: 0, count: batch * time * units)
+        let gates = 4 * units
+        func sigmoid(_ v: Float) -> Float { 1 / (1 + Foundation.exp(-v)) }
+        for step in 0..<time {
+            let inputStep = backwards ? time - 1 - step : step
+            var next = h
+            for sample in 0..<batch {
+                let xRow = timeMajor ? (inputStep * batch + sample) * inputUnits : (sample * time + inputStep) * inputUnits
+                var z = [Float](repeating: 0, count: gates)
+                for g in 0..<gates {
+                    var sum = Double(bias?[g] ?? 0)
+                    for p in 0..<inputUnits { sum += Double(x[xRow + p]) * Double(w[p * gates + g]) }
+                    for p in 0..<units { sum += Double(h[sample * units + p]) * Double(u[p * gates + g]) }
+                    z[g] = Float(sum)
+                }
+                for j in 0..<units {
+                    let i = sigmoid(z[j]), f = sigmoid(z[units + j]), g = Foundation.tanh(z[2 * units + j]), o = sigmoid(z[3 * units + j])
+                    c[sample * units + j] = f * c[sample * units + j] + i * g
+                    next[sample * units + j] = o * Foundation.tanh(c[sample * units + j])
+                }
+                let out = timeMajor ? (step * batch + sample) * units : (sample * time + step) * units
+                for j in 0..<units { sequence[out + j] = next[sample * units + j] }
+            }
+            h = next
+        }
+        return (h, c, sequence)
+    }
+
+    /// `(batch, time, inputUnits, units)`; `(8, 30, 8, 48)` is large enough to split the batch over cores.
+    static let lstmShapes: [(Int, Int, Int, Int)] = [
+        (1, 1, 1, 1), (1, 10, 2, 3), (3, 5, 4, 17), (2, 7, 5, 33), (5, 3, 16, 32), (8, 30, 8, 48), (13, 9, 3, 40),
+    ]
+
+    @Test("the fused LSTM recurrence matches Keras's step-by-step formula", arguments: SIMDLevel.supported)
+    func lstmRecurrence(level: SIMDLevel) {
+        #expect(Self.lstmShapes.contains { $0.0 * $0.1 * $0.3 * 4 * $0.3 >= LSTMKernel.parallelThreshold }, "one shape takes the parallel path")
+        for (index, (batch, time, inputUnits, units)) in Self.lstmShapes.enumerated() {
+            for (timeMajor, backwards) in [(false, false), (false, true), (true, false), (true, true)] {
+                for mode in ["sequence", "steps", "generic"] {
+                    let gates = 4 * units
+                    let x = Self.randomValues(batch * time * inputUnits, seed: UInt64(index * 10 + 1))
+                    let w = Self.randomValues(inputUnits * gates, seed: UInt64(index * 10 + 2)).map { $0 * 0.5 }
+                    let u = Self.randomValues(units * gates, seed: UInt64(index * 10 + 3)).map { $0 * 0.5 }
+                    let bias = index % 3 == 1 ? nil : Self.randomValues(gates, seed: UInt64(index * 10 + 4))
+                    let h0 = Self.randomValues(batch * units, seed: UInt64(index * 10 + 5))
+                    let c0 = Self.randomValues(batch * units, seed: UInt64(index * 10 + 6))
+                    let expected = Self.referenceLSTM(x: x, batch: batch, time: time, inputUnits: inputUnits, units: units, w: w, u: u, bias: bias, h0: h0, c0: c0, timeMajor: timeMajor, backwards: backwards)
+                    let kernel = LSTMKernel(kernel: w, recurrentKernel: u, bias: bias, inputUnits: inputUnits, units: units,
+                                            activation: .tanh, recurrentActivation: .sigmoid, generation: .keras3, level: level)
+                    var projection = [Float](repeating: 0, count: batch * time * gates)
+                    var h = h0, c = c0
+                    var sequence = [Float](repeating: 0, count: batch * time * units)
+                    x.withUnsafeBufferPointer { x in
+                        projection.withUnsafeMutableBufferPointer { kernel.project(x.baseAddress!, rows: batch * time, into: $0.baseAddress!) }
+                    }
+                    projection.withUnsafeBufferPointer { p in
+                        h.withUnsafeMutableBufferPointer { h in
+                            c.withUnsafeMutableBufferPointer { c in
+                                sequence.withUnsafeMutableBufferPointer { s in
+                                    let (p, h, c, s) = (p.baseAddress!, h.baseAddress!, c.baseAddress!, s.baseAddress!)
+                                    guard mode == "steps" else {
+                                        // "generic" runs the Swift gate loop that other activations take.
+                                        kernel.recur(projection: p, batch: batch, time: time, timeMajor: timeMajor, goesBackwards: backwards,
+                                                     h: h, c: c, sequence: s, fused: mode == "sequence")
+                                        return
+                                    }
+                                    // One `step` call per step, as a loop with masks drives it.
+                                    var z = [Float](repeating: 0, count: batch * gates)
+                                    z.withUnsafeMutableBufferPointer { z in
+                                        for step in 0..<time {
+                                            let inputStep = backwards ? time - 1 - step : step
+                                            for sample in 0..<batch {
+                                                let row = timeMajor ? inputStep * batch + sample : sample * time + inputStep
+                                                (z.baseAddress! + sample * gates).update(from: p + row * gates, count: gates)
+                                            }
+                                            kernel.step(z: z.baseAddress!, h: h, c: c, batch: batch)
+                                            for sample in 0..<batch {
+                                                let row = timeMajor ? step * batch + sample : sample * time + step
+                                                (s + row * units).update(from: h + sample * units, count: units)
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    let label = "\(level) shape \((batch, time, inputUnits, units)) timeMajor=\(timeMajor) backwards=\(backwards) mode=\(mode)"
+                    for (name, actual, wanted) in [("h", h, expected.h), ("c", c, expected.c), ("sequence", sequence, expected.sequence)] {
+                        let error = zip(actual, wanted).map { abs($0 - $1) }.max() ?? 0
+                        #expect(error < 1e-5, "\(label): \(name) max error \(error)")
+                    }
+                }
+            }
+        }
+    }
+}

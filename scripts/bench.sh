@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# KerasKit against Keras, PyTorch and ONNX Runtime on the very same .h5 files and inputs, in one
+# run, plus the cold start of a whole `keraskit predict` process.
+#
+#   scripts/bench.sh [case …]        cases: seed small medium large (default: all)
+#   KERASKIT=path/to/keraskit scripts/bench.sh …   time that binary instead of building one
+#
+# 1. builds keraskit (release, scratch path .build-bench);
+# 2. makes the Python venv .venv-bench (tensorflow-cpu, torch CPU build, onnxruntime, onnx, numpy)
+#    unless it is there;
+# 3. runs ../shared/bench/anchors.py (or $ANCHORS) in .build-bench/anchors/, which writes
+#    anchor_models/<case>.h5, <case>_x.npy and anchor_results.json there (git-ignored);
+# 4. right after, `keraskit bench --json` on each <case>.h5 with <case>_x.npy;
+# 5. prints one table with the ratios and the goals, and the cold start (wall ms, max RSS).
+#
+# OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, set on some machines for old OpenBLAS builds, slow
+# current numeric wheels: they are unset for the benchmark processes only.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+anchors="${ANCHORS:-$root/../shared/bench/anchors.py}"
+venv="$root/.venv-bench"
+scratch="$root/.build-bench"
+work="$scratch/anchors"
+python="${PYTHON:-python3}"
+cases=("$@")
+[ ${#cases[@]} -gt 0 ] || cases=(seed small medium large)
+for name in "${cases[@]}"; do
+    case "$name" in seed | small | medium | large) ;; *) echo "unknown case '$name' (seed small medium large)" >&2; exit 2 ;; esac
+done
+[ -f "$anchors" ] || { echo "anchors script not found: $anchors (set ANCHORS=…)" >&2; exit 1; }
+
+if [ -n "${KERASKIT:-}" ]; then
+    keraskit="$KERASKIT" # an already built binary, e.g. from another branch
+else
+    echo "== building keraskit (release)" >&2
+    scripts/ensure-deps
+    swift build --scratch-path "$scratch" -c release --product keraskit >&2
+    keraskit="$scratch/release/keraskit"
+fi
+
+if [ ! -f "$venv/.bench-ready" ]; then
+    echo "== creating $venv" >&2
+    "$python" -m venv "$venv"
+    "$venv/bin/pip" install -q --upgrade pip >&2 || true
+    # PyPI's Linux torch wheel is the CUDA build (several GB of nvidia-* wheels, runs on CPU too).
+    # Prefer a CPU-only wheel if pip's find-links directory has one.
+    torch_spec="${TORCH_SPEC:-}"
+    if [ -z "$torch_spec" ]; then
+        links="$("$venv/bin/pip" config get global.find-links 2>/dev/null || true)"
+        for dir in $links; do
+            wheel="$(ls "$dir"/torch-*+cpu-*.whl 2>/dev/null | sort -V | tail -1 || true)"
+            if [ -n "$wheel" ]; then
+                version="$(basename "$wheel" | cut -d- -f2)"
+                torch_spec="torch==$version"
+            fi
+        done
+    fi
+    "$venv/bin/pip" install -q tensorflow-cpu "${torch_spec:-torch}" onnxruntime onnx numpy >&2
+    touch "$venv/.bench-ready"
+fi
+
+bench_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
+mkdir -p "$work"
+echo "== anchors (Keras, tf.function, PyTorch, ONNX Runtime): several minutes" >&2
+(cd "$work" && "${bench_env[@]}" "$venv/bin/python" "$anchors" "${cases[@]}") >&2
+
+echo "== keraskit bench on the same files" >&2
+for name in "${cases[@]}"; do
+    case "$name" in seed | small) iterations=2000 ;; medium) iterations=50 ;; *) iterations=10 ;; esac
+    "${bench_env[@]}" "$keraskit" bench "$work/anchor_models/$name.h5" --input "$work/anchor_models/${name}_x.npy" \
+        --iterations "$iterations" --warmup 3 --json > "$work/keraskit_$name.json"
+done
+
+echo "== cold start: keraskit predict on Fixtures/seed/keras3/model.h5" >&2
+"${bench_env[@]}" "$venv/bin/python" - "$keraskit" "$root/Fixtures/seed/keras3" > "$work/coldstart.json" <<'PY'
+import json, os, resource, statistics, subprocess, sys, time
+keraskit, fixture = sys.argv[1], sys.argv[2]
+cmd = [keraskit, "predict", f"{fixture}/model.h5", "--input", f"{fixture}/call0_input0.npy"]
+walls = []
+for _ in range(30):
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    walls.append(time.perf_counter() - start)
+# ru_maxrss of children: the largest resident set of any child so far, in KiB on Linux.
+rss_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+json.dump({"median_ms": statistics.median(walls) * 1e3, "min_ms": min(walls) * 1e3, "max_rss_mb": rss_kib / 1024}, sys.stdout)
+PY
+
+"$venv/bin/python" - "$work" "$keraskit" "${cases[@]}" <<'PY'
+import json, os, platform, subprocess, sys
+work, keraskit, cases = sys.argv[1], sys.argv[2], sys.argv[3:]
+anchors = json.load(open(os.path.join(work, "anchor_results.json")))
+goals = {"seed": 1 / 3, "small": 1 / 3, "medium": 1.0, "large": 1.0}
+def fmt(seconds):
+    if seconds < 1e-3: return f"{seconds * 1e6:.1f} µs"
+    if seconds < 1: return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds:.2f} s"
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor()) if os.path.exists("/proc/cpuinfo") else platform.processor()
+simd = "?"
+rows = []
+for name in cases:
+    a = anchors[name]
+    k = json.load(open(os.path.join(work, f"keraskit_{name}.json")))
+    simd = k.get("simd_level", simd)
+    ratio = k["median_seconds"] / a["onnxruntime"]
+    goal = goals[name]
+    rows.append([name, fmt(a["keras_predict"]), fmt(a["tf_function"]), fmt(a["torch"]), fmt(a["onnxruntime"]),
+                 fmt(k["median_seconds"]), f"{ratio:.2f}", f"≤ {goal:.2f}", "yes" if ratio <= goal else "no",
+                 f"{k['gflops_per_second']:.1f}"])
+cold = json.load(open(os.path.join(work, "coldstart.json")))
+print(f"machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.machine()}, keraskit SIMD level {simd}")
+print(f"medians; anchors from {os.path.join(work, 'anchor_results.json')}\n")
+head = ["case", "Keras predict", "tf.function", "PyTorch", "ORT", "KerasKit", "KerasKit/ORT", "goal", "met?", "KerasKit GFLOP/s"]
+print("| " + " | ".join(head) + " |")
+print("|" + "|".join("---" for _ in head) + "|")
+for r in rows: print("| " + " | ".join(r) + " |")
+ok = cold["median_ms"] <= 30 and cold["max_rss_mb"] <= 20
+print(f"\ncold start, whole `keraskit predict` on the seed model: median {cold['median_ms']:.1f} ms "
+      f"(min {cold['min_ms']:.1f}), max RSS {cold['max_rss_mb']:.1f} MB; goal ≤ 30 ms and ≤ 20 MB: {'yes' if ok else 'no'}")
+PY
