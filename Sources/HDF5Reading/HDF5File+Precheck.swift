@@ -16,8 +16,8 @@ import Foundation
 ///   opened: every message lies inside its chunk, and the messages libhdf5 decodes for groups,
 ///   datasets and attributes (dataspace, datatype, fill value, layout, filter pipeline, link,
 ///   symbol table, attribute) have their parts inside the message. Variable-length attribute
-///   values must point at objects that exist in a checked collection and fit the buffer libhdf5
-///   sizes from the value's length (`H5T__conv_vlen` copies the heap object into it).
+///   values must point at objects that exist in a checked collection and have exactly the size
+///   the value states (`H5T__conv_vlen` allocates the stated size and copies the object into it).
 /// - Old-style groups: the symbol table's B-tree nodes, symbol nodes and local heap, with
 ///   every name offset inside the heap and NUL-terminated there.
 ///
@@ -434,6 +434,11 @@ private struct RawFile {
             return TypeInfo(end: position + count, storedSize: size, variableBaseSize: nil,
                             nestedVariable: baseType.variableBaseSize != nil || baseType.nestedVariable)
         case 9:  // variable-length sequence or string: a base type
+            // libhdf5 sizes an attribute's buffer from this field but copies 4 + offset + 4 bytes
+            // per element out of it (found by the fuzzer): they must agree.
+            guard size == UInt64(4 + HDF5Precheck.offsetSize + 4) else {
+                throw fail("variable-length datatype declares \(size) bytes per element, not \(4 + HDF5Precheck.offsetSize + 4)")
+            }
             let baseType = try datatype(at: properties, end: end, depth: depth + 1)
             return TypeInfo(end: baseType.end, storedSize: UInt64(4 + HDF5Precheck.offsetSize + 4),
                             variableBaseSize: baseType.storedSize,
@@ -614,8 +619,10 @@ private struct RawFile {
             guard let size = objects[index] else {
                 throw fail("attribute value \(element) points at object \(index) of the global heap collection at address \(collection), which has no such object")
             }
+            // libhdf5 allocates the stated length and copies the whole object into it: the two
+            // must agree, so neither an overflow nor a 4 GiB buffer for a 10-byte string.
             let (capacity, capacityOverflow) = sequenceLength.multipliedReportingOverflow(by: baseSize)
-            guard !capacityOverflow, size <= capacity else {
+            guard !capacityOverflow, size == capacity else {
                 throw fail("attribute value \(element) has length \(sequenceLength), but its global heap object \(index) holds \(size) bytes")
             }
         }

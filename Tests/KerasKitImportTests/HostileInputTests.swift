@@ -98,6 +98,31 @@ struct HostileInputTests {
         }
     }
 
+    /// The offset of the first occurrence of `needle` in `bytes`.
+    static func find(_ needle: [UInt8], in bytes: [UInt8]) -> Int? {
+        guard bytes.count >= needle.count else { return nil }
+        return (0...(bytes.count - needle.count)).first { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }
+    }
+
+    @Test(".h5 structures libhdf5 would read out of bounds are refused before it sees them")
+    func damagedHDF5Structures() throws {
+        let bytes = try Self.modelBytes()
+        // A global heap object claiming more than its collection holds.
+        let heap = try #require(Self.find(Array("GCOL".utf8), in: bytes))
+        var oversized = bytes
+        oversized[heap + 16 + 8 + 2] ^= 0x20  // the first object's size field, +2 MiB
+        expectMessage(["heap.h5", "not a readable HDF5 file", "the file is damaged: global heap object 1 at byte \(heap + 16) claims"]) {
+            _ = try KerasModel.load(h5Bytes: oversized, name: "heap.h5")
+        }
+        // An attribute name whose stored length does not end at its NUL.
+        let name = try #require(Self.find(Array("model_config\0".utf8), in: bytes))
+        var unterminated = bytes
+        unterminated[name + 12] = UInt8(ascii: "X")
+        expectMessage(["name.h5", "/: the file is damaged: attribute message", "is not NUL-terminated at its stored length 13"]) {
+            _ = try KerasModel.load(h5Bytes: unterminated, name: "name.h5")
+        }
+    }
+
     @Test("a weights-only file says how to save the whole model", arguments: [
         ("keras2", "weights-only file (save_weights output) with no model_config"),
         ("keras3", "Keras 3 weights file (.weights.h5) with no model_config"),
@@ -188,6 +213,11 @@ struct HostileInputTests {
 
         expectMessage([name, "not a readable zip archive"]) {
             _ = try KerasModel.load(kerasArchiveData: Data([0x50, 0x4B, 0x03, 0x04] + Self.randomBytes(200, seed: 2)), name: name)
+        }
+        var pastEnd = TestZip.archive([TestZip.stored("config.json", text: config)])
+        pastEnd.replaceSubrange((pastEnd.count - 6)..<(pastEnd.count - 2), with: [0xFF, 0xFF, 0xFF, 0x7F])
+        expectMessage([name, "not a readable zip archive: zip central directory offset 2147483647 lies past the end"]) {
+            _ = try KerasModel.load(kerasArchiveData: pastEnd, name: name)
         }
         expectMessage([name, "zip archive without config.json"]) {
             try load([TestZip.stored("metadata.json", text: "{}"), TestZip.stored("model.weights.h5", try Self.modelBytes())])
