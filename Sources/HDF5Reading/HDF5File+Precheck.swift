@@ -197,7 +197,8 @@ private struct RawFile {
     // MARK: Global heap
 
     /// Every global heap collection (a `GCOL` signature followed by version 1, which is all
-    /// libhdf5 checks before trusting one), with its objects' sizes by index.
+    /// libhdf5 checks before trusting one), with its objects' sizes by index. A value pointing
+    /// anywhere else is refused by the attribute check.
     func globalHeaps() throws(Problem) -> [Int: [Int: UInt64]] {
         var heaps: [Int: [Int: UInt64]] = [:]
         var offset = 0
@@ -229,6 +230,9 @@ private struct RawFile {
                 position += Int(need)
             }
             if start >= base { heaps[start - base] = objects }
+            // Collections never overlap: a signature inside one is its data, and skipping it
+            // keeps the scan linear however many signatures a file packs in.
+            offset = end
         }
         return heaps
     }

@@ -140,6 +140,14 @@ struct ModelTests {
             == "input axis 2 has size 5 in (1, 4, 5), the model expects 2")
     }
 
+    @Test("an empty input can't claim a huge axis")
+    func emptyInputWithHugeAxis() throws {
+        let model = try TinyLSTM().model()
+        #expect(throws: PredictionError.inputDimension(axis: 1, expected: KerasLimits.maxDimension, actual: 1 << 40, shape: [0, 1 << 40, 2])) {
+            try model.predict(try Tensor(shape: [0, 1 << 40, 2], scalars: []))
+        }
+    }
+
     @Test("a None time axis takes any sequence length")
     func anyLength() throws {
         let model = try TinyLSTM().model()

@@ -179,6 +179,17 @@ public final class KerasModel: Sendable {
         guard input.rank == expected.count else {
             throw .inputRank(expected: expected.count, actual: input.rank, shape: input.shape)
         }
+        // An empty tensor passes every size check whatever its other axes claim: bound each
+        // axis, and their product ignoring zeros, so no layer loops over phantom steps.
+        var product = 1
+        for (axis, size) in input.shape.enumerated() {
+            guard size <= KerasLimits.maxDimension else {
+                throw .inputDimension(axis: axis, expected: KerasLimits.maxDimension, actual: size, shape: input.shape)
+            }
+            let (next, overflow) = product.multipliedReportingOverflow(by: max(size, 1))
+            guard !overflow else { throw .tooLarge(layer: "input", elements: input.shape.map(String.init).joined(separator: "×")) }
+            product = next
+        }
         for (axis, size) in expected.enumerated() {
             // The batch axis is fixed only for stateful models.
             if axis == 0, !isStateful { continue }
