@@ -286,6 +286,14 @@ struct HostileInputTests {
         expectMessage(["bad .npy header: no 'descr' string"]) { _ = try NumpyArray(npy: Data([0x93] + Array("NUMPY".utf8) + [1, 0, 4, 0] + Array("{}  ".utf8))) }
     }
 
+    @Test("an empty input claiming 2^40 time steps is refused by predict and step-by-step streaming")
+    func emptyInputWithHugeTimeAxis() throws {
+        let model = try KerasModel.load(h5File: Fixtures.path(Self.modelPath))
+        let features = try #require(model.inputShape.last ?? nil)
+        let phantom = try NumpyArray(npy: Tensor(zeros: [0, 1 << 40, features]).npyData).tensor
+        expectMessage(["input axis 1 has size 1099511627776"]) { _ = try StreamingSession(model: model).feedStepByStep([phantom]) }
+    }
+
     // MARK: Sizes claimed by a config
 
     /// A Sequential config of one layer on a `[None, 10, 3]` input.

@@ -117,6 +117,11 @@ public final class StreamingSession {
         for input in inputs where input.rank < 2 || input.shape[1] != steps {
             throw .inputShapeMismatch(layer: model.config.inputNames.first ?? "input", expected: "\(steps) time steps on axis 1 of every input", actual: input.shape)
         }
+        // Each step is checked as it is fed, but the step count only here: an empty batch of
+        // 2^40 steps would otherwise loop 2^40 times.
+        guard steps <= KerasLimits.maxDimension else {
+            throw .inputDimension(axis: 1, expected: KerasLimits.maxDimension, actual: steps, shape: inputs.first?.shape ?? [])
+        }
         var collected: [[Tensor]] = Array(repeating: [], count: outputIsStepwise.count)
         var last: [Tensor] = []
         for step in 0..<steps {
