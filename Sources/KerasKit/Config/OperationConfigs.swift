@@ -85,38 +85,37 @@ public struct ExpandDimsConfig: LayerConfiguration {
 }
 
 /// `keras.ops.zeros_like` (class `ZerosLike`): a tensor of the input's shape filled with 0.
-public struct ZerosLikeConfig: LayerConfiguration {
+public struct ZerosLikeConfig: FillLikeConfiguration {
     public static let className = "ZerosLike"
     public static let isOperation = true
     /// Fields every layer has (only `name` is written).
     public var common: LayerCommonConfig
     /// The requested dtype (`bool` for masks); KerasKit computes in float32.
     public var dtype: String?
-
-    enum CodingKeys: String, CodingKey { case dtype }
-
-    public init(from decoder: any Decoder) throws {
-        common = try LayerCommonConfig(from: decoder)
-        dtype = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .dtype)
-    }
-
-    public var kerasArguments: [(name: String, value: JSONValue)] { [("dtype", dtype.map(JSONValue.string) ?? .null)] }
 }
 
 /// `keras.ops.ones_like` (class `OnesLike`): a tensor of the input's shape filled with 1.
-public struct OnesLikeConfig: LayerConfiguration {
+public struct OnesLikeConfig: FillLikeConfiguration {
     public static let className = "OnesLike"
     public static let isOperation = true
     /// Fields every layer has (only `name` is written).
     public var common: LayerCommonConfig
     /// The requested dtype (`bool` for masks); KerasKit computes in float32.
     public var dtype: String?
+}
 
-    enum CodingKeys: String, CodingKey { case dtype }
+/// `zeros_like` / `ones_like`: the common fields and an optional `dtype`.
+protocol FillLikeConfiguration: LayerConfiguration {
+    init(common: LayerCommonConfig, dtype: String?)
+    var dtype: String? { get }
+}
 
+private enum FillLikeCodingKeys: String, CodingKey { case dtype }
+
+extension FillLikeConfiguration {
     public init(from decoder: any Decoder) throws {
-        common = try LayerCommonConfig(from: decoder)
-        dtype = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .dtype)
+        self.init(common: try LayerCommonConfig(from: decoder),
+                  dtype: try decoder.container(keyedBy: FillLikeCodingKeys.self).decodeIfPresent(String.self, forKey: .dtype))
     }
 
     public var kerasArguments: [(name: String, value: JSONValue)] { [("dtype", dtype.map(JSONValue.string) ?? .null)] }
