@@ -164,14 +164,19 @@ struct KernelTests {
         return (h, c, sequence)
     }
 
-    /// `(batch, time, inputUnits, units)`; `(8, 30, 8, 48)` is large enough to split the batch over cores.
+    /// `(batch, time, inputUnits, units)`. `(8, 30, 8, 48)` and `(40, 20, 6, 24)` split the batch
+    /// over cores; `(3, 200, 4, 8)` projects in several chunks one sample at a time, `(300, 3, 2, 5)`
+    /// and `(40, 20, 6, 24)` in several chunks one step at a time.
     static let lstmShapes: [(Int, Int, Int, Int)] = [
         (1, 1, 1, 1), (1, 10, 2, 3), (3, 5, 4, 17), (2, 7, 5, 33), (5, 3, 16, 32), (8, 30, 8, 48), (13, 9, 3, 40),
+        (3, 200, 4, 8), (300, 3, 2, 5), (40, 20, 6, 24),
     ]
 
     @Test("the fused LSTM recurrence matches Keras's step-by-step formula", arguments: SIMDLevel.supported)
     func lstmRecurrence(level: SIMDLevel) {
-        #expect(Self.lstmShapes.contains { $0.0 * $0.1 * $0.3 * 4 * $0.3 >= LSTMKernel.parallelThreshold }, "one shape takes the parallel path")
+        #expect(Self.lstmShapes.contains { $0.0 * $0.1 * 4 * $0.3 * ($0.2 + $0.3) >= LSTMKernel.parallelThreshold }, "one shape takes the parallel path")
+        #expect(Self.lstmShapes.contains { $0.0 * $0.1 > 2 * LSTMKernel.chunkRows && $0.0 < $0.1 }, "one shape projects in chunks, sample by sample")
+        #expect(Self.lstmShapes.contains { $0.0 * $0.1 > 2 * LSTMKernel.chunkRows && $0.0 > $0.1 }, "one shape projects in chunks, step by step")
         for (index, (batch, time, inputUnits, units)) in Self.lstmShapes.enumerated() {
             for (timeMajor, backwards) in [(false, false), (false, true), (true, false), (true, true)] {
                 for mode in ["sequence", "steps", "generic"] {
@@ -198,8 +203,10 @@ struct KernelTests {
                                     let (p, h, c, s) = (p.baseAddress!, h.baseAddress!, c.baseAddress!, s.baseAddress!)
                                     guard mode == "steps" else {
                                         // "generic" runs the Swift gate loop that other activations take.
-                                        kernel.recur(projection: p, batch: batch, time: time, timeMajor: timeMajor, goesBackwards: backwards,
-                                                     h: h, c: c, sequence: s, fused: mode == "sequence")
+                                        x.withUnsafeBufferPointer { x in
+                                            kernel.run(x: x.baseAddress!, batch: batch, time: time, timeMajor: timeMajor, goesBackwards: backwards,
+                                                       h: h, c: c, sequence: s, fused: mode == "sequence")
+                                        }
                                         return
                                     }
                                     // One `step` call per step, as a loop with masks drives it.

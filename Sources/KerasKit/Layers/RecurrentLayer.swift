@@ -110,6 +110,23 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
         // Keep `c` addressable for cells without one.
         if cellState.isEmpty { cellState = [0] }
 
+        let masked = mask != nil
+        let returnSequences = options.returnSequences
+        if !masked, let lstm = cell as? LSTMCell {
+            // The fast path makes its projection chunk by chunk.
+            var sequence = [Float](repeating: 0, count: returnSequences ? sequenceCount : 0)
+            input.scalars.withUnsafeBufferPointer { x in
+            hidden.withUnsafeMutableBufferPointer { h in
+            cellState.withUnsafeMutableBufferPointer { c in
+            sequence.withUnsafeMutableBufferPointer { sequence in
+                guard let x = x.baseAddress, let h = h.baseAddress, let c = c.baseAddress else { return }
+                lstm.fast.run(x: x, batch: batch, time: time, timeMajor: timeMajor, goesBackwards: options.goBackwards,
+                              h: h, c: c, sequence: returnSequences ? sequence.baseAddress : nil)
+            }}}}
+            return outputs(hidden: hidden, cellState: cellState, lastOutput: hidden, sequence: sequence,
+                           batch: batch, time: time, previousOutput: nil, call: call, state: &state)
+        }
+
         var projection = [Float](repeating: 0, count: projectionCount)
         input.scalars.withUnsafeBufferPointer { x in
             cell.kernel.withUnsafeBufferPointer { w in
@@ -127,8 +144,7 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
             }
         }
 
-        let masked = mask != nil
-        var sequence = [Float](repeating: 0, count: options.returnSequences ? sequenceCount : 0)
+        var sequence = [Float](repeating: 0, count: returnSequences ? sequenceCount : 0)
         var z = [Float](repeating: 0, count: batch * width)
         var scratch = [Float](repeating: 0, count: max(1, cell.scratchCount(batch: batch)))
         // With a mask: the last (masked) output, and the states before the step to restore.
@@ -142,7 +158,6 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
         let maskValues = mask?.values ?? []
 
         let goBackwards = options.goBackwards
-        let returnSequences = options.returnSequences
         let zeroOutputForMask = options.zeroOutputForMask
         let hasCellState = cell.stateCount == 2
         // Row of `projection`/`sequence` for a sample's step: batch-major, or time-major input.
@@ -159,11 +174,6 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
         sequence.withUnsafeMutableBufferPointer { sequence in
             guard let projection = projection.baseAddress, let h = hidden.baseAddress, let c = cellState.baseAddress,
                   let z = z.baseAddress, let scratch = scratch.baseAddress else { return }
-            if !masked, let lstm = cell as? LSTMCell {
-                lstm.fast.recur(projection: projection, batch: batch, time: time, timeMajor: timeMajor, goesBackwards: goBackwards,
-                                h: h, c: c, sequence: returnSequences ? sequence.baseAddress : nil)
-                return
-            }
             for step in 0..<time {
                 let inputStep = goBackwards ? time - 1 - step : step
                 for sample in 0..<batch {
@@ -195,16 +205,27 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
             }
         }}}}}}}}}
 
+        return outputs(hidden: hidden, cellState: cellState, lastOutput: masked ? previousOutput : hidden, sequence: sequence,
+                       batch: batch, time: time, previousOutput: masked ? previousOutput : nil, call: call, state: &state)
+    }
+
+    /// The call's outputs from the final states (and the carried state, when it is kept).
+    /// `lastOutput` is the output of the last step: `h`, or with a mask the last unmasked output.
+    private func outputs(hidden: [Float], cellState: [Float], lastOutput: [Float], sequence: [Float],
+                         batch: Int, time: Int, previousOutput: [Float]?, call: LayerCall,
+                         state: inout LayerState?) -> [Tensor] {
+        let units = cell.units
+        let hasCellState = cell.stateCount == 2
         let finalCell = hasCellState ? cellState : []
         if options.stateful || call.carriesState {
             state = LayerState(batch: batch, tensors: hasCellState ? [hidden, finalCell] : [hidden],
-                               previousOutput: call.carriesState ? (masked ? previousOutput : hidden) : nil)
+                               previousOutput: call.carriesState ? (previousOutput ?? hidden) : nil)
         }
         let output: Tensor
-        if returnSequences {
-            output = Tensor(uncheckedShape: timeMajor ? [time, batch, units] : [batch, time, units], scalars: sequence)
+        if options.returnSequences {
+            output = Tensor(uncheckedShape: options.timeMajor ? [time, batch, units] : [batch, time, units], scalars: sequence)
         } else {
-            output = Tensor(uncheckedShape: [batch, units], scalars: masked ? previousOutput : hidden)
+            output = Tensor(uncheckedShape: [batch, units], scalars: lastOutput)
         }
         guard options.returnState else { return [output] }
         var outputs = [output, Tensor(uncheckedShape: [batch, units], scalars: hidden)]

@@ -1,8 +1,8 @@
 internal import _KerasKitKernels
 
-/// An LSTM's weights packed once at load, and the two halves of its forward pass:
-/// the input projection `P = X·W + b` for every step as one matrix product, then the
-/// recurrence `z = Pₜ + hₜ₋₁·U` with the gate math.
+/// An LSTM's weights packed once at load, and its forward pass: the input projection
+/// `P = X·W + b` as matrix products over chunks of steps, then the recurrence
+/// `z = Pₜ + hₜ₋₁·U` with the gate math.
 ///
 /// With Keras's default activations (σ = sigmoid, φ = tanh) the whole recurrence runs in the C
 /// kernels: one packed product per step, then all four gates, the cell and the output fused in
@@ -57,62 +57,110 @@ struct LSTMKernel: Sendable {
         }
     }
 
-    /// Runs the recurrence over `time` steps for `batch` samples.
+    /// Runs the layer over `time` steps for `batch` samples: input projection and recurrence.
+    ///
+    /// The projection is made a chunk of steps at a time, just before those steps run, into a
+    /// buffer small enough to stay in cache (≈ 256 rows): a long sequence never materializes its
+    /// whole `batch × time × 4·units` projection, and each chunk's product still has enough rows
+    /// to run at full speed. Large batches are split across the cores; samples are independent,
+    /// so each core runs its own samples from start to end and never waits for the other.
     ///
     /// - Parameters:
-    ///   - projection: From ``project(_:rows:into:)``: row `sample·time + step` (batch-major) or
-    ///     `step·batch + sample` (`timeMajor`), `4·units` values each.
+    ///   - x: `batch × time × inputUnits` (or time-major `time × batch × inputUnits`).
     ///   - goesBackwards: Read the steps from the last; outputs stay in processing order.
     ///   - h: `batch × units`, the initial hidden state, replaced by the final one.
     ///   - c: `batch × units`, the initial cell state, replaced by the final one.
     ///   - sequence: When not nil, `batch × time × units` (or time-major) receives every step's `h`.
     ///   - fused: `false` forces the Swift gate loop (for tests); the fused kernel runs only with
     ///     sigmoid and tanh whatever this says.
-    func recur(
-        projection: UnsafePointer<Float>, batch: Int, time: Int, timeMajor: Bool, goesBackwards: Bool,
+    func run(
+        x: UnsafePointer<Float>, batch: Int, time: Int, timeMajor: Bool, goesBackwards: Bool,
         h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>, sequence: UnsafeMutablePointer<Float>?,
         fused: Bool = true
     ) {
         guard batch > 0, time > 0, units > 0 else { return }
-        let gates = 4 * units
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: batch * gates)
-        defer { scratch.deallocate() }
-        let projectionSampleStride = timeMajor ? gates : time * gates
-        let projectionStepStride = timeMajor ? batch * gates : gates
+        let work = batch * time * 4 * units * (units + inputUnits)
+        let chunks = work >= Self.parallelThreshold ? min(Parallel.coreCount, batch) : 1
+        let shared = UncheckedSendable((x, h, c, sequence))
+        let kernel = self
+        Parallel.forEachChunk(of: batch, chunks: chunks) { samples in
+            let (x, h, c, sequence) = shared.value
+            kernel.run(samples: samples, x: x, batch: batch, time: time, timeMajor: timeMajor, goesBackwards: goesBackwards,
+                       h: h, c: c, sequence: sequence, fused: fused)
+        }
+    }
+
+    /// Rows of projection per chunk: enough for the product to run at speed, few enough to stay in cache.
+    static let chunkRows = 256
+
+    /// ``run(x:batch:time:timeMajor:goesBackwards:h:c:sequence:fused:)`` for the samples in `samples` only.
+    private func run(
+        samples: Range<Int>, x: UnsafePointer<Float>, batch: Int, time: Int, timeMajor: Bool, goesBackwards: Bool,
+        h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>, sequence: UnsafeMutablePointer<Float>?,
+        fused: Bool
+    ) {
+        let gates = 4 * units, count = samples.count, first = samples.lowerBound
+        let chunkSteps = min(time, max(1, (Self.chunkRows + count - 1) / count))
+        // One buffer for the chunk's projection (time-major inside the chunk: step, then sample)
+        // and the kernel's scratch; allocated once, outside the time loop.
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: (chunkSteps + 1) * count * gates)
+        defer { buffer.deallocate() }
+        let scratch = buffer + chunkSteps * count * gates
+        let h = h + first * units, c = c + first * units
+        // Where sample `s` (of this range) reads input step `t`, and the row stride between samples / steps.
+        let sampleStride = timeMajor ? inputUnits : time * inputUnits
+        let stepStride = timeMajor ? batch * inputUnits : inputUnits
+        let x = x + first * sampleStride
         let sequenceSampleStride = timeMajor ? units : time * units
         let sequenceStepStride = timeMajor ? batch * units : units
+        let sequence = sequence.map { $0 + first * sequenceSampleStride }
+        let useFused = fused && hasFusedGates
 
-        guard fused, hasFusedGates else {
-            for step in 0..<time {
-                let inputStep = goesBackwards ? time - 1 - step : step
-                for sample in 0..<batch {
-                    (scratch + sample * gates).update(from: projection + sample * projectionSampleStride + inputStep * projectionStepStride, count: gates)
+        var processed = 0
+        while processed < time {
+            let steps = min(chunkSteps, time - processed)
+            // The chunk's input steps, in input order; a backwards layer processes them from the last.
+            let lowest = goesBackwards ? time - processed - steps : processed
+            if count >= steps {
+                for j in 0..<steps {
+                    project(x + (lowest + j) * stepStride, lda: sampleStride, rows: count, into: buffer + j * count * gates, ldc: gates)
                 }
-                self.step(z: scratch, h: h, c: c, batch: batch, fused: false)
-                if let sequence {
-                    for sample in 0..<batch {
-                        (sequence + sample * sequenceSampleStride + step * sequenceStepStride).update(from: h + sample * units, count: units)
+            } else {
+                for s in 0..<count {
+                    project(x + s * sampleStride + lowest * stepStride, lda: stepStride, rows: steps, into: buffer + s * gates, ldc: count * gates)
+                }
+            }
+            let chunkSequence = sequence.map { $0 + processed * sequenceStepStride }
+            if useFused {
+                recurrentKernel.lstmSequence(
+                    projection: buffer, projectionSampleStride: gates, projectionStepStride: count * gates,
+                    batch: count, steps: steps, units: units, h: h, c: c, scratch: scratch,
+                    sequence: chunkSequence, sequenceSampleStride: sequenceSampleStride, sequenceStepStride: sequenceStepStride,
+                    goesBackwards: goesBackwards
+                )
+            } else {
+                for t in 0..<steps {
+                    let z = buffer + (goesBackwards ? steps - 1 - t : t) * count * gates
+                    step(z: z, h: h, c: c, batch: count, fused: false)
+                    if let chunkSequence {
+                        for s in 0..<count {
+                            (chunkSequence + s * sequenceSampleStride + t * sequenceStepStride).update(from: h + s * units, count: units)
+                        }
                     }
                 }
             }
-            return
+            processed += steps
         }
-        let work = batch * time * units * gates
-        let chunks = work >= Self.parallelThreshold ? min(Parallel.coreCount, batch) : 1
-        let shared = UncheckedSendable((projection, h, c, scratch, sequence))
-        let recurrentKernel = recurrentKernel, units = units
-        Parallel.forEachChunk(of: batch, chunks: chunks) { samples in
-            let (projection, h, c, scratch, sequence) = shared.value
-            let first = samples.lowerBound
-            recurrentKernel.lstmSequence(
-                projection: projection + first * projectionSampleStride,
-                projectionSampleStride: projectionSampleStride, projectionStepStride: projectionStepStride,
-                batch: samples.count, steps: time, units: units,
-                h: h + first * units, c: c + first * units, scratch: scratch + first * gates,
-                sequence: sequence.map { $0 + first * sequenceSampleStride },
-                sequenceSampleStride: sequenceSampleStride, sequenceStepStride: sequenceStepStride,
-                goesBackwards: goesBackwards
-            )
+    }
+
+    /// `out[r] = a[r]·W + b` for `rows` rows at strides `lda` / `ldc`, on the calling thread.
+    private func project(_ a: UnsafePointer<Float>, lda: Int, rows: Int, into out: UnsafeMutablePointer<Float>, ldc: Int) {
+        if let bias {
+            bias.withUnsafeBufferPointer { b in
+                kernel.multiply(m: rows, a, lda: lda, into: out, ldc: ldc, bias: b.baseAddress, parallel: false)
+            }
+        } else {
+            kernel.multiply(m: rows, a, lda: lda, into: out, ldc: ldc, parallel: false)
         }
     }
 

@@ -26,6 +26,10 @@ public final class KerasModel: Sendable {
     let schedule: [NodeKey]
     /// The shapes of every call's outputs, batch axis first.
     let shapes: [NodeKey: [[Int?]]]
+    /// The schedule with every reference resolved to a slot.
+    let plan: ExecutionPlan
+    /// Whether any layer is `stateful` (the batch axis is then fixed).
+    public let isStateful: Bool
     private let states = StateStore()
 
     /// Inputs with the outputs the model gave for them when it was converted.
@@ -79,6 +83,8 @@ public final class KerasModel: Sendable {
         self.layers = wiring.layers
         self.schedule = wiring.schedule
         self.shapes = wiring.shapes
+        self.plan = ExecutionPlan(config: config, layers: wiring.layers, schedule: wiring.schedule)
+        self.isStateful = config.layers.contains { $0.configuration.isStateful }
         self.weights = config.layers.map { ($0.name, weights[$0.name] ?? []) }
     }
 
@@ -111,6 +117,10 @@ public final class KerasModel: Sendable {
             throw .inputCount(expected: config.inputs.count, actual: inputs.count)
         }
         for (input, spec) in zip(inputs, config.inputs) { try checkInput(input, against: spec.batchShape) }
+        guard isStateful else {
+            var none: [NodeKey: LayerState] = [:]
+            return try run(inputs, states: &none, carrying: []).outputs
+        }
         return try states.withStates { (stored: inout [NodeKey: LayerState]) throws(PredictionError) in
             try run(inputs, states: &stored, carrying: []).outputs
         }
@@ -132,47 +142,49 @@ public final class KerasModel: Sendable {
     /// the calls in `carrying` do so whatever their `stateful` flag (streaming).
     func run(_ inputs: [Tensor], states stored: inout [NodeKey: LayerState], carrying: Set<NodeKey>,
              inputMasks: [Mask?] = []) throws(PredictionError) -> (outputs: [Tensor], masks: [Mask?]) {
-        var values: [NodeKey: [Tensor]] = [:]
-        var masks: [NodeKey: [Mask?]] = [:]
-        for (index, (reference, input)) in zip(config.graph.inputs, inputs).enumerated() {
-            values[NodeKey(reference)] = [input]
-            masks[NodeKey(reference)] = [index < inputMasks.count ? inputMasks[index] : nil]
+        let plan = plan
+        // Every slot's outputs and their masks, indexed as `plan` says.
+        var values = [[Tensor]](repeating: [], count: plan.inputCount + plan.calls.count)
+        var masks = [[Mask?]](repeating: [], count: values.count)
+        for (index, input) in inputs.prefix(plan.inputCount).enumerated() {
+            values[index] = [input]
+            masks[index] = [index < inputMasks.count ? inputMasks[index] : nil]
         }
         // The builder checked every reference resolves; the fallbacks are never taken.
         let missing = Tensor(uncheckedShape: [0], scalars: [])
-        for key in schedule {
-            guard let layer = layers[key.layer], let node = config.graph.nodes[key.layer]?[key.node] else { continue }
+        func value(_ source: ExecutionPlan.Source) -> Tensor {
+            guard values.indices.contains(source.slot), source.tensor < values[source.slot].count else { return missing }
+            return values[source.slot][source.tensor]
+        }
+        func mask(_ source: ExecutionPlan.Source) -> Mask? {
+            guard masks.indices.contains(source.slot), source.tensor < masks[source.slot].count else { return nil }
+            return masks[source.slot][source.tensor]
+        }
+        for (index, planned) in plan.calls.enumerated() {
             let call = LayerCall(
-                inputs: node.inputs.map { values[NodeKey($0)]?[$0.tensor] ?? missing },
-                masks: node.inputs.map { reference -> Mask? in
-                    guard let produced = masks[NodeKey(reference)], reference.tensor < produced.count else { return nil }
-                    return produced[reference.tensor]
-                },
-                initialState: node.initialState.map { values[NodeKey($0)]?[$0.tensor] ?? missing },
-                carriesState: carrying.contains(key)
+                inputs: planned.inputs.map(value),
+                masks: planned.inputs.map(mask),
+                initialState: planned.initialState.map(value),
+                carriesState: !carrying.isEmpty && carrying.contains(planned.key)
             )
-            var state = stored[key]
-            let outputs = try layer.forward(call, state: &state)
-            values[key] = outputs
-            masks[key] = layer.outputMasks(for: call, outputs: outputs)
-            if let state { stored[key] = state }
+            let slot = plan.inputCount + index
+            // Only layers that keep states touch the (hashed) state store.
+            if planned.isStateful || call.carriesState {
+                var state = stored[planned.key]
+                values[slot] = try planned.layer.forward(call, state: &state)
+                if let state { stored[planned.key] = state }
+            } else {
+                var state: LayerState? = nil
+                values[slot] = try planned.layer.forward(call, state: &state)
+            }
+            masks[slot] = planned.layer.outputMasks(for: call, outputs: values[slot])
         }
-        let outputs = config.graph.outputs.map { values[NodeKey($0)]?[$0.tensor] ?? missing }
-        let outputMasks = config.graph.outputs.map { reference -> Mask? in
-            guard let produced = masks[NodeKey(reference)], reference.tensor < produced.count else { return nil }
-            return produced[reference.tensor]
-        }
-        return (outputs, outputMasks)
+        return (plan.outputs.map(value), plan.outputs.map(mask))
     }
 
     /// Forgets the states that `stateful` layers carried over; the next call starts from zeros.
     public func resetStates() {
         states.withStates { (stored: inout [NodeKey: LayerState]) in stored.removeAll() }
-    }
-
-    /// Whether any layer is `stateful`.
-    public var isStateful: Bool {
-        config.layers.contains { $0.configuration.isStateful }
     }
 
     func checkInput(_ input: Tensor, against expected: [Int?]) throws(PredictionError) {
