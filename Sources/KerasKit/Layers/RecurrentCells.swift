@@ -16,6 +16,8 @@ struct LSTMCell: RecurrentCell {
     /// The same weights packed for the SIMD kernels, once at load.
     let fast: LSTMKernel
 
+    var lstmKernel: LSTMKernel? { fast }
+
     init(units: Int, inputUnits: Int, activation: Activation, recurrentActivation: Activation, generation: KerasGeneration,
          kernel: [Float], recurrentKernel: [Float], inputBias: [Float]?) {
         self.units = units

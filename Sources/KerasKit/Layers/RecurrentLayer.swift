@@ -22,6 +22,12 @@ protocol RecurrentCell: Sendable {
     /// LSTM) are updated in place. Allocates nothing.
     func step(z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
               batch: Int, scratch: UnsafeMutablePointer<Float>)
+    /// The packed LSTM kernels that run a whole unmasked sequence, for cells that have them.
+    var lstmKernel: LSTMKernel? { get }
+}
+
+extension RecurrentCell {
+    var lstmKernel: LSTMKernel? { nil }
 }
 
 /// A runnable recurrent layer: what `Bidirectional` and streaming need to know of one.
@@ -112,7 +118,7 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
 
         let masked = mask != nil
         let returnSequences = options.returnSequences
-        if !masked, let lstm = cell as? LSTMCell {
+        if !masked, let lstm = cell.lstmKernel {
             // The fast path makes its projection chunk by chunk.
             var sequence = [Float](repeating: 0, count: returnSequences ? sequenceCount : 0)
             input.scalars.withUnsafeBufferPointer { x in
@@ -120,7 +126,7 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
             cellState.withUnsafeMutableBufferPointer { c in
             sequence.withUnsafeMutableBufferPointer { sequence in
                 guard let x = x.baseAddress, let h = h.baseAddress, let c = c.baseAddress else { return }
-                lstm.fast.run(x: x, batch: batch, time: time, timeMajor: timeMajor, goesBackwards: options.goBackwards,
+                lstm.run(x: x, batch: batch, time: time, timeMajor: timeMajor, goesBackwards: options.goBackwards,
                               h: h, c: c, sequence: returnSequences ? sequence.baseAddress : nil)
             }}}}
             return outputs(hidden: hidden, cellState: cellState, lastOutput: hidden, sequence: sequence,
@@ -132,8 +138,8 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
             cell.kernel.withUnsafeBufferPointer { w in
                 projection.withUnsafeMutableBufferPointer { p in
                     guard let x = x.baseAddress, let w = w.baseAddress, let p = p.baseAddress else { return }
-                    if let lstm = cell as? LSTMCell {
-                        lstm.fast.project(x, rows: batch * time, into: p)
+                    if let lstm = cell.lstmKernel {
+                        lstm.project(x, rows: batch * time, into: p)
                         return
                     }
                     multiplyMatrices(m: batch * time, n: width, k: inputUnits, x, lda: inputUnits, w, ldb: width, into: p, ldc: width, accumulate: false)

@@ -21,6 +21,12 @@ struct ExecutionPlan: Sendable {
         var isStateful: Bool
     }
 
+    /// What one slot holds during a run.
+    struct Values {
+        var tensors: [Tensor] = []
+        var masks: [Mask?] = []
+    }
+
     let inputCount: Int
     let calls: [Call]
     let outputs: [Source]

@@ -144,21 +144,19 @@ public final class KerasModel: Sendable {
              inputMasks: [Mask?] = []) throws(PredictionError) -> (outputs: [Tensor], masks: [Mask?]) {
         let plan = plan
         // Every slot's outputs and their masks, indexed as `plan` says.
-        var values = [[Tensor]](repeating: [], count: plan.inputCount + plan.calls.count)
-        var masks = [[Mask?]](repeating: [], count: values.count)
+        var slots = [ExecutionPlan.Values](repeating: ExecutionPlan.Values(), count: plan.inputCount + plan.calls.count)
         for (index, input) in inputs.prefix(plan.inputCount).enumerated() {
-            values[index] = [input]
-            masks[index] = [index < inputMasks.count ? inputMasks[index] : nil]
+            slots[index] = ExecutionPlan.Values(tensors: [input], masks: [index < inputMasks.count ? inputMasks[index] : nil])
         }
         // The builder checked every reference resolves; the fallbacks are never taken.
         let missing = Tensor(uncheckedShape: [0], scalars: [])
         func value(_ source: ExecutionPlan.Source) -> Tensor {
-            guard values.indices.contains(source.slot), source.tensor < values[source.slot].count else { return missing }
-            return values[source.slot][source.tensor]
+            guard slots.indices.contains(source.slot), source.tensor < slots[source.slot].tensors.count else { return missing }
+            return slots[source.slot].tensors[source.tensor]
         }
         func mask(_ source: ExecutionPlan.Source) -> Mask? {
-            guard masks.indices.contains(source.slot), source.tensor < masks[source.slot].count else { return nil }
-            return masks[source.slot][source.tensor]
+            guard slots.indices.contains(source.slot), source.tensor < slots[source.slot].masks.count else { return nil }
+            return slots[source.slot].masks[source.tensor]
         }
         for (index, planned) in plan.calls.enumerated() {
             let call = LayerCall(
@@ -167,17 +165,17 @@ public final class KerasModel: Sendable {
                 initialState: planned.initialState.map(value),
                 carriesState: !carrying.isEmpty && carrying.contains(planned.key)
             )
-            let slot = plan.inputCount + index
             // Only layers that keep states touch the (hashed) state store.
+            let outputs: [Tensor]
             if planned.isStateful || call.carriesState {
                 var state = stored[planned.key]
-                values[slot] = try planned.layer.forward(call, state: &state)
+                outputs = try planned.layer.forward(call, state: &state)
                 if let state { stored[planned.key] = state }
             } else {
                 var state: LayerState? = nil
-                values[slot] = try planned.layer.forward(call, state: &state)
+                outputs = try planned.layer.forward(call, state: &state)
             }
-            masks[slot] = planned.layer.outputMasks(for: call, outputs: values[slot])
+            slots[plan.inputCount + index] = ExecutionPlan.Values(tensors: outputs, masks: planned.layer.outputMasks(for: call, outputs: outputs))
         }
         return (plan.outputs.map(value), plan.outputs.map(mask))
     }
