@@ -43,6 +43,20 @@ struct Conv1DLayer: InferenceLayer {
     /// `(kernel_size, inputChannels, filters)`, row-major, as Keras stores it.
     let kernel: [Float]
     let bias: [Float]?
+    /// One packed `(inputChannels, filters)` matrix per kernel tap, once at load.
+    let taps: [PackedMatrix]
+
+    init(config: Conv1DConfig, generation: KerasGeneration, inputChannels: Int, kernel: [Float], bias: [Float]?) {
+        self.config = config
+        self.generation = generation
+        self.inputChannels = inputChannels
+        self.kernel = kernel
+        self.bias = bias
+        let tapSize = inputChannels * config.filters
+        taps = (0..<config.kernelSize).map { tap in
+            PackedMatrix(Array(kernel[(tap * tapSize) ..< ((tap + 1) * tapSize)]), rows: inputChannels, columns: config.filters)
+        }
+    }
 
     var name: String { config.common.name }
     var parameterCount: Int { kernel.count + (bias?.count ?? 0) }
@@ -72,10 +86,9 @@ struct Conv1DLayer: InferenceLayer {
         let count = try checkedElementCount(outputShape, layer: name)
         var output = [Float](repeating: 0, count: count)
         input.scalars.withUnsafeBufferPointer { x in
-            kernel.withUnsafeBufferPointer { w in
                 output.withUnsafeMutableBufferPointer { y in
                     guard let y = y.baseAddress else { return }
-                    if let x = x.baseAddress, let w = w.baseAddress {
+                    if let x = x.baseAddress {
                         for sample in 0..<batch {
                             for tap in 0..<config.kernelSize {
                                 // Output step t reads input step t·stride + shift.
@@ -84,10 +97,9 @@ struct Conv1DLayer: InferenceLayer {
                                 let lastInside = length - 1 - shift
                                 let end = lastInside < 0 ? 0 : Swift.min(outputLength, lastInside / stride + 1)
                                 guard first < end else { continue }
-                                multiplyMatrices(
-                                    m: end - first, n: filters, k: inputChannels,
+                                taps[tap].multiply(
+                                    m: end - first,
                                     x + (sample * length + first * stride + shift) * inputChannels, lda: stride * inputChannels,
-                                    w + tap * inputChannels * filters, ldb: filters,
                                     into: y + (sample * outputLength + first) * filters, ldc: filters,
                                     accumulate: true
                                 )
@@ -101,7 +113,6 @@ struct Conv1DLayer: InferenceLayer {
                     }
                     config.activation.apply(y, count: count, rowLength: filters, generation: generation)
                 }
-            }
         }
         return [Tensor(uncheckedShape: outputShape, scalars: output)]
     }

@@ -17,6 +17,7 @@ struct LSTMCell: RecurrentCell {
     let fast: LSTMKernel
 
     var lstmKernel: LSTMKernel? { fast }
+    var packedKernel: PackedMatrix { fast.kernel }
 
     init(units: Int, inputUnits: Int, activation: Activation, recurrentActivation: Activation, generation: KerasGeneration,
          kernel: [Float], recurrentKernel: [Float], inputBias: [Float]?) {
@@ -63,6 +64,43 @@ struct GRUCell: RecurrentCell {
     let inputBias: [Float]?
     /// `reset_after` only: the recurrent bias row.
     let recurrentBias: [Float]?
+    /// `kernel` packed (3 gate groups).
+    let packedKernel: PackedMatrix
+    /// With `reset_after`, all of `U` (3 gate groups); without, its z and r columns only.
+    let packedRecurrent: PackedMatrix
+    /// Without `reset_after`: `U`'s candidate columns; nil with it.
+    let packedCandidate: PackedMatrix?
+
+    init(units: Int, inputUnits: Int, activation: Activation, recurrentActivation: Activation, generation: KerasGeneration,
+         resetAfter: Bool, kernel: [Float], recurrentKernel: [Float], inputBias: [Float]?, recurrentBias: [Float]?) {
+        self.units = units
+        self.inputUnits = inputUnits
+        self.activation = activation
+        self.recurrentActivation = recurrentActivation
+        self.generation = generation
+        self.resetAfter = resetAfter
+        self.kernel = kernel
+        self.recurrentKernel = recurrentKernel
+        self.inputBias = inputBias
+        self.recurrentBias = recurrentBias
+        let width = 3 * units
+        packedKernel = PackedMatrix(kernel, rows: inputUnits, columns: width, groups: 3)
+        if resetAfter {
+            packedRecurrent = PackedMatrix(recurrentKernel, rows: units, columns: width, groups: 3)
+            packedCandidate = nil
+        } else {
+            // Row-major column slices: z and r (2·units wide), then the candidate's units.
+            var gates: [Float] = [], candidate: [Float] = []
+            gates.reserveCapacity(units * 2 * units)
+            candidate.reserveCapacity(units * units)
+            for row in 0..<units {
+                gates += recurrentKernel[(row * width) ..< (row * width + 2 * units)]
+                candidate += recurrentKernel[(row * width + 2 * units) ..< ((row + 1) * width)]
+            }
+            packedRecurrent = PackedMatrix(gates, rows: units, columns: 2 * units, groups: 2)
+            packedCandidate = PackedMatrix(candidate, rows: units, columns: units)
+        }
+    }
 
     var projectionWidth: Int { 3 * units }
     var stateCount: Int { 1 }
@@ -73,48 +111,48 @@ struct GRUCell: RecurrentCell {
     func step(z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
               batch: Int, scratch: UnsafeMutablePointer<Float>) {
         let width = 3 * units
-        recurrentKernel.withUnsafeBufferPointer { recurrent in
-            guard let recurrent = recurrent.baseAddress else { return }
-            if resetAfter {
-                // scratch = h·U + b_h for all three gates.
-                multiplyMatrices(m: batch, n: width, k: units, h, lda: units, recurrent, ldb: width, into: scratch, ldc: width, accumulate: false)
-                recurrentBias?.withUnsafeBufferPointer { bias in
-                    if let bias = bias.baseAddress { addRowVector(bias, to: scratch, rows: batch, columns: width) }
-                }
-                for sample in 0..<batch {
-                    let zz = z + sample * width, zr = zz + units, zh = zr + units
-                    let mz = scratch + sample * width, mr = mz + units, mh = mr + units
-                    for j in 0..<(2 * units) { zz[j] += mz[j] }
-                    recurrentActivation.apply(zz, count: units, rowLength: units, generation: generation)
-                    recurrentActivation.apply(zr, count: units, rowLength: units, generation: generation)
-                    for j in 0..<units { zh[j] += zr[j] * mh[j] }
-                    activation.apply(zh, count: units, rowLength: units, generation: generation)
-                    let hs = h + sample * units
-                    for j in 0..<units { hs[j] = zz[j] * hs[j] + (1 - zz[j]) * zh[j] }
+        if resetAfter {
+            // scratch = h·U + b_h for all three gates.
+            if let recurrentBias {
+                recurrentBias.withUnsafeBufferPointer { bias in
+                    packedRecurrent.multiply(m: batch, h, lda: units, into: scratch, ldc: width, bias: bias.baseAddress, parallel: false)
                 }
             } else {
-                // scratch[0 ..< batch·2u] = h·U[:, :2u]; then (r·h) and (r·h)·U[:, 2u:].
-                let gates = scratch, resetHidden = scratch + batch * 2 * units
-                multiplyMatrices(m: batch, n: 2 * units, k: units, h, lda: units, recurrent, ldb: width, into: gates, ldc: 2 * units, accumulate: false)
-                for sample in 0..<batch {
-                    let zz = z + sample * width, zr = zz + units
-                    let g = gates + sample * 2 * units
-                    for j in 0..<(2 * units) { zz[j] += g[j] }
-                    recurrentActivation.apply(zz, count: units, rowLength: units, generation: generation)
-                    recurrentActivation.apply(zr, count: units, rowLength: units, generation: generation)
-                    let hs = h + sample * units, rh = resetHidden + sample * units
-                    for j in 0..<units { rh[j] = zr[j] * hs[j] }
-                }
-                // Reuse the gate scratch for the candidate's recurrent term.
-                multiplyMatrices(m: batch, n: units, k: units, resetHidden, lda: units, recurrent + 2 * units, ldb: width, into: gates, ldc: units, accumulate: false)
-                for sample in 0..<batch {
-                    let zz = z + sample * width, zh = zz + 2 * units
-                    let term = gates + sample * units
-                    for j in 0..<units { zh[j] += term[j] }
-                    activation.apply(zh, count: units, rowLength: units, generation: generation)
-                    let hs = h + sample * units
-                    for j in 0..<units { hs[j] = zz[j] * hs[j] + (1 - zz[j]) * zh[j] }
-                }
+                packedRecurrent.multiply(m: batch, h, lda: units, into: scratch, ldc: width, parallel: false)
+            }
+            for sample in 0..<batch {
+                let zz = z + sample * width, zr = zz + units, zh = zr + units
+                let mz = scratch + sample * width, mr = mz + units, mh = mr + units
+                for j in 0..<(2 * units) { zz[j] += mz[j] }
+                recurrentActivation.apply(zz, count: units, rowLength: units, generation: generation)
+                recurrentActivation.apply(zr, count: units, rowLength: units, generation: generation)
+                for j in 0..<units { zh[j] += zr[j] * mh[j] }
+                activation.apply(zh, count: units, rowLength: units, generation: generation)
+                let hs = h + sample * units
+                for j in 0..<units { hs[j] = zz[j] * hs[j] + (1 - zz[j]) * zh[j] }
+            }
+        } else {
+            // scratch[0 ..< batch·2u] = h·U[:, :2u]; then (r·h) and (r·h)·U[:, 2u:].
+            let gates = scratch, resetHidden = scratch + batch * 2 * units
+            packedRecurrent.multiply(m: batch, h, lda: units, into: gates, ldc: 2 * units, parallel: false)
+            for sample in 0..<batch {
+                let zz = z + sample * width, zr = zz + units
+                let g = gates + sample * 2 * units
+                for j in 0..<(2 * units) { zz[j] += g[j] }
+                recurrentActivation.apply(zz, count: units, rowLength: units, generation: generation)
+                recurrentActivation.apply(zr, count: units, rowLength: units, generation: generation)
+                let hs = h + sample * units, rh = resetHidden + sample * units
+                for j in 0..<units { rh[j] = zr[j] * hs[j] }
+            }
+            // Reuse the gate scratch for the candidate's recurrent term.
+            packedCandidate?.multiply(m: batch, resetHidden, lda: units, into: gates, ldc: units, parallel: false)
+            for sample in 0..<batch {
+                let zz = z + sample * width, zh = zz + 2 * units
+                let term = gates + sample * units
+                for j in 0..<units { zh[j] += term[j] }
+                activation.apply(zh, count: units, rowLength: units, generation: generation)
+                let hs = h + sample * units
+                for j in 0..<units { hs[j] = zz[j] * hs[j] + (1 - zz[j]) * zh[j] }
             }
         }
     }
@@ -130,6 +168,23 @@ struct SimpleRNNCell: RecurrentCell {
     /// `(units, units)`.
     let recurrentKernel: [Float]
     let inputBias: [Float]?
+    /// `kernel` packed.
+    let packedKernel: PackedMatrix
+    /// `recurrentKernel` packed.
+    let packedRecurrent: PackedMatrix
+
+    init(units: Int, inputUnits: Int, activation: Activation, generation: KerasGeneration,
+         kernel: [Float], recurrentKernel: [Float], inputBias: [Float]?) {
+        self.units = units
+        self.inputUnits = inputUnits
+        self.activation = activation
+        self.generation = generation
+        self.kernel = kernel
+        self.recurrentKernel = recurrentKernel
+        self.inputBias = inputBias
+        packedKernel = PackedMatrix(kernel, rows: inputUnits, columns: units)
+        packedRecurrent = PackedMatrix(recurrentKernel, rows: units, columns: units)
+    }
 
     var projectionWidth: Int { units }
     var stateCount: Int { 1 }
@@ -139,10 +194,7 @@ struct SimpleRNNCell: RecurrentCell {
 
     func step(z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
               batch: Int, scratch: UnsafeMutablePointer<Float>) {
-        recurrentKernel.withUnsafeBufferPointer { recurrent in
-            guard let recurrent = recurrent.baseAddress else { return }
-            multiplyMatrices(m: batch, n: units, k: units, h, lda: units, recurrent, ldb: units, into: z, ldc: units, accumulate: true)
-        }
+        packedRecurrent.multiply(m: batch, h, lda: units, into: z, ldc: units, accumulate: true, parallel: false)
         activation.apply(z, count: batch * units, rowLength: units, generation: generation)
         h.update(from: z, count: batch * units)
     }

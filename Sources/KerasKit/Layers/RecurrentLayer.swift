@@ -22,6 +22,8 @@ protocol RecurrentCell: Sendable {
     /// LSTM) are updated in place. Allocates nothing.
     func step(z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
               batch: Int, scratch: UnsafeMutablePointer<Float>)
+    /// `kernel` packed for the SIMD kernels, once at load.
+    var packedKernel: PackedMatrix { get }
     /// The packed LSTM kernels that run a whole unmasked sequence, for cells that have them.
     var lstmKernel: LSTMKernel? { get }
 }
@@ -43,8 +45,8 @@ protocol RecurrentInferenceLayer: InferenceLayer {
 /// or zero with `zero_output_for_mask`), `return_sequences`, `return_state`, `stateful`,
 /// `initial_state` and Keras 2's `time_major`.
 ///
-/// The input projection `x·W + b` for every step is one matrix product before the loop; the
-/// loop allocates nothing.
+/// Unmasked LSTMs run in ``LSTMKernel``. Otherwise the input projection `x·W + b` for every
+/// step is one packed matrix product before the loop; the loop allocates nothing.
 struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
     let name: String
     let options: SequenceOptions
@@ -135,17 +137,14 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
 
         var projection = [Float](repeating: 0, count: projectionCount)
         input.scalars.withUnsafeBufferPointer { x in
-            cell.kernel.withUnsafeBufferPointer { w in
-                projection.withUnsafeMutableBufferPointer { p in
-                    guard let x = x.baseAddress, let w = w.baseAddress, let p = p.baseAddress else { return }
-                    if let lstm = cell.lstmKernel {
-                        lstm.project(x, rows: batch * time, into: p)
-                        return
+            projection.withUnsafeMutableBufferPointer { p in
+                guard let x = x.baseAddress, let p = p.baseAddress else { return }
+                if let bias = cell.inputBias {
+                    bias.withUnsafeBufferPointer { b in
+                        cell.packedKernel.multiply(m: batch * time, x, lda: inputUnits, into: p, ldc: width, bias: b.baseAddress)
                     }
-                    multiplyMatrices(m: batch * time, n: width, k: inputUnits, x, lda: inputUnits, w, ldb: width, into: p, ldc: width, accumulate: false)
-                    cell.inputBias?.withUnsafeBufferPointer { b in
-                        if let b = b.baseAddress { addRowVector(b, to: p, rows: batch * time, columns: width) }
-                    }
+                } else {
+                    cell.packedKernel.multiply(m: batch * time, x, lda: inputUnits, into: p, ldc: width)
                 }
             }
         }

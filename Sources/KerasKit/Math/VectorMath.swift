@@ -26,3 +26,12 @@ enum VectorMath {
         kk_tanh(Int32(level.rawValue), values, count)
     }
 }
+
+/// Adds `bias[n]` to every row of `c[m×n]`.
+@inlinable
+func addRowVector(_ bias: UnsafePointer<Float>, to c: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
+    for row in 0..<rows {
+        let cRow = c + row * columns
+        for column in 0..<columns { cRow[column] += bias[column] }
+    }
+}
