@@ -373,6 +373,7 @@ __attribute__((noinline)) static void KK_FN(kk_gemm_tiles)(const kk_layout *layo
                                                          const float *a, long lda, float *c, long ldc, int accumulate, const float *bias) {
     const long k = layout->k, width = layout->n / layout->groups, ppg = layout->panels_per_group;
     const long panels = layout->groups * ppg;
+    if (row_end <= row_begin) return;
     if (k == 0) {
         for (long i = row_begin; i < row_end; i++)
             for (long j = 0; j < layout->n; j++) c[i * ldc + j] = (accumulate ? c[i * ldc + j] : 0.0f) + (bias ? bias[j] : 0.0f);
@@ -384,8 +385,12 @@ __attribute__((noinline)) static void KK_FN(kk_gemm_tiles)(const kk_layout *layo
         const float *block_bias = kb == 0 ? bias : NULL;
         for (long pb = 0; pb < panels; pb += KK_NC_PANELS) {
             const long pe = pb + KK_NC_PANELS < panels ? pb + KK_NC_PANELS : panels;
-            for (long i = row_begin; i < row_end; i += KK_MR) {
-                const int mr = (int)(row_end - i < KK_MR ? row_end - i : KK_MR);
+            // Rows in ⌈m / KK_MR⌉ tiles of near-equal height: 16 rows run as 8 + 8, not as
+            // 12 + a 4-row tile whose few accumulators can't hide the FMA latency.
+            const long m = row_end - row_begin, tiles = (m + KK_MR - 1) / KK_MR;
+            const long base = m / tiles, extra = m % tiles;
+            for (long t = 0, i = row_begin; t < tiles; t++) {
+                const int mr = (int)(base + (t < extra ? 1 : 0));
                 long g = pb / ppg, q = pb % ppg;
                 for (long p = pb; p < pe; p++, (++q == ppg ? (q = 0, g++) : 0)) {
                     const long col = g * width + q * KK_NR;
@@ -398,6 +403,7 @@ __attribute__((noinline)) static void KK_FN(kk_gemm_tiles)(const kk_layout *layo
                         KK_FN(kk_micro_any)(mr, kc, a + i * lda + kb, lda, panel, c + i * ldc + col, ldc, cols, acc, tile_bias);
                     }
                 }
+                i += mr;
             }
         }
     }

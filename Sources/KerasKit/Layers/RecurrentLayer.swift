@@ -121,16 +121,18 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
         let masked = mask != nil
         let returnSequences = options.returnSequences
         if !masked, let lstm = cell.lstmKernel {
-            // The fast path makes its projection chunk by chunk.
-            var sequence = [Float](repeating: 0, count: returnSequences ? sequenceCount : 0)
-            input.scalars.withUnsafeBufferPointer { x in
-            hidden.withUnsafeMutableBufferPointer { h in
-            cellState.withUnsafeMutableBufferPointer { c in
-            sequence.withUnsafeMutableBufferPointer { sequence in
-                guard let x = x.baseAddress, let h = h.baseAddress, let c = c.baseAddress else { return }
-                lstm.run(x: x, batch: batch, time: time, timeMajor: timeMajor, goesBackwards: options.goBackwards,
-                              h: h, c: c, sequence: returnSequences ? sequence.baseAddress : nil)
-            }}}}
+            // The fast path makes its projection chunk by chunk, and writes every element of
+            // `sequence` (each step of each sample), so it starts uninitialized.
+            let sequence = [Float](unsafeUninitializedCapacity: returnSequences ? sequenceCount : 0) { sequence, initialized in
+                input.scalars.withUnsafeBufferPointer { x in
+                hidden.withUnsafeMutableBufferPointer { h in
+                cellState.withUnsafeMutableBufferPointer { c in
+                    guard let x = x.baseAddress, let h = h.baseAddress, let c = c.baseAddress else { return }
+                    lstm.run(x: x, batch: batch, time: time, timeMajor: timeMajor, goesBackwards: options.goBackwards,
+                             h: h, c: c, sequence: returnSequences ? sequence.baseAddress : nil)
+                }}}
+                initialized = sequence.count
+            }
             return outputs(hidden: hidden, cellState: cellState, lastOutput: hidden, sequence: sequence,
                            batch: batch, time: time, previousOutput: nil, call: call, state: &state)
         }
