@@ -12,6 +12,8 @@
     void kk_exp_##suffix(float *, long);                                                            \
     void kk_sigmoid_##suffix(float *, long);                                                        \
     void kk_tanh_##suffix(float *, long);                                                           \
+    void kk_gate_sigmoid_##suffix(float *, long);                                                   \
+    void kk_gate_tanh_##suffix(float *, long);                                                      \
     void kk_lstm_gates_##suffix(const float *, long, float *, float *, long, long);                  \
     void kk_lstm_sequence_##suffix(const kk_layout *, const float *, const float *, long, long,     \
                                    long, long, long, float *, float *, float *, float *, long,      \
@@ -128,6 +130,8 @@ void kk_gemm_rows(const kk_layout *layout, const float *packed, long row_begin, 
 void kk_exp(int isa, float *values, long count) { KK_DISPATCH(kk_runnable(isa), kk_exp, values, count) }
 void kk_sigmoid(int isa, float *values, long count) { KK_DISPATCH(kk_runnable(isa), kk_sigmoid, values, count) }
 void kk_tanh(int isa, float *values, long count) { KK_DISPATCH(kk_runnable(isa), kk_tanh, values, count) }
+void kk_gate_sigmoid(int isa, float *values, long count) { KK_DISPATCH(kk_runnable(isa), kk_gate_sigmoid, values, count) }
+void kk_gate_tanh(int isa, float *values, long count) { KK_DISPATCH(kk_runnable(isa), kk_gate_tanh, values, count) }
 
 void kk_lstm_gates(int isa, const float *z, long z_stride, float *c, float *h, long batch, long units) {
     KK_DISPATCH(kk_runnable(isa), kk_lstm_gates, z, z_stride, c, h, batch, units)

@@ -11,6 +11,7 @@
 #define KK_HAS_FMA 1
 #define KK_GP 8
 #define KK_RCP14 1
+#define KK_EW_NV 4
 #include "kk_body.h"
 #pragma clang attribute pop
 #endif

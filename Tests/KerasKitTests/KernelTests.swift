@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import KerasKit
+import _KerasKitKernels
 
 /// The SIMD kernels against the plain loops they replace, at every level this machine runs.
 @Suite("SIMD kernels")
@@ -133,6 +134,26 @@ struct KernelTests {
         #expect(special[0].isNaN && special[1] == .infinity && special[2] == 0)
     }
 
+    /// The LSTM gates' cheaper σ and tanh (kk_gate_sigmoid / kk_gate_tanh): absolute error, which
+    /// is what the 1e-5 parity budget counts. Over every 5th float in ±90 the measured maxima are
+    /// 9.9e-8 (σ) and 1.33e-7 (tanh; baseline without FMA, 1.27e-7 at AVX-512); this sweep checks 2e-7.
+    @Test("the gates' sigmoid and tanh stay within 2e-7 absolute", arguments: SIMDLevel.supported)
+    func gateTranscendentals(level: SIMDLevel) {
+        let isa = Int32(level.rawValue)
+        let sigmoid = Self.maxError(level, { values, count, _ in kk_gate_sigmoid(isa, values, count) }, reference: { 1 / (1 + Foundation.exp(-$0)) })
+        let tanh = Self.maxError(level, { values, count, _ in kk_gate_tanh(isa, values, count) }, reference: { Foundation.tanh($0) })
+        #expect(sigmoid.absolute <= 2e-7, "gate sigmoid max abs error \(sigmoid.absolute)")
+        #expect(tanh.absolute <= 2e-7, "gate tanh max abs error \(tanh.absolute)")
+        // Saturation and special values: exactly 0 / ±1 in the limit (σ keeps a tail below 2e-35), NaN kept.
+        var special: [Float] = [.nan, .infinity, -.infinity, 1e30, -1e30, 0, -0.0]
+        special.withUnsafeMutableBufferPointer { kk_gate_sigmoid(isa, $0.baseAddress!, $0.count) }
+        #expect(special[0].isNaN && special[1] == 1 && special[2] < 2e-35 && special[3] == 1 && special[4] < 2e-35 && special[5] == 0.5 && special[6] == 0.5)
+        special = [.nan, .infinity, -.infinity, 1e30, -1e30, 0, -0.0]
+        special.withUnsafeMutableBufferPointer { kk_gate_tanh(isa, $0.baseAddress!, $0.count) }
+        #expect(special[0].isNaN && special[1] == 1 && special[2] == -1 && special[3] == 1 && special[4] == -1 && special[5] == 0 && special[6] == 0)
+        #expect(special[6].sign == .minus, "tanh(−0) = −0")
+    }
+
     /// Keras's LSTM, step by step, with Foundation's functions.
     static func referenceLSTM(x: [Float], batch: Int, time: Int, inputUnits: Int, units: Int, w: [Float], u: [Float], bias: [Float]?, h0: [Float], c0: [Float], timeMajor: Bool, backwards: Bool) -> (h: [Float], c: [Float], sequence: [Float]) {
         var h = h0, c = c0
@@ -166,10 +187,13 @@ struct KernelTests {
 
     /// `(batch, time, inputUnits, units)`. `(8, 30, 8, 48)` and `(40, 20, 6, 24)` split the batch
     /// over cores; `(3, 200, 4, 8)` projects in several chunks one sample at a time, `(300, 3, 2, 5)`
-    /// and `(40, 20, 6, 24)` in several chunks one step at a time.
+    /// and `(40, 20, 6, 24)` in several chunks one step at a time. Batch 1 takes its own kernel
+    /// path: units in whole vectors and a partial one, and beyond 256 units (state no longer in
+    /// local buffers).
     static let lstmShapes: [(Int, Int, Int, Int)] = [
         (1, 1, 1, 1), (1, 10, 2, 3), (3, 5, 4, 17), (2, 7, 5, 33), (5, 3, 16, 32), (8, 30, 8, 48), (13, 9, 3, 40),
         (3, 200, 4, 8), (300, 3, 2, 5), (40, 20, 6, 24),
+        (1, 6, 5, 40), (1, 4, 3, 64), (1, 3, 2, 100), (1, 3, 2, 260),
     ]
 
     @Test("the fused LSTM recurrence matches Keras's step-by-step formula", arguments: SIMDLevel.supported)
@@ -179,7 +203,7 @@ struct KernelTests {
         #expect(Self.lstmShapes.contains { $0.0 * $0.1 > 2 * LSTMKernel.chunkRows && $0.0 > $0.1 }, "one shape projects in chunks, step by step")
         for (index, (batch, time, inputUnits, units)) in Self.lstmShapes.enumerated() {
             for (timeMajor, backwards) in [(false, false), (false, true), (true, false), (true, true)] {
-                for mode in ["sequence", "steps", "generic"] {
+                for mode in ["sequence", "final", "steps", "generic"] {
                     let gates = 4 * units
                     let x = Self.randomValues(batch * time * inputUnits, seed: UInt64(index * 10 + 1))
                     let w = Self.randomValues(inputUnits * gates, seed: UInt64(index * 10 + 2)).map { $0 * 0.5 }
@@ -205,7 +229,7 @@ struct KernelTests {
                                         // "generic" runs the Swift gate loop that other activations take.
                                         x.withUnsafeBufferPointer { x in
                                             kernel.run(x: x.baseAddress!, batch: batch, time: time, timeMajor: timeMajor, goesBackwards: backwards,
-                                                       h: h, c: c, sequence: s, fused: mode == "sequence")
+                                                       h: h, c: c, sequence: mode == "final" ? nil : s, fused: mode != "generic")
                                         }
                                         return
                                     }
@@ -230,7 +254,9 @@ struct KernelTests {
                         }
                     }
                     let label = "\(level) shape \((batch, time, inputUnits, units)) timeMajor=\(timeMajor) backwards=\(backwards) mode=\(mode)"
-                    for (name, actual, wanted) in [("h", h, expected.h), ("c", c, expected.c), ("sequence", sequence, expected.sequence)] {
+                    // "final" asks for no sequence: the batch-1 path then keeps h in its own buffers only.
+                    let outputs = [("h", h, expected.h), ("c", c, expected.c)] + (mode == "final" ? [] : [("sequence", sequence, expected.sequence)])
+                    for (name, actual, wanted) in outputs {
                         let error = zip(actual, wanted).map { abs($0 - $1) }.max() ?? 0
                         #expect(error < 1e-5, "\(label): \(name) max error \(error)")
                     }
