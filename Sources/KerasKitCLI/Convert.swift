@@ -20,18 +20,23 @@ struct Convert: ParsableCommand {
 
     func run() throws {
         let loaded = try loadModel(model)
-        let inputs = try readInputs(checkInputs, inputNames: loaded.config.inputNames)
-        let data: Data
-        do {
-            data = try loaded.nativeFileData(checkInputs: inputs)
-        } catch {
-            throw CommandFailure("\(model): \(error)")
-        }
+        let (data, inputCount) = try loaded.withCommandScalar { scalar in try nativeFile(loaded, as: scalar) }
         do {
             try data.write(to: URL(fileURLWithPath: output), options: .atomic)
         } catch {
             throw CommandFailure("\(output): cannot write: \((error as NSError).localizedDescription)")
         }
-        print("Wrote \(output) (\(data.count) bytes, \(loaded.parameterCount) parameters\(inputs.isEmpty ? "" : ", self-check with \(inputs.count) input(s)"))")
+        print("Wrote \(output) (\(data.count) bytes, \(loaded.parameterCount) parameters\(inputCount == 0 ? "" : ", self-check with \(inputCount) input(s)"))")
+    }
+
+    /// The native file, with the check inputs read in the model's precision (float64 inputs of
+    /// a float64 model keep every digit), and how many there were.
+    private func nativeFile<Scalar: CommandScalar>(_ loaded: KerasModel, as scalar: Scalar.Type) throws(CommandFailure) -> (Data, Int) {
+        let inputs = try readInputs(checkInputs, inputNames: loaded.config.inputNames, as: Scalar.self)
+        do {
+            return (try Scalar.nativeFileData(loaded, checkInputs: inputs), inputs.count)
+        } catch {
+            throw CommandFailure("\(model): \(error)")
+        }
     }
 }

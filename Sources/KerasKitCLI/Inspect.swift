@@ -24,6 +24,7 @@ struct Inspect: ParsableCommand {
         print("Keras version: \(loaded.kerasVersion ?? "unknown") (\(loaded.generation) numerics)")
         print("Backend: \(loaded.backend ?? "unknown")")
         print("Input shape: \(InspectReport.shapeText(loaded.inputShape))")
+        print("Computes in: \(loaded.computePrecision)")
         print(loaded.summary())
         for layer in loaded.config.layers {
             print("\n\(layer.name) (\(layer.className))")
@@ -65,6 +66,7 @@ struct InspectReport {
             "model_class": .string(model.config.className),
             "name": .string(model.config.name),
             "input_shape": Self.shapeJSON(model.inputShape),
+            "compute_dtype": .string(model.computePrecision.rawValue),
             "total_params": .number(Double(model.parameterCount)),
             "trainable_params": .number(Double(model.trainableParameterCount)),
             "layers": .array(layers),

@@ -48,26 +48,31 @@ func loadModel(_ path: String) throws(CommandFailure) -> KerasModel {
     }
 }
 
-/// Reads `.npy` arrays into tensors in order; a `.npz` archive (recognized by its bytes)
-/// contributes its arrays matched to `inputNames` by name, or else in archive order.
+/// Reads `.npy` arrays into float32 tensors in order (see ``readInputs(_:inputNames:as:)``).
 func readInputs(_ paths: [String], inputNames: [String] = []) throws(CommandFailure) -> [Tensor] {
-    var tensors: [Tensor] = []
+    try readInputs(paths, inputNames: inputNames, as: Float.self)
+}
+
+/// Reads `.npy` arrays into tensors of `Scalar` in order; a `.npz` archive (recognized by its
+/// bytes) contributes its arrays matched to `inputNames` by name, or else in archive order.
+func readInputs<Scalar: KerasScalar>(_ paths: [String], inputNames: [String] = [], as scalar: Scalar.Type) throws(CommandFailure) -> [TensorOf<Scalar>] {
+    var tensors: [TensorOf<Scalar>] = []
     for path in paths {
         do {
             let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
             defer { try? handle.close() }
             let prefix = try handle.read(upToCount: 4) ?? Data()
             guard NumpyArchive.isArchive(prefix: prefix) else {
-                tensors.append(try NumpyArray(contentsOf: path).tensor)
+                tensors.append(try NumpyArray(contentsOf: path).tensor(as: Scalar.self))
                 continue
             }
             let archive = try NumpyArchive(contentsOf: path)
             let byName = Dictionary(archive.arrays.map { ($0.name, $0.array) }, uniquingKeysWith: { first, _ in first })
             let wanted = Array(inputNames.dropFirst(tensors.count))
             if !wanted.isEmpty, wanted.allSatisfy({ byName[$0] != nil }) {
-                tensors += wanted.compactMap { byName[$0]?.tensor }
+                tensors += wanted.compactMap { byName[$0]?.tensor(as: Scalar.self) }
             } else {
-                tensors += archive.arrays.map(\.array.tensor)
+                tensors += archive.arrays.map { $0.array.tensor(as: Scalar.self) }
             }
         } catch let error as CocoaError {
             throw CommandFailure("\(path): cannot read: \(error.localizedDescription)")
@@ -79,10 +84,60 @@ func readInputs(_ paths: [String], inputNames: [String] = []) throws(CommandFail
 }
 
 /// Runs `predict`, naming the model file in any error.
-func runPredict(_ model: KerasModel, path: String, inputs: [Tensor]) throws(CommandFailure) -> [Tensor] {
+func runPredict<Scalar: CommandScalar>(_ model: KerasModel, path: String, inputs: [TensorOf<Scalar>]) throws(CommandFailure) -> [TensorOf<Scalar>] {
     do {
-        return try model.predict(inputs)
+        return try Scalar.predict(model, inputs)
     } catch {
         throw CommandFailure("\(path): \(error)")
+    }
+}
+
+/// The scalar a command reads inputs as, runs a model in and writes outputs as: the model's
+/// compute precision (`Float` for float32 models, `Double` for float64 ones), so nothing is
+/// rounded on the way.
+protocol CommandScalar: KerasScalar {
+    /// `model.predict(inputs)` in this scalar.
+    static func predict(_ model: KerasModel, _ inputs: [TensorOf<Self>]) throws(PredictionError) -> [TensorOf<Self>]
+    /// `session.feedStepByStep(inputs)` in this scalar.
+    static func feedStepByStep(_ session: StreamingSession, _ inputs: [TensorOf<Self>]) throws(PredictionError) -> [TensorOf<Self>]
+    /// `model.nativeFileData(checkInputs:)` in this scalar.
+    static func nativeFileData(_ model: KerasModel, checkInputs: [TensorOf<Self>]) throws(PredictionError) -> Data
+}
+
+extension Float: CommandScalar {
+    static func predict(_ model: KerasModel, _ inputs: [Tensor]) throws(PredictionError) -> [Tensor] {
+        try model.predict(inputs)
+    }
+
+    static func feedStepByStep(_ session: StreamingSession, _ inputs: [Tensor]) throws(PredictionError) -> [Tensor] {
+        try session.feedStepByStep(inputs)
+    }
+
+    static func nativeFileData(_ model: KerasModel, checkInputs: [Tensor]) throws(PredictionError) -> Data {
+        try model.nativeFileData(checkInputs: checkInputs)
+    }
+}
+
+extension Double: CommandScalar {
+    static func predict(_ model: KerasModel, _ inputs: [TensorOf<Double>]) throws(PredictionError) -> [TensorOf<Double>] {
+        try model.predict(inputs)
+    }
+
+    static func feedStepByStep(_ session: StreamingSession, _ inputs: [TensorOf<Double>]) throws(PredictionError) -> [TensorOf<Double>] {
+        try session.feedStepByStep(inputs)
+    }
+
+    static func nativeFileData(_ model: KerasModel, checkInputs: [TensorOf<Double>]) throws(PredictionError) -> Data {
+        try model.nativeFileData(checkInputs: checkInputs)
+    }
+}
+
+extension KerasModel {
+    /// Calls `body` with the scalar type of the model's compute precision.
+    func withCommandScalar<Result>(_ body: (any CommandScalar.Type) throws -> Result) rethrows -> Result {
+        switch computePrecision {
+        case .float32: try body(Float.self)
+        case .float64: try body(Double.self)
+        }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import KerasKit
 
-/// Prints arrays the way NumPy's `print(array)` prints a float32 array with default print options
+/// Prints arrays the way NumPy's `print(array)` prints a float32 (or float64) array with default print options
 /// (NumPy ≥ 1.14: precision 8, floatmode `maxprec`, line width 75, arrays of more than 1000
 /// elements summarized with `...` and 3 edge items). Follows `numpy/_core/arrayprint.py`:
 /// `FloatingFormat.fillFormat` picks the notation and paddings, `_formatArray` the layout.
@@ -11,7 +11,7 @@ enum NumpyFormatter {
     static let threshold = 1000
     static let edgeItems = 3
 
-    static func format(_ tensor: Tensor) -> String {
+    static func format<Scalar: KerasScalar>(_ tensor: TensorOf<Scalar>) -> String {
         guard !tensor.shape.isEmpty else { return tensor.scalars.first.map { "\($0)" } ?? "" }
         guard !tensor.scalars.isEmpty else { return "[]" }
         let layout = Layout(shape: tensor.shape, summarize: tensor.scalars.count > threshold)
@@ -86,7 +86,7 @@ enum NumpyFormatter {
     }
 
     /// How every element is written: notation, digits and padding (`FloatingFormat`).
-    struct ElementFormat {
+    struct ElementFormat<Scalar: KerasScalar> {
         var scientific = false
         var padLeft = 0
         var padRight = 0
@@ -94,7 +94,7 @@ enum NumpyFormatter {
         var fractionDigits = 0
         var exponentDigits = 2
 
-        init(values: [Float]) {
+        init(values: [Scalar]) {
             let finite = values.filter(\.isFinite)
             let nonZero = finite.filter { $0 != 0 }.map(abs)
             if let maximum = nonZero.max(), let minimum = nonZero.min() {
@@ -119,7 +119,7 @@ enum NumpyFormatter {
             }
         }
 
-        func format(_ value: Float) -> String {
+        func format(_ value: Scalar) -> String {
             let text: String
             guard value.isFinite else {
                 text = value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf")
@@ -139,7 +139,7 @@ enum NumpyFormatter {
         }
 
         /// `d.ddde±XX` with exactly `fractionDigits` fraction digits, rounded from the exact value.
-        private func scientificParts(_ value: Float) -> (integer: String, fraction: String, exponent: String) {
+        private func scientificParts(_ value: Scalar) -> (integer: String, fraction: String, exponent: String) {
             let text = String(format: "%.\(fractionDigits)e", Double(value))
             let mantissa = text.prefix { $0 != "e" }
             let exponent = String(text.drop { $0 != "e" }.dropFirst())
@@ -148,9 +148,9 @@ enum NumpyFormatter {
             return (integer, fraction, exponent)
         }
 
-        /// The shortest digits that identify the float32, at most `precision` after the point,
+        /// The shortest digits that identify the value, at most `precision` after the point,
         /// trailing zeros removed (NumPy's `dragon4_positional(unique=True, trim='.')`).
-        static func positional(_ value: Float) -> (integer: String, fraction: String) {
+        static func positional(_ value: Scalar) -> (integer: String, fraction: String) {
             let digits = Digits(value)
             let text = digits.shortestPositionalFractionDigits <= precision
                 ? digits.positionalText
@@ -163,14 +163,14 @@ enum NumpyFormatter {
         }
     }
 
-    /// The shortest decimal digits that round-trip a float32 (Swift's `description`), split into
+    /// The shortest decimal digits that round-trip the value in its own type (Swift's `description`), split into
     /// significant digits and a decimal exponent: value = 0.`digits` × 10^`exponent` (sign aside).
     struct Digits {
         var negative: Bool
         var digits: [Character]
         var exponent: Int
 
-        init(_ value: Float) {
+        init<Scalar: KerasScalar>(_ value: Scalar) {
             negative = value.sign == .minus
             let text = abs(value).description
             let mantissa = text.prefix { $0 != "e" && $0 != "E" }

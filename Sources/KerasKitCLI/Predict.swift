@@ -14,7 +14,7 @@ struct Predict: ParsableCommand {
     @Option(name: .customLong("input"), help: "A .npy input (float32, float64, int32 or int64), in the model's input order.")
     var inputs: [String] = []
 
-    @Option(name: .customLong("output"), help: "Where to write each output as float32 .npy, in output order.")
+    @Option(name: .customLong("output"), help: "Where to write each output as .npy, in output order: float32, or float64 for a float64 model.")
     var outputs: [String] = []
 
     @Flag(help: "Feed the input one time step at a time through the streaming API (same outputs).")
@@ -26,11 +26,16 @@ struct Predict: ParsableCommand {
 
     func run() throws {
         let loaded = try loadModel(model)
-        let tensors = try readInputs(inputs, inputNames: loaded.config.inputNames)
-        let results: [Tensor]
+        try loaded.withCommandScalar { scalar in try run(loaded, as: scalar) }
+    }
+
+    /// Reads the inputs as, computes in and writes the outputs as `Scalar`, the model's precision.
+    private func run<Scalar: CommandScalar>(_ loaded: KerasModel, as scalar: Scalar.Type) throws {
+        let tensors = try readInputs(inputs, inputNames: loaded.config.inputNames, as: Scalar.self)
+        let results: [TensorOf<Scalar>]
         if stepByStep {
             do {
-                results = try StreamingSession(model: loaded).feedStepByStep(tensors)
+                results = try Scalar.feedStepByStep(try StreamingSession(model: loaded), tensors)
             } catch {
                 throw CommandFailure("\(model): \(error)")
             }

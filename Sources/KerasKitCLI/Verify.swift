@@ -31,15 +31,22 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let loaded = try loadModel(model)
-        let checkInputs: [Tensor]
-        let references: [Tensor]
+        try loaded.withCommandScalar { scalar in try verify(loaded, as: scalar) }
+    }
+
+    /// Computes and compares in `Scalar`, the model's precision: a float64 model's outputs are
+    /// compared with float64 references at float64 precision.
+    private func verify<Scalar: CommandScalar>(_ loaded: KerasModel, as scalar: Scalar.Type) throws {
+        let checkInputs: [TensorOf<Scalar>]
+        let references: [TensorOf<Scalar>]
         if inputs.isEmpty {
             guard let selfCheck = loaded.selfCheck else {
                 throw CommandFailure("\(model): the file stores no self-check; give --input and --expected (or convert with --check-input)")
             }
-            (checkInputs, references) = (selfCheck.inputs, selfCheck.outputs)
+            (checkInputs, references) = (selfCheck.inputs.map(TensorOf<Scalar>.init), selfCheck.outputs.map(TensorOf<Scalar>.init))
         } else {
-            (checkInputs, references) = (try readInputs(inputs, inputNames: loaded.config.inputNames), try readInputs(expected))
+            (checkInputs, references) = (try readInputs(inputs, inputNames: loaded.config.inputNames, as: Scalar.self),
+                                         try readInputs(expected, as: Scalar.self))
         }
         let results = try runPredict(loaded, path: model, inputs: checkInputs)
         guard references.count == results.count else {
@@ -54,17 +61,18 @@ struct Verify: ParsableCommand {
             }
             if showValues {
                 print("output \(index) \(InspectReport.shapeText(result.shape)):")
-                print("  KerasKit          Keras             |diff|")
+                print("  KerasKit            Keras               |diff|")
+                let digits = Scalar.self == Double.self ? 15 : 9
                 for (ours, theirs) in zip(result.scalars, reference.scalars) {
-                    let text = [ours, theirs].map { String(format: "% .9f", Double($0)).padding(toLength: 18, withPad: " ", startingAt: 0) }
+                    let text = [ours, theirs].map { String(format: "% .\(digits)f", Double($0)).padding(toLength: digits + 11, withPad: " ", startingAt: 0) }
                     print("  " + text.joined() + String(format: "%.2e", Double(abs(ours - theirs))))
                 }
             }
-            let difference = zip(result.scalars, reference.scalars).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
+            let difference = zip(result.scalars, reference.scalars).reduce(Scalar(0)) { max($0, abs($1.0 - $1.1)) }
             let isNaNMismatch = zip(result.scalars, reference.scalars).contains { $0.isNaN != $1.isNaN }
             let ok = Double(difference) <= atol && !isNaNMismatch
             failed = failed || !ok
-            print("output \(index): max |difference| = \(String(format: "%.3e", Double(difference))) (atol \(atol)): \(ok ? "OK" : "MISMATCH")")
+            print("output \(index): max |difference| = \(String(format: "%.3e", Double(difference))) (atol \(atol), \(loaded.computePrecision)): \(ok ? "OK" : "MISMATCH")")
         }
         if failed {
             throw CommandFailure("\(model): output differs from \(inputs.isEmpty ? "the stored self-check" : "--expected") beyond --atol \(atol)")

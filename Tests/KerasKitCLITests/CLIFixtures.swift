@@ -31,7 +31,13 @@ enum CLIFixtures {
         var total_params: Int
         var layers: [Layer]
         var calls: [Call]
+        /// The model's dtype policy: `float32`, or `float64` for a model Keras ran in float64.
+        var dtype: String = "float32"
+        /// The largest difference from Keras's outputs accepted (1e-5; 1e-9 for float64 models).
+        var atol: Double = 1e-5
         var testDescription: String { "\(name) (\(writer))" }
+        /// Whether the model computes in float64.
+        var isFloat64: Bool { dtype == "float64" }
         /// The first call, which starts from zero states as a freshly started `keraskit` does.
         var firstCall: Call { calls[0] }
     }
@@ -158,7 +164,8 @@ enum NpzWriter {
     }
 }
 
-extension Tensor {
-    /// The scalars' bit patterns, for comparisons that must be exact (NaN included).
-    var bits: [UInt32] { scalars.map(\.bitPattern) }
+extension TensorOf {
+    /// The scalars' bit patterns (widened to `Double`, which is exact), for comparisons that
+    /// must be exact (NaN included).
+    var bits: [UInt64] { scalars.map { Double($0).bitPattern } }
 }

@@ -2,16 +2,26 @@ import Foundation
 import KerasKit
 import KerasKitImport
 import Testing
+@testable import KerasKitCLI
 
 @Suite("Native files predict bit for bit what the Keras file predicts")
 struct NativeRoundTripTests {
     @Test("library: Keras file → nativeFileData → load(nativeData:) predicts identical bits", arguments: CLIFixtures.all)
     func libraryRoundTrip(fixture: CLIFixtures.Fixture) throws {
+        // In the model's precision: Double for the float64 models.
+        if fixture.isFloat64 {
+            try libraryRoundTrip(fixture: fixture, as: Double.self)
+        } else {
+            try libraryRoundTrip(fixture: fixture, as: Float.self)
+        }
+    }
+
+    private func libraryRoundTrip<Scalar: CommandScalar>(fixture: CLIFixtures.Fixture, as scalar: Scalar.Type) throws {
         let path = CLIFixtures.path(fixture.model)
-        let checkInputs = try fixture.firstCall.inputs.map { try NumpyArray(contentsOf: CLIFixtures.path($0)).tensor }
+        let checkInputs = try fixture.firstCall.inputs.map { try NumpyArray(contentsOf: CLIFixtures.path($0)).tensor(as: Scalar.self) }
         // Convert from one instance and compare against another, so nothing either does to
         // stateful layers' carried states can hide a difference.
-        let data = try KerasModel.load(contentsOf: path).nativeFileData(checkInputs: checkInputs)
+        let data = try Scalar.nativeFileData(try KerasModel.load(contentsOf: path), checkInputs: checkInputs)
         let original = try KerasModel.load(contentsOf: path)
         let native = try KerasModel.load(nativeData: data, name: "\(fixture.name).safetensors")
         #expect(native.parameterCount == fixture.total_params)
@@ -20,18 +30,19 @@ struct NativeRoundTripTests {
                 original.resetStates()
                 native.resetStates()
             }
-            let inputs = try call.inputs.map { try NumpyArray(contentsOf: CLIFixtures.path($0)).tensor }
-            let expected = try original.predict(inputs)
-            let actual = try native.predict(inputs)
+            let inputs = try call.inputs.map { try NumpyArray(contentsOf: CLIFixtures.path($0)).tensor(as: Scalar.self) }
+            let expected = try Scalar.predict(original, inputs)
+            let actual = try Scalar.predict(native, inputs)
             #expect(actual.map(\.shape) == expected.map(\.shape), "call \(index)")
             #expect(actual.map(\.bits) == expected.map(\.bits), "call \(index): outputs differ")
         }
         // The stored self-check is what a fresh .h5 model computes, and a fresh native model agrees.
         let selfCheck = try #require(native.selfCheck)
-        #expect(selfCheck.inputs.map(\.bits) == checkInputs.map(\.bits))
+        let storedInputs = selfCheck.inputs.map(TensorOf<Scalar>.init)
+        #expect(storedInputs.map(\.bits) == checkInputs.map(\.bits))
         let fresh = try KerasModel.load(nativeData: data, name: "\(fixture.name).safetensors")
-        #expect(try fresh.predict(selfCheck.inputs).map(\.bits) == selfCheck.outputs.map(\.bits))
-        #expect(try KerasModel.load(contentsOf: path).predict(checkInputs).map(\.bits) == selfCheck.outputs.map(\.bits))
+        #expect(try Scalar.predict(fresh, storedInputs).map(\.bits) == selfCheck.outputs.map(TensorOf<Scalar>.init).map(\.bits))
+        #expect(try Scalar.predict(KerasModel.load(contentsOf: path), checkInputs).map(\.bits) == selfCheck.outputs.map(TensorOf<Scalar>.init).map(\.bits))
     }
 
     @Test("CLI: convert, verify, then predict from the native file writes the .h5's bytes", arguments: CLIFixtures.all)

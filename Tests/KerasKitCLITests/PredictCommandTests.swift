@@ -6,8 +6,16 @@ import Testing
 
 @Suite("keraskit predict")
 struct PredictCommandTests {
-    @Test("--output writes float32 .npy close to Keras; without it, prints them as NumPy does", arguments: CLIFixtures.all)
+    @Test("--output writes float32 .npy (float64 for a float64 model) close to Keras at the fixture's atol; without it, prints them as NumPy does", arguments: CLIFixtures.all)
     func outputsAndPrinting(fixture: CLIFixtures.Fixture) throws {
+        if fixture.isFloat64 {
+            try outputsAndPrinting(fixture: fixture, as: Double.self)
+        } else {
+            try outputsAndPrinting(fixture: fixture, as: Float.self)
+        }
+    }
+
+    private func outputsAndPrinting<Scalar: KerasScalar>(fixture: CLIFixtures.Fixture, as scalar: Scalar.Type) throws {
         let directory = try TemporaryDirectory()
         let call = fixture.firstCall
         let inputArguments = call.inputs.flatMap { ["--input", CLIFixtures.path($0)] }
@@ -15,18 +23,19 @@ struct PredictCommandTests {
         let written = try Keraskit.run(["predict", CLIFixtures.path(fixture.model)] + inputArguments + outputs.flatMap { ["--output", $0] })
         expectSuccess(written)
         #expect(written.stdout.isEmpty)
-        var tensors: [Tensor] = []
+        var tensors: [TensorOf<Scalar>] = []
         for (path, expectedPath) in zip(outputs, call.outputs) {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
             #expect(data.starts(with: [0x93] + Array("NUMPY".utf8)))
-            #expect(String(decoding: data.prefix(128), as: UTF8.self).contains("'descr': '<f4', 'fortran_order': False"))
+            let descr = Scalar.numpyDType == .float64 ? "<f8" : "<f4"
+            #expect(String(decoding: data.prefix(128), as: UTF8.self).contains("'descr': '\(descr)', 'fortran_order': False"))
             let array = try NumpyArray(npy: data)
-            #expect(array.dtype == .float32)
-            let expected = try NumpyArray(contentsOf: CLIFixtures.path(expectedPath)).tensor
+            #expect(array.dtype == Scalar.numpyDType)
+            let expected = try NumpyArray(contentsOf: CLIFixtures.path(expectedPath)).tensor(as: Scalar.self)
             #expect(array.shape == expected.shape)
-            let difference = zip(array.tensor.scalars, expected.scalars).map { abs($0 - $1) }.max() ?? 0
-            #expect(difference <= 1e-5, "\(expectedPath): max |diff| \(difference)")
-            tensors.append(array.tensor)
+            let difference = zip(array.tensor(as: Scalar.self).scalars, expected.scalars).map { Double(abs($0 - $1)) }.max() ?? 0
+            #expect(difference <= fixture.atol, "\(expectedPath): max |diff| \(difference)")
+            tensors.append(array.tensor(as: Scalar.self))
         }
 
         let printed = try Keraskit.run(["predict", CLIFixtures.path(fixture.model)] + inputArguments)

@@ -13,16 +13,30 @@ struct ParityTests {
         #expect(Fixtures.all.contains { $0.name == "seed" && $0.writer == "keras3" })
     }
 
-    @Test("predict matches Keras within 1e-5", arguments: Fixtures.all)
+    @Test("the manifest gives float64 models a float64 tolerance")
+    func float64FixturesAreListed() {
+        let float64 = Fixtures.all.filter { $0.dtype == "float64" }
+        #expect(float64.count == 4, "float64_model from both writers in both formats")
+        #expect(float64.allSatisfy { $0.atol <= 1e-9 })
+        #expect(Fixtures.all.filter { $0.dtype != "float64" }.allSatisfy { $0.atol <= 1e-5 })
+    }
+
+    @Test("predict matches Keras within the fixture's atol (1e-9 for float64 models, in Double)", arguments: Fixtures.all)
     func predictMatchesKeras(fixture: Fixtures.Fixture) throws {
         let model = try KerasModel.load(contentsOf: Fixtures.path(fixture.model))
+        #expect(model.computePrecision == fixture.precision)
+        try fixture.withScalar { scalar in try predictCalls(of: model, fixture: fixture, as: scalar) }
+    }
+
+    /// Runs every call in `Scalar` (the model's precision) and compares with Keras at the fixture's atol.
+    private func predictCalls<Scalar: FixtureScalar>(of model: KerasModel, fixture: Fixtures.Fixture, as scalar: Scalar.Type) throws {
         for (index, call) in fixture.calls.enumerated() {
             if call.reset_states_before { model.resetStates() }
-            let inputs = try call.inputs.map { try Fixtures.array($0).tensor }
-            let outputs = try model.predict(inputs)
+            let inputs = try call.inputs.map { try Fixtures.array($0).tensor(as: Scalar.self) }
+            let outputs = try Scalar.predict(model, inputs)
             try #require(outputs.count == call.outputs.count, "call \(index): \(outputs.count) outputs, Keras gave \(call.outputs.count)")
             for (output, expectedPath) in zip(outputs, call.outputs) {
-                expectClose(output, try Fixtures.array(expectedPath).tensor, "call \(index) \(expectedPath)")
+                expectClose(output, try Fixtures.array(expectedPath).tensor(as: Scalar.self), atol: fixture.atol, "call \(index) \(expectedPath)")
             }
         }
     }

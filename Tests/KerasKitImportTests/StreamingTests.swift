@@ -30,15 +30,24 @@ struct StreamingTests {
         }
     }
 
-    @Test("feeding one step at a time matches Keras's predict", arguments: streamable)
+    @Test("feeding one step at a time matches Keras's predict at the fixture's atol (float64 in Double)", arguments: streamable)
     func stepByStep(fixture: Fixtures.Fixture) throws {
         let model = try KerasModel.load(contentsOf: Fixtures.path(fixture.model))
         let call = try #require(fixture.calls.first)
-        let inputs = try call.inputs.map { try Fixtures.array($0).tensor }
-        let outputs = try StreamingSession(model: model).feedStepByStep(inputs)
+        try fixture.withScalar { scalar in try stepByStep(model, call: call, atol: fixture.atol, as: scalar) }
+    }
+
+    private func stepByStep<Scalar: FixtureScalar>(_ model: KerasModel, call: Fixtures.Fixture.Call, atol: Double, as scalar: Scalar.Type) throws {
+        let inputs = try call.inputs.map { try Fixtures.array($0).tensor(as: Scalar.self) }
+        let outputs = try Scalar.feedStepByStep(try StreamingSession(model: model), inputs)
         for (output, path) in zip(outputs, call.outputs) {
-            expectClose(output, try Fixtures.array(path).tensor, atol: 1e-5, path)
+            expectClose(output, try Fixtures.array(path).tensor(as: Scalar.self), atol: atol, path)
         }
+    }
+
+    @Test("the float64 model streams in Double", arguments: Fixtures.all.filter { $0.precision == .float64 })
+    func float64Streams(fixture: Fixtures.Fixture) throws {
+        #expect(Self.streamable.contains { $0.model == fixture.model })
     }
 
     @Test("uneven chunks and a reset give the same as one pass", arguments: streamable.filter { $0.name == "stacked" || $0.name == "masking_stacked" || $0.name == "lstm_seq" })

@@ -5,11 +5,24 @@ import Testing
 struct ActivationTests {
     @Test("hard_sigmoid follows the writer's Keras generation")
     func hardSigmoidByGeneration() {
-        #expect(Activation.hardSigmoid.scalar(1, generation: .keras2) == 0.7)
-        #expect(abs(Activation.hardSigmoid.scalar(1, generation: .keras3) - (1.0 / 6 + 0.5)) < 1e-7)
-        #expect(Activation.hardSigmoid.scalar(-3, generation: .keras2) == 0)
-        #expect(Activation.hardSigmoid.scalar(2.4, generation: .keras2) == 0.98)
-        #expect(Activation.hardSigmoid.scalar(3, generation: .keras3) == 1)
+        #expect(Activation.hardSigmoid.scalar(Float(1), generation: .keras2) == 0.7)
+        #expect(abs(Activation.hardSigmoid.scalar(Float(1), generation: .keras3) - (1.0 / 6 + 0.5)) < 1e-7)
+        #expect(Activation.hardSigmoid.scalar(Float(-3), generation: .keras2) == 0)
+        #expect(Activation.hardSigmoid.scalar(Float(2.4), generation: .keras2) == 0.98)
+        #expect(Activation.hardSigmoid.scalar(Float(3), generation: .keras3) == 1)
+        #expect(Activation.hardSigmoid.scalar(2.4 as Double, generation: .keras2) == 0.2 * 2.4 + 0.5)
+    }
+
+    @Test("every activation computes in Double as in Float, to float32 rounding", arguments: Activation.allCases)
+    func doubleMatchesFloat(activation: Activation) {
+        let inputs: [Double] = [-3.5, -1, -0.25, 0, 0.3, 1.2, 4]
+        var doubles = inputs
+        var floats = inputs.map { Float($0) }
+        doubles.withUnsafeMutableBufferPointer { activation.apply($0.baseAddress!, count: 7, rowLength: 7, generation: .keras3) }
+        floats.withUnsafeMutableBufferPointer { activation.apply($0.baseAddress!, count: 7, rowLength: 7, generation: .keras3) }
+        for (double, float) in zip(doubles, floats) {
+            #expect(abs(double - Double(float)) <= 1e-6 * max(1, abs(double)), "\(activation): \(double) vs \(float)")
+        }
     }
 
     @Test("keras_version picks the generation", arguments: [

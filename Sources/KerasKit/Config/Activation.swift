@@ -49,20 +49,20 @@ public enum KerasGeneration: Int, Sendable, Hashable, Comparable, CustomStringCo
 }
 
 extension Activation {
-    /// Applies the activation in place to `count` values that form `count / rowLength` rows.
+    /// Applies the activation in place to `count` values that form `count / rowLength` rows,
+    /// in the values' own precision.
     ///
     /// Allocation-free, so recurrent layers can call it inside the time loop.
-    @inlinable
-    func apply(_ values: UnsafeMutablePointer<Float>, count: Int, rowLength: Int, generation: KerasGeneration) {
+    func apply<Scalar: ComputeScalar>(_ values: UnsafeMutablePointer<Scalar>, count: Int, rowLength: Int, generation: KerasGeneration) {
         switch self {
         case .linear:
             return
         case .tanh:
-            VectorMath.tanh(values, count: count)
+            Scalar.applyTanh(values, count: count)
         case .sigmoid:
-            VectorMath.sigmoid(values, count: count)
+            Scalar.applySigmoid(values, count: count)
         case .exponential:
-            VectorMath.exp(values, count: count)
+            Scalar.exponentiate(values, count: count)
         case .softmax, .logSoftmax:
             guard rowLength > 0 else { return }
             var row = 0
@@ -79,25 +79,24 @@ extension Activation {
     }
 
     /// The element-wise function; row-wise activations are not defined here.
-    @inlinable
-    func scalar(_ x: Float, generation: KerasGeneration) -> Float {
+    func scalar<Scalar: ComputeScalar>(_ x: Scalar, generation: KerasGeneration) -> Scalar {
         switch self {
         case .linear, .softmax, .logSoftmax: return x
-        case .tanh: return Foundation.tanh(x)
+        case .tanh: return Scalar.hyperbolicTangent(x)
         case .sigmoid: return Activation.sigmoid(x)
         case .relu: return Swift.max(x, 0)
         case .relu6: return Swift.min(Swift.max(x, 0), 6)
-        case .elu: return x > 0 ? x : Foundation.expm1(x)
+        case .elu: return x > 0 ? x : Scalar.exponentialMinusOne(x)
         case .selu:
-            let alpha: Float = 1.6732632423543772, scale: Float = 1.0507009873554805
-            return scale * (x > 0 ? x : alpha * Foundation.expm1(x))
-        case .celu: return x >= 0 ? x : Foundation.expm1(x)
-        case .gelu: return 0.5 * x * (1 + Foundation.erf(x * 0.70710678118654752))
+            let alpha: Scalar = 1.6732632423543772, scale: Scalar = 1.0507009873554805
+            return scale * (x > 0 ? x : alpha * Scalar.exponentialMinusOne(x))
+        case .celu: return x >= 0 ? x : Scalar.exponentialMinusOne(x)
+        case .gelu: return 0.5 * x * (1 + Scalar.errorFunction(x * 0.70710678118654752))
         case .silu: return x * Activation.sigmoid(x)
-        case .mish: return x * Foundation.tanh(Activation.softplus(x))
+        case .mish: return x * Scalar.hyperbolicTangent(Activation.softplus(x))
         case .softsign: return x / (1 + Swift.abs(x))
         case .softplus: return Activation.softplus(x)
-        case .exponential: return Foundation.exp(x)
+        case .exponential: return Scalar.exponential(x)
         case .leakyReLU: return x >= 0 ? x : 0.2 * x
         case .squareplus: return (x + (x * x + 4).squareRoot()) / 2
         case .hardSigmoid: return Activation.hardSigmoid(x, generation: generation)
@@ -105,37 +104,35 @@ extension Activation {
         case .hardTanh: return Swift.min(Swift.max(x, -1), 1)
         case .hardShrink: return Swift.abs(x) > 0.5 ? x : 0
         case .softShrink: return x > 0.5 ? x - 0.5 : (x < -0.5 ? x + 0.5 : 0)
-        case .tanhShrink: return x - Foundation.tanh(x)
+        case .tanhShrink: return x - Scalar.hyperbolicTangent(x)
         case .sparsePlus: return x <= -1 ? 0 : (x >= 1 ? x : (x + 1) * (x + 1) / 4)
         case .sparseSigmoid: return x <= -1 ? 0 : (x >= 1 ? 1 : (x + 1) / 2)
         case .logSigmoid: return -Activation.softplus(-x)
         }
     }
 
-    @inlinable
-    static func sigmoid(_ x: Float) -> Float { 1 / (1 + Foundation.exp(-x)) }
+    static func sigmoid<Scalar: ComputeScalar>(_ x: Scalar) -> Scalar { 1 / (1 + Scalar.exponential(-x)) }
 
     /// `log(1 + e^x)` without overflow for large `x`.
-    @inlinable
-    static func softplus(_ x: Float) -> Float { Swift.max(x, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(x))) }
+    static func softplus<Scalar: ComputeScalar>(_ x: Scalar) -> Scalar {
+        Swift.max(x, 0) + Scalar.logarithmOnePlus(Scalar.exponential(-Swift.abs(x)))
+    }
 
-    @inlinable
-    static func hardSigmoid(_ x: Float, generation: KerasGeneration) -> Float {
-        let y: Float = generation == .keras3 ? x / 6 + 0.5 : 0.2 * x + 0.5
+    static func hardSigmoid<Scalar: ComputeScalar>(_ x: Scalar, generation: KerasGeneration) -> Scalar {
+        let y: Scalar = generation == .keras3 ? x / 6 + 0.5 : 0.2 * x + 0.5
         return Swift.min(Swift.max(y, 0), 1)
     }
 
-    @inlinable
-    static func softmaxRow(_ row: UnsafeMutablePointer<Float>, count: Int, log: Bool) {
-        var maximum = -Float.infinity
+    static func softmaxRow<Scalar: ComputeScalar>(_ row: UnsafeMutablePointer<Scalar>, count: Int, log: Bool) {
+        var maximum = -Scalar.infinity
         for index in 0..<count { maximum = Swift.max(maximum, row[index]) }
-        var sum: Float = 0
-        for index in 0..<count { sum += Foundation.exp(row[index] - maximum) }
+        var sum: Scalar = 0
+        for index in 0..<count { sum += Scalar.exponential(row[index] - maximum) }
         if log {
-            let offset = maximum + Foundation.log(sum)
+            let offset = maximum + Scalar.logarithm(sum)
             for index in 0..<count { row[index] -= offset }
         } else {
-            for index in 0..<count { row[index] = Foundation.exp(row[index] - maximum) / sum }
+            for index in 0..<count { row[index] = Scalar.exponential(row[index] - maximum) / sum }
         }
     }
 }

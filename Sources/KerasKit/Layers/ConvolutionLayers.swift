@@ -36,17 +36,17 @@ struct WindowGeometry: Equatable {
 /// `Conv1D` (`channels_last`, `groups=1`): `y[b, t] = Σ_k x[b, t·s − padLeft + k·d] · kernel[k]`,
 /// then bias and activation. Each kernel tap is one strided matrix product over the output steps
 /// whose input step lies inside the sequence, so padding is never materialized. It drops the mask.
-struct Conv1DLayer: InferenceLayer {
+struct Conv1DLayer<Scalar: ComputeScalar>: InferenceLayer {
     let config: Conv1DConfig
     let generation: KerasGeneration
     let inputChannels: Int
     /// `(kernel_size, inputChannels, filters)`, row-major, as Keras stores it.
-    let kernel: [Float]
-    let bias: [Float]?
+    let kernel: [Scalar]
+    let bias: [Scalar]?
     /// One packed `(inputChannels, filters)` matrix per kernel tap, once at load.
-    let taps: [PackedMatrix]
+    let taps: [Scalar.Matrix]
 
-    init(config: Conv1DConfig, generation: KerasGeneration, inputChannels: Int, kernel: [Float], bias: [Float]?) {
+    init(config: Conv1DConfig, generation: KerasGeneration, inputChannels: Int, kernel: [Scalar], bias: [Scalar]?) {
         self.config = config
         self.generation = generation
         self.inputChannels = inputChannels
@@ -54,7 +54,7 @@ struct Conv1DLayer: InferenceLayer {
         self.bias = bias
         let tapSize = inputChannels * config.filters
         taps = (0..<config.kernelSize).map { tap in
-            PackedMatrix(Array(kernel[(tap * tapSize) ..< ((tap + 1) * tapSize)]), rows: inputChannels, columns: config.filters)
+            Scalar.matrix(Array(kernel[(tap * tapSize) ..< ((tap + 1) * tapSize)]), rows: inputChannels, columns: config.filters, groups: 1)
         }
     }
 
@@ -70,7 +70,9 @@ struct Conv1DLayer: InferenceLayer {
         return [[input[0], length, config.filters]]
     }
 
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         guard input.rank == 3, input.shape[2] == inputChannels else {
             throw .inputShapeMismatch(layer: name, expected: "(batch, steps, \(inputChannels))", actual: input.shape)
@@ -84,7 +86,7 @@ struct Conv1DLayer: InferenceLayer {
         let outputLength = geometry.outputLength
         let outputShape = [batch, outputLength, filters]
         let count = try checkedElementCount(outputShape, layer: name)
-        var output = [Float](repeating: 0, count: count)
+        var output = [Scalar](repeating: 0, count: count)
         input.scalars.withUnsafeBufferPointer { x in
                 output.withUnsafeMutableBufferPointer { y in
                     guard let y = y.baseAddress else { return }
@@ -114,6 +116,6 @@ struct Conv1DLayer: InferenceLayer {
                     config.activation.apply(y, count: count, rowLength: filters, generation: generation)
                 }
         }
-        return [Tensor(uncheckedShape: outputShape, scalars: output)]
+        return [TensorOf(uncheckedShape: outputShape, scalars: output)]
     }
 }

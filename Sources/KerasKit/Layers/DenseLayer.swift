@@ -1,21 +1,21 @@
 /// `Dense` at inference: `activation(x · kernel + bias)` over the last axis of any rank.
-struct DenseLayer: InferenceLayer {
+struct DenseLayer<Scalar: ComputeScalar>: InferenceLayer {
     let config: DenseConfig
     let generation: KerasGeneration
     let inputUnits: Int
     /// `(inputUnits, units)`, row-major, as Keras stores it.
-    let kernel: [Float]
-    let bias: [Float]?
+    let kernel: [Scalar]
+    let bias: [Scalar]?
     /// `kernel` packed for the SIMD kernels, once at load.
-    let packedKernel: PackedMatrix
+    let packedKernel: Scalar.Matrix
 
-    init(config: DenseConfig, generation: KerasGeneration, inputUnits: Int, kernel: [Float], bias: [Float]?) {
+    init(config: DenseConfig, generation: KerasGeneration, inputUnits: Int, kernel: [Scalar], bias: [Scalar]?) {
         self.config = config
         self.generation = generation
         self.inputUnits = inputUnits
         self.kernel = kernel
         self.bias = bias
-        packedKernel = PackedMatrix(kernel, rows: inputUnits, columns: config.units)
+        packedKernel = Scalar.matrix(kernel, rows: inputUnits, columns: config.units, groups: 1)
     }
 
     var name: String { config.common.name }
@@ -23,7 +23,9 @@ struct DenseLayer: InferenceLayer {
 
     func outputShapes(for inputs: [[Int?]]) -> [[Int?]] { [Array(inputs[0].dropLast()) + [config.units]] }
 
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         guard input.rank >= 2, input.shape.last == inputUnits else {
             throw .inputShapeMismatch(layer: name, expected: "(…, \(inputUnits))", actual: input.shape)
@@ -33,7 +35,7 @@ struct DenseLayer: InferenceLayer {
         // would divide by zero, and the leading axes' product is checked for overflow.
         let outputCount = try checkedElementCount(Array(input.shape.dropLast()) + [units], layer: name)
         let rows = outputCount / units
-        var output = [Float](repeating: 0, count: outputCount)
+        var output = [Scalar](repeating: 0, count: outputCount)
         input.scalars.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { y in
                 guard let x = x.baseAddress, let y = y.baseAddress else { return }
@@ -47,16 +49,16 @@ struct DenseLayer: InferenceLayer {
                 config.activation.apply(y, count: rows * units, rowLength: units, generation: generation)
             }
         }
-        return [Tensor(uncheckedShape: Array(input.shape.dropLast()) + [units], scalars: output)]
+        return [TensorOf(uncheckedShape: Array(input.shape.dropLast()) + [units], scalars: output)]
     }
 
-    func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
+    func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
 
     var timeBehavior: TimeBehavior { .stepwise }
 }
 
 /// `Activation` at inference.
-struct ActivationLayer: InferenceLayer {
+struct ActivationLayer<Scalar: ComputeScalar>: InferenceLayer {
     let config: ActivationConfig
     let generation: KerasGeneration
 
@@ -65,7 +67,9 @@ struct ActivationLayer: InferenceLayer {
 
     func outputShapes(for inputs: [[Int?]]) -> [[Int?]] { [inputs[0]] }
 
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         var output = input
         let rowLength = input.shape.last ?? 1
@@ -76,13 +80,13 @@ struct ActivationLayer: InferenceLayer {
         return [output]
     }
 
-    func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
+    func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
 
     var timeBehavior: TimeBehavior { .stepwise }
 }
 
 /// `Dropout` at inference: the identity.
-struct DropoutLayer: InferenceLayer {
+struct DropoutLayer<Scalar: ComputeScalar>: InferenceLayer {
     let config: DropoutConfig
 
     var name: String { config.common.name }
@@ -90,9 +94,11 @@ struct DropoutLayer: InferenceLayer {
 
     func outputShapes(for inputs: [[Int?]]) -> [[Int?]] { [inputs[0]] }
 
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] { [call.input] }
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] { [call.input] }
 
-    func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
+    func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
 
     var timeBehavior: TimeBehavior { .stepwise }
 }

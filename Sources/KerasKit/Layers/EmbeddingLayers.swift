@@ -1,9 +1,9 @@
 /// `Embedding` at inference: `embeddings[Int(x)]` for each input value, appended as a new last
 /// axis. Inputs are cast to integers by truncation, as Keras casts them to `int32`.
-struct EmbeddingLayer: InferenceLayer {
+struct EmbeddingLayer<Scalar: ComputeScalar>: InferenceLayer {
     let config: EmbeddingConfig
     /// `(inputDim, outputDim)`, row-major.
-    let embeddings: [Float]
+    let embeddings: [Scalar]
 
     var name: String { config.common.name }
     var parameterCount: Int { embeddings.count }
@@ -16,15 +16,17 @@ struct EmbeddingLayer: InferenceLayer {
         return [input + [config.outputDim]]
     }
 
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         guard input.rank >= 1 else {
             throw .inputShapeMismatch(layer: name, expected: "(batch, …)", actual: input.shape)
         }
         let width = config.outputDim, rows = config.inputDim
         let outputShape = input.shape + [width]
-        var output = [Float](repeating: 0, count: try checkedElementCount(outputShape, layer: name))
-        let limit = Float(rows)
+        var output = [Scalar](repeating: 0, count: try checkedElementCount(outputShape, layer: name))
+        let limit = Scalar(rows)
         var failure: PredictionError?
         input.scalars.withUnsafeBufferPointer { indices in
             embeddings.withUnsafeBufferPointer { table in
@@ -34,7 +36,7 @@ struct EmbeddingLayer: InferenceLayer {
                         let index = value.rounded(.towardZero)
                         // NaN fails both comparisons.
                         guard index >= 0, index < limit else {
-                            failure = .indexOutOfRange(layer: name, index: value, inputDim: rows)
+                            failure = .indexOutOfRange(layer: name, index: Double(value), inputDim: rows)
                             return
                         }
                         (destination + position * width).update(from: table + Int(index) * width, count: width)
@@ -43,12 +45,12 @@ struct EmbeddingLayer: InferenceLayer {
             }
         }
         if let failure { throw failure }
-        return [Tensor(uncheckedShape: outputShape, scalars: output)]
+        return [TensorOf(uncheckedShape: outputShape, scalars: output)]
     }
 
     /// `input != 0` when `mask_zero` (compared before the cast, as Keras does), else none: an
     /// incoming mask is not propagated.
-    func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?] {
+    func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] {
         guard config.maskZero, let batch = call.input.shape.first else { return [nil] }
         let values = call.input.scalars.map { $0 != 0 }
         return [Mask(batch: batch, steps: batch == 0 ? 0 : values.count / batch, values: values)]
@@ -59,7 +61,7 @@ struct EmbeddingLayer: InferenceLayer {
 
 /// `Masking` at inference: steps whose features all equal `mask_value` are masked and their
 /// outputs set to zero (Keras 3: `where(mask, x, 0)`; Keras 2: `x · mask`, so `-v · 0 = -0`).
-struct MaskingLayer: InferenceLayer {
+struct MaskingLayer<Scalar: ComputeScalar>: InferenceLayer {
     let config: MaskingConfig
     let generation: KerasGeneration
 
@@ -74,10 +76,10 @@ struct MaskingLayer: InferenceLayer {
     }
 
     /// Whether each row (all axes but the last) has a feature different from `mask_value`.
-    private func rowFlags(_ input: Tensor) -> [Bool] {
+    private func rowFlags(_ input: TensorOf<Scalar>) -> [Bool] {
         let width = input.shape.last ?? 0
         let rows = width == 0 ? product(input.shape, 0..<(input.rank - 1)) : input.scalars.count / width
-        let maskValue = Float(config.maskValue)
+        let maskValue = Scalar(config.maskValue)
         var flags = [Bool](repeating: false, count: rows)
         input.scalars.withUnsafeBufferPointer { x in
             for row in 0..<rows {
@@ -92,7 +94,9 @@ struct MaskingLayer: InferenceLayer {
         return flags
     }
 
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         guard input.rank >= 2 else {
             throw .inputShapeMismatch(layer: name, expected: "(batch, …, features)", actual: input.shape)
@@ -107,10 +111,10 @@ struct MaskingLayer: InferenceLayer {
                 }
             }
         }
-        return [Tensor(uncheckedShape: input.shape, scalars: output)]
+        return [TensorOf(uncheckedShape: input.shape, scalars: output)]
     }
 
-    func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?] {
+    func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] {
         let input = call.input
         guard input.rank >= 2 else { return [nil] }
         return [Mask(batch: input.shape[0], steps: Mask.steps(for: input.shape), values: rowFlags(input))]

@@ -1,5 +1,7 @@
-/// A layer ready to run: weights checked and laid out, config resolved.
-protocol InferenceLayer: Sendable {
+/// A layer ready to run: weights checked and laid out in the scalar it computes in, config resolved.
+protocol InferenceLayer<Scalar>: Sendable {
+    /// What the layer computes in: `Float`, or `Double` for a float64 model.
+    associatedtype Scalar: ComputeScalar
     /// The Keras layer name.
     var name: String { get }
     /// The number of scalars in the layer's weights, as Keras's `count_params()`.
@@ -9,11 +11,11 @@ protocol InferenceLayer: Sendable {
     func outputShapes(for inputs: [[Int?]]) throws(WeightLoadingError) -> [[Int?]]
     /// Runs one call of the layer. `state` carries a stateful layer's states between calls;
     /// layers that keep no state ignore it.
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor]
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>]
     /// The masks of a call's outputs, as Keras's `compute_mask` gives them. The default drops
     /// every mask, as Keras 3 does for layers that don't support masking; layers that support
     /// it pass it through (``passThroughMasks(_:outputs:)``) or compute their own.
-    func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?]
+    func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?]
     /// How the layer treats the time axis, for streaming. The default, `.wholeSequence`, is
     /// right for any layer that mixes time steps.
     var timeBehavior: TimeBehavior { get }
@@ -30,32 +32,32 @@ enum TimeBehavior: Sendable {
 }
 
 extension InferenceLayer {
-    func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?] {
+    func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] {
         Array(repeating: nil, count: outputs.count)
     }
 
     var timeBehavior: TimeBehavior { .wholeSequence }
 
     /// Keras's `supports_masking = True`: every output carries the first input's mask.
-    func passThroughMasks(_ call: LayerCall, outputs: [Tensor]) -> [Mask?] {
+    func passThroughMasks(_ call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] {
         Array(repeating: call.mask, count: outputs.count)
     }
 }
 
 /// What one call of a layer receives.
-struct LayerCall {
+struct LayerCall<Scalar: ComputeScalar> {
     /// The tensor inputs (one for most layers).
-    var inputs: [Tensor]
+    var inputs: [TensorOf<Scalar>]
     /// Each input's mask, if it has one (same count as `inputs`).
     var masks: [Mask?] = []
     /// `initial_state` for a recurrent layer.
-    var initialState: [Tensor] = []
+    var initialState: [TensorOf<Scalar>] = []
     /// Streaming: a recurrent layer continues from `state` and leaves its final states there,
     /// whatever its `stateful` flag.
     var carriesState = false
 
     /// The first input: the only one for single-input layers.
-    var input: Tensor { inputs[0] }
+    var input: TensorOf<Scalar> { inputs[0] }
     /// The first input's mask.
     var mask: Mask? { masks.first ?? nil }
 }
@@ -76,13 +78,13 @@ struct Mask: Sendable, Equatable {
 }
 
 /// The states a stateful recurrent layer carries from one call to the next.
-struct LayerState: Sendable {
+struct LayerState<Scalar: ComputeScalar>: Sendable {
     /// The batch size the states were made for.
     var batch: Int
     /// One `[batch × units]` buffer per state (`h`, `c` for an LSTM).
-    var tensors: [[Float]]
+    var tensors: [[Scalar]]
     /// Streaming only: the last output, which a masked step repeats.
-    var previousOutput: [Float]? = nil
+    var previousOutput: [Scalar]? = nil
 }
 
 /// Why `predict` refused its input.
@@ -100,7 +102,7 @@ public enum PredictionError: Error, Sendable, Equatable, CustomStringConvertible
     /// The work buffers a call needs would not fit in memory.
     case tooLarge(layer: String, elements: String)
     /// An `Embedding` input holds an index outside `0..<inputDim` (after truncation to an integer).
-    case indexOutOfRange(layer: String, index: Float, inputDim: Int)
+    case indexOutOfRange(layer: String, index: Double, inputDim: Int)
 
     public var description: String {
         switch self {

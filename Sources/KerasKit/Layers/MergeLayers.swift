@@ -3,7 +3,7 @@
 /// Output mask, when any input has one (an input without a mask counts as all valid):
 /// - along the last axis, Keras 2 ANDs the masks (`all`) and Keras 3 ORs them (`any`);
 /// - along another axis, both join the masks along that axis.
-struct ConcatenateLayer: InferenceLayer {
+struct ConcatenateLayer<Scalar: ComputeScalar>: InferenceLayer {
     let config: ConcatenateConfig
     let generation: KerasGeneration
 
@@ -36,7 +36,9 @@ struct ConcatenateLayer: InferenceLayer {
         return [output]
     }
 
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let inputs = call.inputs
         let shapes = inputs.map(\.shape)
         guard let first = shapes.first else {
@@ -60,11 +62,11 @@ struct ConcatenateLayer: InferenceLayer {
         let outer = product(first, 0..<axis)
         let inner = product(first, (axis + 1)..<first.count)
         let blocks = shapes.map { $0[axis] * inner }
-        let scalars = concatenateBlocks(inputs.map(\.scalars), outer: outer, blocks: blocks, zero: Float(0))
-        return [Tensor(uncheckedShape: outputShape, scalars: scalars)]
+        let scalars = concatenateBlocks(inputs.map(\.scalars), outer: outer, blocks: blocks, zero: Scalar(0))
+        return [TensorOf(uncheckedShape: outputShape, scalars: scalars)]
     }
 
-    func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?] {
+    func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] {
         let masks = call.masks
         guard masks.contains(where: { $0 != nil }), let output = outputs.first,
               let rank = call.inputs.first?.rank, rank >= 2,
@@ -118,7 +120,7 @@ struct ConcatenateLayer: InferenceLayer {
 ///   treats masked elements as 1, then zeroes the elements masked in every input when all
 ///   inputs have masks. (KerasKit applies these value rules to inputs of one shape; inputs
 ///   that broadcast are combined without looking at their masks.)
-struct ElementwiseMergeLayer: InferenceLayer {
+struct ElementwiseMergeLayer<Scalar: ComputeScalar>: InferenceLayer {
     let name: String
     let operation: MergeOperation
     let generation: KerasGeneration
@@ -156,20 +158,22 @@ struct ElementwiseMergeLayer: InferenceLayer {
         return [output]
     }
 
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let inputs = call.inputs
         guard operation != .subtract || inputs.count == 2, let first = inputs.first else {
             throw .inputShapeMismatch(layer: name, expected: "2 inputs", actual: [inputs.count])
         }
         if inputs.allSatisfy({ $0.shape == first.shape }) {
-            return [Tensor(uncheckedShape: first.shape, scalars: combineSameShape(inputs, masks: call.masks))]
+            return [TensorOf(uncheckedShape: first.shape, scalars: combineSameShape(inputs, masks: call.masks))]
         }
         return [try combineBroadcasting(inputs)]
     }
 
     /// One binary step of the operation (`average` sums; the division comes last).
     @inline(__always)
-    private func apply(_ a: Float, _ b: Float) -> Float {
+    private func apply(_ a: Scalar, _ b: Scalar) -> Scalar {
         switch operation {
         case .add, .average: a + b
         case .subtract: a - b
@@ -179,7 +183,7 @@ struct ElementwiseMergeLayer: InferenceLayer {
         }
     }
 
-    private func combineSameShape(_ inputs: [Tensor], masks: [Mask?]) -> [Float] {
+    private func combineSameShape(_ inputs: [TensorOf<Scalar>], masks: [Mask?]) -> [Scalar] {
         let shape = inputs[0].shape
         var output = inputs[0].scalars
         let count = output.count
@@ -197,7 +201,7 @@ struct ElementwiseMergeLayer: InferenceLayer {
                     }
                 }
                 if operation == .average {
-                    let scale = Float(inputs.count)
+                    let scale = Scalar(inputs.count)
                     for index in 0..<count { y[index] /= scale }
                 }
             }
@@ -209,7 +213,7 @@ struct ElementwiseMergeLayer: InferenceLayer {
             let allMasked = flags.allSatisfy { $0 != nil }
             for index in 0..<count {
                 let row = index / Swift.max(width, 1)
-                var product: Float = 1
+                var product: Scalar = 1
                 var anyValid = false
                 for (input, mask) in zip(inputs, flags) {
                     let valid = mask?.values[row] ?? true
@@ -243,15 +247,15 @@ struct ElementwiseMergeLayer: InferenceLayer {
         return output
     }
 
-    private func combineBroadcasting(_ inputs: [Tensor]) throws(PredictionError) -> Tensor {
+    private func combineBroadcasting(_ inputs: [TensorOf<Scalar>]) throws(PredictionError) -> TensorOf<Scalar> {
         let rank = inputs.map(\.rank).max() ?? 0
-        var result: Tensor?
+        var result: TensorOf<Scalar>?
         for input in inputs {
             let shape = Self.expanded(input.shape, to: rank, one: 1)
             guard shape.count == rank else {
                 throw .inputShapeMismatch(layer: name, expected: "inputs of rank \(rank)", actual: input.shape)
             }
-            let operand = Tensor(uncheckedShape: shape, scalars: input.scalars)
+            let operand = TensorOf(uncheckedShape: shape, scalars: input.scalars)
             if let current = result {
                 result = try broadcastCombine(current, operand, layer: name, apply)
             } else {
@@ -262,13 +266,13 @@ struct ElementwiseMergeLayer: InferenceLayer {
             throw .inputShapeMismatch(layer: name, expected: "at least one input", actual: [])
         }
         if operation == .average {
-            let scale = Float(inputs.count)
+            let scale = Scalar(inputs.count)
             for index in output.scalars.indices { output.scalars[index] /= scale }
         }
         return output
     }
 
-    func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?] {
+    func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] {
         let masks = call.inputs.indices.map { $0 < call.masks.count ? call.masks[$0] : nil }
         let present = masks.compactMap { $0 }
         guard let first = present.first,

@@ -4,7 +4,7 @@ import Foundation
 /// standardized with its own mean and (biased) variance, then `x̂ · gamma + beta`, with
 /// `gamma`/`beta` laid out over the normalized axes. Statistics are accumulated in `Double`.
 /// It passes the mask on.
-struct LayerNormalizationLayer: InferenceLayer {
+struct LayerNormalizationLayer<Scalar: ComputeScalar>: InferenceLayer {
     let config: LayerNormalizationConfig
     /// The input rank the layer was built for.
     let rank: Int
@@ -12,15 +12,17 @@ struct LayerNormalizationLayer: InferenceLayer {
     let axes: [Int]
     /// The input's sizes along `axes` (the shape of `gamma` and `beta`).
     let normalizedShape: [Int]
-    let gamma: [Float]?
-    let beta: [Float]?
+    let gamma: [Scalar]?
+    let beta: [Scalar]?
 
     var name: String { config.common.name }
     var parameterCount: Int { (gamma?.count ?? 0) + (beta?.count ?? 0) }
 
     func outputShapes(for inputs: [[Int?]]) throws(WeightLoadingError) -> [[Int?]] { [inputs[0]] }
 
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         guard input.rank == rank, axes.map({ input.shape[$0] }) == normalizedShape else {
             throw .inputShapeMismatch(layer: name, expected: "rank \(rank) with sizes \(normalizedShape) on axes \(axes)", actual: input.shape)
@@ -49,10 +51,10 @@ struct LayerNormalizationLayer: InferenceLayer {
                     let x = Double(y[base + index])
                     let scale = gamma.map { Double($0[index]) } ?? 1
                     if config.rmsScaling {
-                        y[base + index] = Float(x * inverse * scale)
+                        y[base + index] = Scalar(x * inverse * scale)
                     } else {
                         let shift = beta.map { Double($0[index]) } ?? 0
-                        y[base + index] = Float((x - mean) * inverse * scale + shift)
+                        y[base + index] = Scalar((x - mean) * inverse * scale + shift)
                     }
                 }
             }
@@ -63,10 +65,10 @@ struct LayerNormalizationLayer: InferenceLayer {
             for (position, axis) in permutation.enumerated() { inverse[axis] = position }
             values = permuteAxes(values, shape: permutation.map { input.shape[$0] }, permutation: inverse, zero: 0)
         }
-        return [Tensor(uncheckedShape: input.shape, scalars: values)]
+        return [TensorOf(uncheckedShape: input.shape, scalars: values)]
     }
 
-    func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
+    func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
 
     var timeBehavior: TimeBehavior { axes == [rank - 1] ? .stepwise : .wholeSequence }
 }
@@ -74,24 +76,24 @@ struct LayerNormalizationLayer: InferenceLayer {
 /// `BatchNormalization` at inference over the last axis, folded per channel as TensorFlow's
 /// `batch_normalization` computes it: `x · inv + (beta − mean · inv)` with
 /// `inv = gamma / sqrt(moving_variance + ε)`. It passes the mask on.
-struct BatchNormalizationLayer: InferenceLayer {
+struct BatchNormalizationLayer<Scalar: ComputeScalar>: InferenceLayer {
     let config: BatchNormalizationConfig
     let channels: Int
     /// Per channel: `gamma / sqrt(variance + ε)`.
-    let scale: [Float]
+    let scale: [Scalar]
     /// Per channel: `beta − mean · scale`.
-    let shift: [Float]
+    let shift: [Scalar]
     /// The number of stored scalars (gamma, beta, moving statistics, renorm statistics).
     let parameterCount: Int
 
     var name: String { config.common.name }
 
-    init(config: BatchNormalizationConfig, channels: Int, gamma: [Float]?, beta: [Float]?, mean: [Float], variance: [Float], parameterCount: Int) {
+    init(config: BatchNormalizationConfig, channels: Int, gamma: [Scalar]?, beta: [Scalar]?, mean: [Scalar], variance: [Scalar], parameterCount: Int) {
         self.config = config
         self.channels = channels
         self.parameterCount = parameterCount
-        let epsilon = Float(config.epsilon)
-        var scale = [Float](repeating: 0, count: channels), shift = scale
+        let epsilon = Scalar(config.epsilon)
+        var scale = [Scalar](repeating: 0, count: channels), shift = scale
         for channel in 0..<channels {
             var inverse = 1 / (variance[channel] + epsilon).squareRoot()
             if let gamma { inverse *= gamma[channel] }
@@ -104,7 +106,9 @@ struct BatchNormalizationLayer: InferenceLayer {
 
     func outputShapes(for inputs: [[Int?]]) throws(WeightLoadingError) -> [[Int?]] { [inputs[0]] }
 
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         guard input.rank >= 1, input.shape[input.rank - 1] == channels else {
             throw .inputShapeMismatch(layer: name, expected: "(…, \(channels))", actual: input.shape)
@@ -117,10 +121,10 @@ struct BatchNormalizationLayer: InferenceLayer {
                 for channel in 0..<channels { y[base + channel] = y[base + channel] * scale[channel] + shift[channel] }
             }
         }
-        return [Tensor(uncheckedShape: input.shape, scalars: output)]
+        return [TensorOf(uncheckedShape: input.shape, scalars: output)]
     }
 
-    func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
+    func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
 
     var timeBehavior: TimeBehavior { .stepwise }
 }

@@ -1,13 +1,13 @@
 /// A Keras 3 element-wise comparison or logical operation (`NotEqual`, `LogicalOr`,
 /// `LogicalAnd`) giving 0/1 floats, on two tensors (NumPy broadcasting) or on one tensor and a
 /// constant from the call's positional arguments. Operations carry no Keras mask.
-struct ElementwiseOperationLayer: InferenceLayer {
+struct ElementwiseOperationLayer<Scalar: ComputeScalar>: InferenceLayer {
     /// What is computed.
     enum Operation: Sendable {
         case notEqual, logicalOr, logicalAnd
 
         @inline(__always)
-        func apply(_ a: Float, _ b: Float) -> Float {
+        func apply<Value: ComputeScalar>(_ a: Value, _ b: Value) -> Value {
             switch self {
             case .notEqual: a != b ? 1 : 0
             case .logicalOr: a != 0 || b != 0 ? 1 : 0
@@ -19,7 +19,7 @@ struct ElementwiseOperationLayer: InferenceLayer {
     let name: String
     let operation: Operation
     /// The constant operand when the call has one tensor input.
-    let constant: Float?
+    let constant: Scalar?
 
     var parameterCount: Int { 0 }
 
@@ -28,10 +28,10 @@ struct ElementwiseOperationLayer: InferenceLayer {
     init(name: String, operation: Operation, inputCount: Int, arguments: [JSONValue]) throws(WeightLoadingError) {
         self.name = name
         self.operation = operation
-        var constants: [Float] = []
+        var constants: [Scalar] = []
         for argument in arguments where argument["class_name"]?.stringValue != "__keras_tensor__" {
             switch argument {
-            case .number(let value): constants.append(Float(value))
+            case .number(let value): constants.append(Scalar(value))
             case .bool(let flag): constants.append(flag ? 1 : 0)
             default:
                 throw .unsupportedTopology(layer: name, reason: "operand \(argument) is not a tensor or a number (KerasKit takes scalar constants only)")
@@ -53,11 +53,13 @@ struct ElementwiseOperationLayer: InferenceLayer {
         return [shape]
     }
 
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let operation = operation
         if let constant {
             let input = call.input
-            return [Tensor(uncheckedShape: input.shape, scalars: input.scalars.map { operation.apply($0, constant) })]
+            return [TensorOf(uncheckedShape: input.shape, scalars: input.scalars.map { operation.apply($0, constant) })]
         }
         guard call.inputs.count == 2 else {
             throw .inputShapeMismatch(layer: name, expected: "two operands", actual: [call.inputs.count])
@@ -69,7 +71,7 @@ struct ElementwiseOperationLayer: InferenceLayer {
 }
 
 /// `Any`: 1 where any element along the reduced axes is non-zero, else 0.
-struct AnyLayer: InferenceLayer {
+struct AnyLayer<Scalar: ComputeScalar>: InferenceLayer {
     let name: String
     /// The reduced axes, resolved against the input rank and sorted.
     let axes: [Int]
@@ -89,7 +91,9 @@ struct AnyLayer: InferenceLayer {
         return [outputShape(inputs[0], one: 1)]
     }
 
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         guard input.rank == rank else {
             throw .inputShapeMismatch(layer: name, expected: "rank \(rank)", actual: input.shape)
@@ -99,7 +103,7 @@ struct AnyLayer: InferenceLayer {
         let width = axes.reduce(1) { $0 * input.shape[$1] }
         // One output per position on the kept axes (all 0 when the reduced axes are empty).
         let rows = kept.reduce(1) { $0 * input.shape[$1] }
-        var output = [Float](repeating: 0, count: rows)
+        var output = [Scalar](repeating: 0, count: rows)
         if width > 0 {
             values.withUnsafeBufferPointer { x in
                 for row in 0..<rows {
@@ -110,14 +114,14 @@ struct AnyLayer: InferenceLayer {
                 }
             }
         }
-        return [Tensor(uncheckedShape: outputShape(input.shape, one: 1), scalars: output)]
+        return [TensorOf(uncheckedShape: outputShape(input.shape, one: 1), scalars: output)]
     }
 
     var timeBehavior: TimeBehavior { axes.allSatisfy { $0 >= 2 } && !keepdims ? .stepwise : .wholeSequence }
 }
 
 /// `ExpandDims`: inserts size-1 axes; the values are unchanged.
-struct ExpandDimsLayer: InferenceLayer {
+struct ExpandDimsLayer<Scalar: ComputeScalar>: InferenceLayer {
     let name: String
     /// The new axes' positions in the output, resolved and sorted.
     let axes: [Int]
@@ -149,23 +153,27 @@ struct ExpandDimsLayer: InferenceLayer {
 
     func outputShapes(for inputs: [[Int?]]) throws(WeightLoadingError) -> [[Int?]] { [expanded(inputs[0], one: 1)] }
 
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
-        [Tensor(uncheckedShape: expanded(call.input.shape, one: 1), scalars: call.input.scalars)]
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
+        [TensorOf(uncheckedShape: expanded(call.input.shape, one: 1), scalars: call.input.scalars)]
     }
 }
 
 /// `ZerosLike` / `OnesLike`: a tensor of the input's shape filled with one value.
-struct FillLikeLayer: InferenceLayer {
+struct FillLikeLayer<Scalar: ComputeScalar>: InferenceLayer {
     let name: String
-    let value: Float
+    let value: Scalar
 
     var parameterCount: Int { 0 }
 
     func outputShapes(for inputs: [[Int?]]) throws(WeightLoadingError) -> [[Int?]] { [inputs[0]] }
 
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
-        return [Tensor(uncheckedShape: input.shape, scalars: Array(repeating: value, count: input.scalars.count))]
+        return [TensorOf(uncheckedShape: input.shape, scalars: Array(repeating: value, count: input.scalars.count))]
     }
 
     var timeBehavior: TimeBehavior { .stepwise }

@@ -25,7 +25,7 @@ private struct SequenceLayout {
 /// `MaxPooling1D` / `AveragePooling1D`. With `same` padding the padded elements take no part:
 /// the maximum ignores them and the average divides by the number of input elements in the
 /// window, as TensorFlow's pooling does. Both drop the mask.
-struct Pooling1DLayer: InferenceLayer {
+struct Pooling1DLayer<Scalar: ComputeScalar>: InferenceLayer {
     let name: String
     let poolSize: Int, strides: Int
     let padding: Padding
@@ -45,7 +45,9 @@ struct Pooling1DLayer: InferenceLayer {
         return [output]
     }
 
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         guard input.rank == 3 else {
             throw .inputShapeMismatch(layer: name, expected: "a rank-3 sequence", actual: input.shape)
@@ -59,7 +61,7 @@ struct Pooling1DLayer: InferenceLayer {
         let outputStepStride = dataFormat == .channelsLast ? layout.channels : 1
         let outputChannelStride = dataFormat == .channelsLast ? 1 : outputLength
         let outputBatchStride = outputLength * layout.channels
-        var output = [Float](repeating: averages ? 0 : -Float.infinity, count: try checkedElementCount(outputShape, layer: name))
+        var output = [Scalar](repeating: averages ? 0 : -Scalar.infinity, count: try checkedElementCount(outputShape, layer: name))
         input.scalars.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { y in
                 for sample in 0..<layout.batch {
@@ -76,14 +78,14 @@ struct Pooling1DLayer: InferenceLayer {
                             }
                         }
                         if averages {
-                            let scale = Float(Swift.max(high - low, 1))
+                            let scale = Scalar(Swift.max(high - low, 1))
                             for channel in 0..<layout.channels { y[target + channel * outputChannelStride] /= scale }
                         }
                     }
                 }
             }
         }
-        return [Tensor(uncheckedShape: outputShape, scalars: output)]
+        return [TensorOf(uncheckedShape: outputShape, scalars: output)]
     }
 }
 
@@ -93,7 +95,7 @@ struct Pooling1DLayer: InferenceLayer {
 /// as in Keras); Keras 3 skips masked steps (`where`), Keras 2 multiplies them by 0. Neither
 /// layer passes a mask on. `GlobalMaxPooling1D` doesn't support masking in either generation, so
 /// it ignores the mask.
-struct GlobalPooling1DLayer: InferenceLayer {
+struct GlobalPooling1DLayer<Scalar: ComputeScalar>: InferenceLayer {
     let name: String
     let dataFormat: DataFormat
     let keepdims: Bool
@@ -112,7 +114,9 @@ struct GlobalPooling1DLayer: InferenceLayer {
         return [dataFormat == .channelsLast ? [input[0], 1, channels] : [input[0], channels, 1]]
     }
 
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         guard input.rank == 3 else {
             throw .inputShapeMismatch(layer: name, expected: "a rank-3 sequence", actual: input.shape)
@@ -132,7 +136,7 @@ struct GlobalPooling1DLayer: InferenceLayer {
         } else {
             outputShape = [layout.batch, layout.channels]
         }
-        var output = [Float](repeating: averages ? 0 : -Float.infinity, count: layout.batch * layout.channels)
+        var output = [Scalar](repeating: averages ? 0 : -Scalar.infinity, count: layout.batch * layout.channels)
         let multipliesMask = generation == .keras2
         input.scalars.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { y in
@@ -154,12 +158,12 @@ struct GlobalPooling1DLayer: InferenceLayer {
                         }
                     }
                     if averages {
-                        let scale = Float(validSteps)
+                        let scale = Scalar(validSteps)
                         for channel in 0..<layout.channels { y[target + channel] /= scale }
                     }
                 }
             }
         }
-        return [Tensor(uncheckedShape: outputShape, scalars: output)]
+        return [TensorOf(uncheckedShape: outputShape, scalars: output)]
     }
 }

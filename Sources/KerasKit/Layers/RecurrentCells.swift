@@ -3,24 +3,25 @@
 ///     z = xₜ·W + b + hₜ₋₁·U
 ///     i = σ(z₀), f = σ(z₁), g = φ(z₂), o = σ(z₃)
 ///     cₜ = f·cₜ₋₁ + i·g,  hₜ = o·φ(cₜ)
-struct LSTMCell: RecurrentCell {
+struct LSTMCell<Scalar: ComputeScalar>: RecurrentCell {
     let units: Int
     let inputUnits: Int
     let activation: Activation
     let recurrentActivation: Activation
     let generation: KerasGeneration
-    let kernel: [Float]
+    let kernel: [Scalar]
     /// `(units, 4·units)`.
-    let recurrentKernel: [Float]
-    let inputBias: [Float]?
-    /// The same weights packed for the SIMD kernels, once at load.
-    let fast: LSTMKernel
+    let recurrentKernel: [Scalar]
+    let inputBias: [Scalar]?
+    /// The same weights prepared once at load: packed for the SIMD kernels (`Float`), or kept
+    /// for plain loops (`Double`).
+    let fast: Scalar.Recurrence
 
-    var lstmKernel: LSTMKernel? { fast }
-    var packedKernel: PackedMatrix { fast.kernel }
+    var lstmKernel: Scalar.Recurrence? { fast }
+    var packedKernel: Scalar.Matrix { fast.kernel }
 
     init(units: Int, inputUnits: Int, activation: Activation, recurrentActivation: Activation, generation: KerasGeneration,
-         kernel: [Float], recurrentKernel: [Float], inputBias: [Float]?) {
+         kernel: [Scalar], recurrentKernel: [Scalar], inputBias: [Scalar]?) {
         self.units = units
         self.inputUnits = inputUnits
         self.activation = activation
@@ -29,8 +30,8 @@ struct LSTMCell: RecurrentCell {
         self.kernel = kernel
         self.recurrentKernel = recurrentKernel
         self.inputBias = inputBias
-        fast = LSTMKernel(kernel: kernel, recurrentKernel: recurrentKernel, bias: inputBias, inputUnits: inputUnits, units: units,
-                          activation: activation, recurrentActivation: recurrentActivation, generation: generation)
+        fast = Scalar.lstmRecurrence(kernel: kernel, recurrentKernel: recurrentKernel, bias: inputBias, inputUnits: inputUnits, units: units,
+                                     activation: activation, recurrentActivation: recurrentActivation, generation: generation)
     }
 
     var projectionWidth: Int { 4 * units }
@@ -39,8 +40,8 @@ struct LSTMCell: RecurrentCell {
 
     func scratchCount(batch: Int) -> Int { units }
 
-    func step(z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
-              batch: Int, scratch: UnsafeMutablePointer<Float>) {
+    func step(z: UnsafeMutablePointer<Scalar>, h: UnsafeMutablePointer<Scalar>, c: UnsafeMutablePointer<Scalar>,
+              batch: Int, scratch: UnsafeMutablePointer<Scalar>) {
         fast.step(z: z, h: h, c: c, batch: batch)
     }
 }
@@ -51,28 +52,28 @@ struct LSTMCell: RecurrentCell {
 ///     m = hₜ₋₁·U + b_h;  z = σ(x_z + m_z);  r = σ(x_r + m_r);  ĥ = φ(x_h + r·m_h)
 /// Without (bias `(3·units,)`, input only):
 ///     z = σ(x_z + hₜ₋₁·U_z);  r = σ(x_r + hₜ₋₁·U_r);  ĥ = φ(x_h + (r·hₜ₋₁)·U_h)
-struct GRUCell: RecurrentCell {
+struct GRUCell<Scalar: ComputeScalar>: RecurrentCell {
     let units: Int
     let inputUnits: Int
     let activation: Activation
     let recurrentActivation: Activation
     let generation: KerasGeneration
     let resetAfter: Bool
-    let kernel: [Float]
+    let kernel: [Scalar]
     /// `(units, 3·units)`.
-    let recurrentKernel: [Float]
-    let inputBias: [Float]?
+    let recurrentKernel: [Scalar]
+    let inputBias: [Scalar]?
     /// `reset_after` only: the recurrent bias row.
-    let recurrentBias: [Float]?
+    let recurrentBias: [Scalar]?
     /// `kernel` packed (3 gate groups).
-    let packedKernel: PackedMatrix
+    let packedKernel: Scalar.Matrix
     /// With `reset_after`, all of `U` (3 gate groups); without, its z and r columns only.
-    let packedRecurrent: PackedMatrix
+    let packedRecurrent: Scalar.Matrix
     /// Without `reset_after`: `U`'s candidate columns; nil with it.
-    let packedCandidate: PackedMatrix?
+    let packedCandidate: Scalar.Matrix?
 
     init(units: Int, inputUnits: Int, activation: Activation, recurrentActivation: Activation, generation: KerasGeneration,
-         resetAfter: Bool, kernel: [Float], recurrentKernel: [Float], inputBias: [Float]?, recurrentBias: [Float]?) {
+         resetAfter: Bool, kernel: [Scalar], recurrentKernel: [Scalar], inputBias: [Scalar]?, recurrentBias: [Scalar]?) {
         self.units = units
         self.inputUnits = inputUnits
         self.activation = activation
@@ -84,21 +85,21 @@ struct GRUCell: RecurrentCell {
         self.inputBias = inputBias
         self.recurrentBias = recurrentBias
         let width = 3 * units
-        packedKernel = PackedMatrix(kernel, rows: inputUnits, columns: width, groups: 3)
+        packedKernel = Scalar.matrix(kernel, rows: inputUnits, columns: width, groups: 3)
         if resetAfter {
-            packedRecurrent = PackedMatrix(recurrentKernel, rows: units, columns: width, groups: 3)
+            packedRecurrent = Scalar.matrix(recurrentKernel, rows: units, columns: width, groups: 3)
             packedCandidate = nil
         } else {
             // Row-major column slices: z and r (2·units wide), then the candidate's units.
-            var gates: [Float] = [], candidate: [Float] = []
+            var gates: [Scalar] = [], candidate: [Scalar] = []
             gates.reserveCapacity(units * 2 * units)
             candidate.reserveCapacity(units * units)
             for row in 0..<units {
                 gates += recurrentKernel[(row * width) ..< (row * width + 2 * units)]
                 candidate += recurrentKernel[(row * width + 2 * units) ..< ((row + 1) * width)]
             }
-            packedRecurrent = PackedMatrix(gates, rows: units, columns: 2 * units, groups: 2)
-            packedCandidate = PackedMatrix(candidate, rows: units, columns: units)
+            packedRecurrent = Scalar.matrix(gates, rows: units, columns: 2 * units, groups: 2)
+            packedCandidate = Scalar.matrix(candidate, rows: units, columns: units, groups: 1)
         }
     }
 
@@ -108,8 +109,8 @@ struct GRUCell: RecurrentCell {
 
     func scratchCount(batch: Int) -> Int { batch * 3 * units }
 
-    func step(z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
-              batch: Int, scratch: UnsafeMutablePointer<Float>) {
+    func step(z: UnsafeMutablePointer<Scalar>, h: UnsafeMutablePointer<Scalar>, c: UnsafeMutablePointer<Scalar>,
+              batch: Int, scratch: UnsafeMutablePointer<Scalar>) {
         let width = 3 * units
         if resetAfter {
             // scratch = h·U + b_h for all three gates.
@@ -159,22 +160,22 @@ struct GRUCell: RecurrentCell {
 }
 
 /// Keras's `SimpleRNNCell`: `hₜ = φ(xₜ·W + b + hₜ₋₁·U)`.
-struct SimpleRNNCell: RecurrentCell {
+struct SimpleRNNCell<Scalar: ComputeScalar>: RecurrentCell {
     let units: Int
     let inputUnits: Int
     let activation: Activation
     let generation: KerasGeneration
-    let kernel: [Float]
+    let kernel: [Scalar]
     /// `(units, units)`.
-    let recurrentKernel: [Float]
-    let inputBias: [Float]?
+    let recurrentKernel: [Scalar]
+    let inputBias: [Scalar]?
     /// `kernel` packed.
-    let packedKernel: PackedMatrix
+    let packedKernel: Scalar.Matrix
     /// `recurrentKernel` packed.
-    let packedRecurrent: PackedMatrix
+    let packedRecurrent: Scalar.Matrix
 
     init(units: Int, inputUnits: Int, activation: Activation, generation: KerasGeneration,
-         kernel: [Float], recurrentKernel: [Float], inputBias: [Float]?) {
+         kernel: [Scalar], recurrentKernel: [Scalar], inputBias: [Scalar]?) {
         self.units = units
         self.inputUnits = inputUnits
         self.activation = activation
@@ -182,8 +183,8 @@ struct SimpleRNNCell: RecurrentCell {
         self.kernel = kernel
         self.recurrentKernel = recurrentKernel
         self.inputBias = inputBias
-        packedKernel = PackedMatrix(kernel, rows: inputUnits, columns: units)
-        packedRecurrent = PackedMatrix(recurrentKernel, rows: units, columns: units)
+        packedKernel = Scalar.matrix(kernel, rows: inputUnits, columns: units, groups: 1)
+        packedRecurrent = Scalar.matrix(recurrentKernel, rows: units, columns: units, groups: 1)
     }
 
     var projectionWidth: Int { units }
@@ -192,8 +193,8 @@ struct SimpleRNNCell: RecurrentCell {
 
     func scratchCount(batch: Int) -> Int { 0 }
 
-    func step(z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
-              batch: Int, scratch: UnsafeMutablePointer<Float>) {
+    func step(z: UnsafeMutablePointer<Scalar>, h: UnsafeMutablePointer<Scalar>, c: UnsafeMutablePointer<Scalar>,
+              batch: Int, scratch: UnsafeMutablePointer<Scalar>) {
         packedRecurrent.multiply(m: batch, h, lda: units, into: z, ldc: units, accumulate: true, parallel: false)
         activation.apply(z, count: batch * units, rowLength: units, generation: generation)
         h.update(from: z, count: batch * units)

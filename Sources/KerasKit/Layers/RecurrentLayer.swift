@@ -1,6 +1,8 @@
 /// One step of a recurrent cell for a whole batch, on buffers the layer owns: the shared
 /// sequence loop (``RecurrentLayer``) drives it.
 protocol RecurrentCell: Sendable {
+    /// What the cell computes in.
+    associatedtype Scalar: ComputeScalar
     /// The size of `h` (and `c`).
     var units: Int { get }
     /// The feature size of each input step.
@@ -10,26 +12,26 @@ protocol RecurrentCell: Sendable {
     /// States carried between steps: 2 for an LSTM (`h`, `c`), 1 otherwise.
     var stateCount: Int { get }
     /// `(inputUnits, projectionWidth)`, row-major.
-    var kernel: [Float] { get }
+    var kernel: [Scalar] { get }
     /// Added to every projected step, or nil.
-    var inputBias: [Float]? { get }
+    var inputBias: [Scalar]? { get }
     /// Weight scalars, as Keras counts them.
     var parameterCount: Int { get }
-    /// Floats of scratch one step needs for `batch` samples.
+    /// Scalars of scratch one step needs for `batch` samples.
     func scratchCount(batch: Int) -> Int
     /// Advances every sample one step. `z` holds this step's projection (`batch ×
     /// projectionWidth`) and may be overwritten; `h` and `c` (`batch × units`; `c` only for an
     /// LSTM) are updated in place. Allocates nothing.
-    func step(z: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
-              batch: Int, scratch: UnsafeMutablePointer<Float>)
+    func step(z: UnsafeMutablePointer<Scalar>, h: UnsafeMutablePointer<Scalar>, c: UnsafeMutablePointer<Scalar>,
+              batch: Int, scratch: UnsafeMutablePointer<Scalar>)
     /// `kernel` packed for the SIMD kernels, once at load.
-    var packedKernel: PackedMatrix { get }
+    var packedKernel: Scalar.Matrix { get }
     /// The packed LSTM kernels that run a whole unmasked sequence, for cells that have them.
-    var lstmKernel: LSTMKernel? { get }
+    var lstmKernel: Scalar.Recurrence? { get }
 }
 
 extension RecurrentCell {
-    var lstmKernel: LSTMKernel? { nil }
+    var lstmKernel: Scalar.Recurrence? { nil }
 }
 
 /// A runnable recurrent layer: what `Bidirectional` and streaming need to know of one.
@@ -48,6 +50,8 @@ protocol RecurrentInferenceLayer: InferenceLayer {
 /// Unmasked LSTMs run in ``LSTMKernel``. Otherwise the input projection `x·W + b` for every
 /// step is one packed matrix product before the loop; the loop allocates nothing.
 struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
+    typealias Scalar = Cell.Scalar
+
     let name: String
     let options: SequenceOptions
     let cell: Cell
@@ -74,11 +78,17 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
         return [output] + (options.returnState ? Array(repeating: [batch, units], count: cell.stateCount) : [])
     }
 
-    func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?] {
+    func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] {
         [options.returnSequences ? call.mask : nil] + Array(repeating: nil, count: outputs.count - 1)
     }
 
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+    @_specialize(where Cell == LSTMCell<Float>)
+    @_specialize(where Cell == GRUCell<Float>)
+    @_specialize(where Cell == SimpleRNNCell<Float>)
+    @_specialize(where Cell == LSTMCell<Double>)
+    @_specialize(where Cell == GRUCell<Double>)
+    @_specialize(where Cell == SimpleRNNCell<Double>)
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         let inputUnits = cell.inputUnits
         guard input.rank == 3, input.shape[2] == inputUnits else {
@@ -100,8 +110,8 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
             throw .tooLarge(layer: name, elements: "\(batch)×\(time)×\(width)")
         }
 
-        var hidden: [Float]
-        var cellState: [Float]
+        var hidden: [Scalar]
+        var cellState: [Scalar]
         if let state, state.batch == batch, state.tensors.count == cell.stateCount {
             hidden = state.tensors[0]
             cellState = cell.stateCount == 2 ? state.tensors[1] : []
@@ -112,8 +122,8 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
             hidden = call.initialState[0].scalars
             cellState = cell.stateCount == 2 ? call.initialState[1].scalars : []
         } else {
-            hidden = [Float](repeating: 0, count: stateCount)
-            cellState = cell.stateCount == 2 ? [Float](repeating: 0, count: stateCount) : []
+            hidden = [Scalar](repeating: 0, count: stateCount)
+            cellState = cell.stateCount == 2 ? [Scalar](repeating: 0, count: stateCount) : []
         }
         // Keep `c` addressable for cells without one.
         if cellState.isEmpty { cellState = [0] }
@@ -123,7 +133,7 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
         if !masked, let lstm = cell.lstmKernel {
             // The fast path makes its projection chunk by chunk, and writes every element of
             // `sequence` (each step of each sample), so it starts uninitialized.
-            let sequence = [Float](unsafeUninitializedCapacity: returnSequences ? sequenceCount : 0) { sequence, initialized in
+            let sequence = [Scalar](unsafeUninitializedCapacity: returnSequences ? sequenceCount : 0) { sequence, initialized in
                 input.scalars.withUnsafeBufferPointer { x in
                 hidden.withUnsafeMutableBufferPointer { h in
                 cellState.withUnsafeMutableBufferPointer { c in
@@ -137,7 +147,7 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
                            batch: batch, time: time, previousOutput: nil, call: call, state: &state)
         }
 
-        var projection = [Float](repeating: 0, count: projectionCount)
+        var projection = [Scalar](repeating: 0, count: projectionCount)
         input.scalars.withUnsafeBufferPointer { x in
             projection.withUnsafeMutableBufferPointer { p in
                 guard let x = x.baseAddress, let p = p.baseAddress else { return }
@@ -151,17 +161,17 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
             }
         }
 
-        var sequence = [Float](repeating: 0, count: returnSequences ? sequenceCount : 0)
-        var z = [Float](repeating: 0, count: batch * width)
-        var scratch = [Float](repeating: 0, count: max(1, cell.scratchCount(batch: batch)))
+        var sequence = [Scalar](repeating: 0, count: returnSequences ? sequenceCount : 0)
+        var z = [Scalar](repeating: 0, count: batch * width)
+        var scratch = [Scalar](repeating: 0, count: max(1, cell.scratchCount(batch: batch)))
         // With a mask: the last (masked) output, and the states before the step to restore.
-        var previousOutput = [Float](repeating: 0, count: masked ? stateCount : 0)
+        var previousOutput = [Scalar](repeating: 0, count: masked ? stateCount : 0)
         // A stream continues the last output across chunks; Keras's own calls start from zeros.
         if masked, call.carriesState, let carried = state?.previousOutput, carried.count == stateCount {
             previousOutput = carried
         }
-        var savedHidden = [Float](repeating: 0, count: masked ? stateCount : 0)
-        var savedCell = [Float](repeating: 0, count: masked && cell.stateCount == 2 ? stateCount : 0)
+        var savedHidden = [Scalar](repeating: 0, count: masked ? stateCount : 0)
+        var savedCell = [Scalar](repeating: 0, count: masked && cell.stateCount == 2 ? stateCount : 0)
         let maskValues = mask?.values ?? []
 
         let goBackwards = options.goBackwards
@@ -218,9 +228,9 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
 
     /// The call's outputs from the final states (and the carried state, when it is kept).
     /// `lastOutput` is the output of the last step: `h`, or with a mask the last unmasked output.
-    private func outputs(hidden: [Float], cellState: [Float], lastOutput: [Float], sequence: [Float],
-                         batch: Int, time: Int, previousOutput: [Float]?, call: LayerCall,
-                         state: inout LayerState?) -> [Tensor] {
+    private func outputs(hidden: [Scalar], cellState: [Scalar], lastOutput: [Scalar], sequence: [Scalar],
+                         batch: Int, time: Int, previousOutput: [Scalar]?, call: LayerCall<Scalar>,
+                         state: inout LayerState<Scalar>?) -> [TensorOf<Scalar>] {
         let units = cell.units
         let hasCellState = cell.stateCount == 2
         let finalCell = hasCellState ? cellState : []
@@ -228,15 +238,15 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
             state = LayerState(batch: batch, tensors: hasCellState ? [hidden, finalCell] : [hidden],
                                previousOutput: call.carriesState ? (previousOutput ?? hidden) : nil)
         }
-        let output: Tensor
+        let output: TensorOf<Scalar>
         if options.returnSequences {
-            output = Tensor(uncheckedShape: options.timeMajor ? [time, batch, units] : [batch, time, units], scalars: sequence)
+            output = TensorOf(uncheckedShape: options.timeMajor ? [time, batch, units] : [batch, time, units], scalars: sequence)
         } else {
-            output = Tensor(uncheckedShape: [batch, units], scalars: lastOutput)
+            output = TensorOf(uncheckedShape: [batch, units], scalars: lastOutput)
         }
         guard options.returnState else { return [output] }
-        var outputs = [output, Tensor(uncheckedShape: [batch, units], scalars: hidden)]
-        if hasCellState { outputs.append(Tensor(uncheckedShape: [batch, units], scalars: finalCell)) }
+        var outputs = [output, TensorOf(uncheckedShape: [batch, units], scalars: hidden)]
+        if hasCellState { outputs.append(TensorOf(uncheckedShape: [batch, units], scalars: finalCell)) }
         return outputs
     }
 }

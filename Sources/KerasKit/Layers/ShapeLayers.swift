@@ -1,5 +1,5 @@
 /// `SpatialDropout1D` at inference: the identity; it passes the mask on (it is a `Dropout`).
-struct SpatialDropout1DLayer: InferenceLayer {
+struct SpatialDropout1DLayer<Scalar: ComputeScalar>: InferenceLayer {
     let config: SpatialDropout1DConfig
 
     var name: String { config.common.name }
@@ -12,16 +12,18 @@ struct SpatialDropout1DLayer: InferenceLayer {
         return [inputs[0]]
     }
 
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] { [call.input] }
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] { [call.input] }
 
-    func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
+    func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
 
     var timeBehavior: TimeBehavior { .stepwise }
 }
 
 /// `Flatten`: every sample becomes one vector (`channels_first` input is first made
 /// channels-last). It drops the mask.
-struct FlattenLayer: InferenceLayer {
+struct FlattenLayer<Scalar: ComputeScalar>: InferenceLayer {
     let config: FlattenConfig
 
     var name: String { config.common.name }
@@ -41,7 +43,9 @@ struct FlattenLayer: InferenceLayer {
         return [[batch, count]]
     }
 
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         guard let batch = input.shape.first else {
             throw .inputShapeMismatch(layer: name, expected: "(batch, …)", actual: input.shape)
@@ -52,12 +56,12 @@ struct FlattenLayer: InferenceLayer {
             scalars = permuteAxes(scalars, shape: input.shape, permutation: permutation, zero: 0)
         }
         let width = input.rank == 1 ? 1 : product(input.shape, 1..<input.rank)
-        return [Tensor(uncheckedShape: [batch, width], scalars: scalars)]
+        return [TensorOf(uncheckedShape: [batch, width], scalars: scalars)]
     }
 }
 
 /// `Reshape`: every sample takes `target_shape`, one `-1` axis inferred. It drops the mask.
-struct ReshapeLayer: InferenceLayer {
+struct ReshapeLayer<Scalar: ComputeScalar>: InferenceLayer {
     let config: ReshapeConfig
 
     var name: String { config.common.name }
@@ -90,7 +94,9 @@ struct ReshapeLayer: InferenceLayer {
         return [[batch] + config.targetShape]
     }
 
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         guard let batch = input.shape.first else {
             throw .inputShapeMismatch(layer: name, expected: "(batch, …)", actual: input.shape)
@@ -106,12 +112,12 @@ struct ReshapeLayer: InferenceLayer {
         } else if count != known {
             throw .inputShapeMismatch(layer: name, expected: "\(known) elements per sample", actual: input.shape)
         }
-        return [Tensor(uncheckedShape: [batch] + target, scalars: input.scalars)]
+        return [TensorOf(uncheckedShape: [batch] + target, scalars: input.scalars)]
     }
 }
 
 /// `Permute`: reorders the non-batch axes. It drops the mask.
-struct PermuteLayer: InferenceLayer {
+struct PermuteLayer<Scalar: ComputeScalar>: InferenceLayer {
     let config: PermuteConfig
 
     var name: String { config.common.name }
@@ -128,18 +134,20 @@ struct PermuteLayer: InferenceLayer {
         return [permutation.map { input[$0] }]
     }
 
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         guard input.rank == config.dims.count + 1 else {
             throw .inputShapeMismatch(layer: name, expected: "rank \(config.dims.count + 1)", actual: input.shape)
         }
         let scalars = permuteAxes(input.scalars, shape: input.shape, permutation: permutation, zero: 0)
-        return [Tensor(uncheckedShape: permutation.map { input.shape[$0] }, scalars: scalars)]
+        return [TensorOf(uncheckedShape: permutation.map { input.shape[$0] }, scalars: scalars)]
     }
 }
 
 /// `RepeatVector`: `(batch, features)` → `(batch, n, features)`. It drops the mask.
-struct RepeatVectorLayer: InferenceLayer {
+struct RepeatVectorLayer<Scalar: ComputeScalar>: InferenceLayer {
     let config: RepeatVectorConfig
 
     var name: String { config.common.name }
@@ -153,14 +161,16 @@ struct RepeatVectorLayer: InferenceLayer {
         return [[input[0], config.n, input[1]]]
     }
 
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         guard input.rank == 2 else {
             throw .inputShapeMismatch(layer: name, expected: "(batch, features)", actual: input.shape)
         }
         let (batch, width, n) = (input.shape[0], input.shape[1], config.n)
         let outputShape = [batch, n, width]
-        var output = [Float](repeating: 0, count: try checkedElementCount(outputShape, layer: name))
+        var output = [Scalar](repeating: 0, count: try checkedElementCount(outputShape, layer: name))
         input.scalars.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { y in
                 guard let x = x.baseAddress, let y = y.baseAddress else { return }
@@ -171,6 +181,6 @@ struct RepeatVectorLayer: InferenceLayer {
                 }
             }
         }
-        return [Tensor(uncheckedShape: outputShape, scalars: output)]
+        return [TensorOf(uncheckedShape: outputShape, scalars: output)]
     }
 }

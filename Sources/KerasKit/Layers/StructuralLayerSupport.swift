@@ -119,9 +119,9 @@ func concatenateBlocks<Element>(_ parts: [[Element]], outer: Int, blocks: [Int],
 
 /// NumPy broadcasting of two tensors (shapes aligned at their last axes, size-1 axes
 /// stretched): `operation(a[i], b[j])` for every output element.
-func broadcastCombine(
-    _ a: Tensor, _ b: Tensor, layer: String, _ operation: (Float, Float) -> Float
-) throws(PredictionError) -> Tensor {
+func broadcastCombine<Scalar: ComputeScalar>(
+    _ a: TensorOf<Scalar>, _ b: TensorOf<Scalar>, layer: String, _ operation: (Scalar, Scalar) -> Scalar
+) throws(PredictionError) -> TensorOf<Scalar> {
     if a.shape == b.shape {
         var output = a.scalars
         output.withUnsafeMutableBufferPointer { y in
@@ -129,7 +129,7 @@ func broadcastCombine(
                 for index in 0..<y.count { y[index] = operation(y[index], x[index]) }
             }
         }
-        return Tensor(uncheckedShape: a.shape, scalars: output)
+        return TensorOf(uncheckedShape: a.shape, scalars: output)
     }
     let rank = max(a.rank, b.rank)
     let shapeA = Array(repeating: 1, count: rank - a.rank) + a.shape
@@ -156,7 +156,7 @@ func broadcastCombine(
         return result
     }
     let stridesA = strides(shapeA), stridesB = strides(shapeB)
-    var output = [Float](repeating: 0, count: count)
+    var output = [Scalar](repeating: 0, count: count)
     var index = [Int](repeating: 0, count: rank)
     a.scalars.withUnsafeBufferPointer { x in
         b.scalars.withUnsafeBufferPointer { z in
@@ -179,7 +179,7 @@ func broadcastCombine(
             }
         }
     }
-    return Tensor(uncheckedShape: outputShape, scalars: output)
+    return TensorOf(uncheckedShape: outputShape, scalars: output)
 }
 
 /// The static shape NumPy broadcasting gives two shapes (`nil` axes stay unknown unless the

@@ -1,12 +1,12 @@
 /// `Bidirectional` at inference: the forward layer and the backward layer (`go_backwards`) on
 /// the same input and mask; the backward sequence flipped back to input order; then merged.
 /// With `return_state` the outputs are `[merged…, forward states…, backward states…]`.
-struct BidirectionalLayer: InferenceLayer {
+struct BidirectionalLayer<Scalar: ComputeScalar>: InferenceLayer {
     let name: String
     let mergeMode: BidirectionalMergeMode?
     let options: SequenceOptions
-    let forwardLayer: any InferenceLayer
-    let backwardLayer: any InferenceLayer
+    let forwardLayer: any InferenceLayer<Scalar>
+    let backwardLayer: any InferenceLayer<Scalar>
     /// States per direction (2 for LSTM).
     let stateCount: Int
 
@@ -27,12 +27,14 @@ struct BidirectionalLayer: InferenceLayer {
         return merged + forward.dropFirst() + backward.dropFirst()
     }
 
-    func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?] {
+    func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] {
         let merged = mergeMode == nil ? 2 : 1
         return (0..<outputs.count).map { $0 < merged && options.returnSequences ? call.mask : nil }
     }
 
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let half = call.initialState.count / 2
         var forwardCall = call, backwardCall = call
         forwardCall.initialState = Array(call.initialState.prefix(half))
@@ -46,7 +48,7 @@ struct BidirectionalLayer: InferenceLayer {
         }
         var reversed = backward[0]
         if options.returnSequences { reversed = reversed.reversingAxis(options.timeMajor ? 0 : 1) }
-        let merged: [Tensor]
+        let merged: [TensorOf<Scalar>]
         switch mergeMode {
         case .concat: merged = [forward[0].concatenatingLastAxis(reversed)]
         case .sum: merged = [forward[0].combined(with: reversed, +)]
@@ -59,9 +61,9 @@ struct BidirectionalLayer: InferenceLayer {
 }
 
 /// `TimeDistributed` at inference: the wrapped layer on `(batch·time, …)`, reshaped back.
-struct TimeDistributedLayer: InferenceLayer {
+struct TimeDistributedLayer<Scalar: ComputeScalar>: InferenceLayer {
     let name: String
-    let inner: any InferenceLayer
+    let inner: any InferenceLayer<Scalar>
 
     var parameterCount: Int { inner.parameterCount }
 
@@ -74,25 +76,27 @@ struct TimeDistributedLayer: InferenceLayer {
         return innerShapes.map { [input[0], input[1]] + $0.dropFirst() }
     }
 
-    func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
+    func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
 
     var timeBehavior: TimeBehavior { .stepwise }
 
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         guard input.rank >= 3 else {
             throw .inputShapeMismatch(layer: name, expected: "(batch, time, …)", actual: input.shape)
         }
         let batch = input.shape[0], time = input.shape[1]
-        let flattened = Tensor(uncheckedShape: [batch * time] + input.shape.dropFirst(2), scalars: input.scalars)
-        var innerState: LayerState?
+        let flattened = TensorOf(uncheckedShape: [batch * time] + input.shape.dropFirst(2), scalars: input.scalars)
+        var innerState: LayerState<Scalar>?
         let outputs = try inner.forward(LayerCall(inputs: [flattened]), state: &innerState)
-        return outputs.map { Tensor(uncheckedShape: [batch, time] + $0.shape.dropFirst(), scalars: $0.scalars) }
+        return outputs.map { TensorOf(uncheckedShape: [batch, time] + $0.shape.dropFirst(), scalars: $0.scalars) }
     }
 }
 
 extension BidirectionalConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         guard let options = sequenceOptions else {
             throw .unsupportedTopology(layer: common.name, reason: "Bidirectional wraps \(forward.className), not a recurrent layer")
         }
@@ -102,12 +106,12 @@ extension BidirectionalConfig: LayerBuilding {
             throw .extraWeights(layer: common.name, extra: weights.arrays.suffix(1).map(\.source))
         }
         let sequenceInput = Array(inputs.prefix(1))
-        let forwardLayer = try KerasModel.makeLayer(forward, inputs: sequenceInput, weights: Array(weights.arrays.prefix(half)), generation: context.generation)
-        let backwardLayer = try KerasModel.makeLayer(backward, inputs: sequenceInput, weights: Array(weights.arrays.dropFirst(half)), generation: context.generation)
+        let forwardLayer = try KerasModel.makeLayer(forward, inputs: sequenceInput, weights: Array(weights.arrays.prefix(half)), as: Scalar.self, generation: context.generation)
+        let backwardLayer = try KerasModel.makeLayer(backward, inputs: sequenceInput, weights: Array(weights.arrays.dropFirst(half)), as: Scalar.self, generation: context.generation)
         guard let recurrent = forwardLayer as? any RecurrentInferenceLayer else {
             throw .unsupportedTopology(layer: common.name, reason: "Bidirectional wraps \(forward.className), not a recurrent layer")
         }
-        return BidirectionalLayer(
+        return BidirectionalLayer<Scalar>(
             name: common.name, mergeMode: mergeMode, options: options,
             forwardLayer: forwardLayer, backwardLayer: backwardLayer, stateCount: recurrent.stateCount
         )
@@ -115,12 +119,12 @@ extension BidirectionalConfig: LayerBuilding {
 }
 
 extension TimeDistributedConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         let input = inputs.first ?? []
         guard input.count >= 3 else {
             throw .unsupportedTopology(layer: common.name, reason: "TimeDistributed needs at least 3-D input, got \(input.shapeDescription)")
         }
-        let inner = try KerasModel.makeLayer(layer, inputs: [[nil] + input.dropFirst(2)], weights: weights.arrays, generation: context.generation)
-        return TimeDistributedLayer(name: common.name, inner: inner)
+        let inner = try KerasModel.makeLayer(layer, inputs: [[nil] + input.dropFirst(2)], weights: weights.arrays, as: Scalar.self, generation: context.generation)
+        return TimeDistributedLayer<Scalar>(name: common.name, inner: inner)
     }
 }

@@ -28,8 +28,7 @@ enum VectorMath {
 }
 
 /// Adds `bias[n]` to every row of `c[m×n]`.
-@inlinable
-func addRowVector(_ bias: UnsafePointer<Float>, to c: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
+func addRowVector<Scalar: ComputeScalar>(_ bias: UnsafePointer<Scalar>, to c: UnsafeMutablePointer<Scalar>, rows: Int, columns: Int) {
     for row in 0..<rows {
         let cRow = c + row * columns
         for column in 0..<columns { cRow[column] += bias[column] }

@@ -4,7 +4,7 @@
 ///
 /// Slot `i < inputCount` holds model input `i`; slot `inputCount + j` holds the outputs of
 /// `calls[j]`.
-struct ExecutionPlan: Sendable {
+struct ExecutionPlan<Scalar: ComputeScalar>: Sendable {
     /// Where a value is: the producing slot and which of its outputs.
     struct Source: Sendable {
         var slot: Int
@@ -14,7 +14,7 @@ struct ExecutionPlan: Sendable {
     /// One call of one layer, ready to run.
     struct Call: Sendable {
         var key: NodeKey
-        var layer: any InferenceLayer
+        var layer: any InferenceLayer<Scalar>
         var inputs: [Source]
         var initialState: [Source]
         /// Whether the layer keeps states between calls (`stateful=True`).
@@ -23,7 +23,7 @@ struct ExecutionPlan: Sendable {
 
     /// What one slot holds during a run.
     struct Values {
-        var tensors: [Tensor] = []
+        var tensors: [TensorOf<Scalar>] = []
         var masks: [Mask?] = []
     }
 
@@ -32,7 +32,7 @@ struct ExecutionPlan: Sendable {
     let outputs: [Source]
 
     /// Compiles `schedule`; the graph builder has already checked that every reference resolves.
-    init(config: ModelConfig, layers: [String: any InferenceLayer], schedule: [NodeKey]) {
+    init(config: ModelConfig, layers: [String: any InferenceLayer<Scalar>], schedule: [NodeKey]) {
         let graph = config.graph
         inputCount = graph.inputs.count
         var slotOf: [NodeKey: Int] = [:]

@@ -1,16 +1,16 @@
 /// Wires a model's layers: resolves every call's inputs, infers shapes, builds each layer once
 /// (with the input shape of its first call) and orders the calls so each runs after its inputs.
 enum GraphBuilder {
-    struct Wiring {
-        var layers: [String: any InferenceLayer]
+    struct Wiring<Scalar: ComputeScalar> {
+        var layers: [String: any InferenceLayer<Scalar>]
         var schedule: [NodeKey]
         var shapes: [NodeKey: [[Int?]]]
     }
 
-    static func build(
+    static func build<Scalar: ComputeScalar>(
         config: ModelConfig,
-        makeLayer: (LayerConfig, [[Int?]]) throws(WeightLoadingError) -> any InferenceLayer
-    ) throws(WeightLoadingError) -> Wiring {
+        makeLayer: (LayerConfig, [[Int?]]) throws(WeightLoadingError) -> any InferenceLayer<Scalar>
+    ) throws(WeightLoadingError) -> Wiring<Scalar> {
         var shapes: [NodeKey: [[Int?]]] = [:]
         for (reference, input) in zip(config.graph.inputs, config.inputs) {
             shapes[NodeKey(reference)] = [input.batchShape]
@@ -41,7 +41,7 @@ enum GraphBuilder {
             return outputs[reference.tensor]
         }
 
-        var layers: [String: any InferenceLayer] = [:]
+        var layers: [String: any InferenceLayer<Scalar>] = [:]
         var schedule: [NodeKey] = []
         // Shared layers can make a call depend on a later entry: repeat passes until settled.
         while !pending.isEmpty {
@@ -61,7 +61,7 @@ enum GraphBuilder {
                 guard !node.inputs.isEmpty else {
                     throw .unsupportedTopology(layer: key.layer, reason: "call \(key.node) has no inputs")
                 }
-                let layer: any InferenceLayer
+                let layer: any InferenceLayer<Scalar>
                 if let existing = layers[key.layer] {
                     layer = existing
                 } else {

@@ -11,61 +11,61 @@ private func resolvedInputAxis(_ axis: Int, input: [Int?], layer: String) throws
 }
 
 extension EmbeddingConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         try weights.expect(["embeddings"])
         guard (try? Tensor.elementCount(of: [inputDim, outputDim])) != nil else {
             throw .unsupportedTopology(layer: common.name, reason: "embeddings of \(inputDim) × \(outputDim) are too large")
         }
-        return EmbeddingLayer(config: self, embeddings: try weights.floats(0, shape: [inputDim, outputDim]))
+        return EmbeddingLayer<Scalar>(config: self, embeddings: try weights.values(0, shape: [inputDim, outputDim]))
     }
 }
 
 extension MaskingConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         try weights.expect([])
-        return MaskingLayer(config: self, generation: context.generation)
+        return MaskingLayer<Scalar>(config: self, generation: context.generation)
     }
 }
 
 extension SpatialDropout1DConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         try weights.expect([])
-        return SpatialDropout1DLayer(config: self)
+        return SpatialDropout1DLayer<Scalar>(config: self)
     }
 }
 
 extension FlattenConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         try weights.expect([])
-        return FlattenLayer(config: self)
+        return FlattenLayer<Scalar>(config: self)
     }
 }
 
 extension ReshapeConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         try weights.expect([])
-        return ReshapeLayer(config: self)
+        return ReshapeLayer<Scalar>(config: self)
     }
 }
 
 extension PermuteConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         try weights.expect([])
-        return PermuteLayer(config: self)
+        return PermuteLayer<Scalar>(config: self)
     }
 }
 
 extension RepeatVectorConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         try weights.expect([])
-        return RepeatVectorLayer(config: self)
+        return RepeatVectorLayer<Scalar>(config: self)
     }
 }
 
 extension ConcatenateConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         try weights.expect([])
-        return ConcatenateLayer(config: self, generation: context.generation)
+        return ConcatenateLayer<Scalar>(config: self, generation: context.generation)
     }
 }
 
@@ -77,14 +77,14 @@ extension MaximumConfig: LayerBuilding {}
 extension MinimumConfig: LayerBuilding {}
 
 extension ElementwiseMergeConfiguration {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         try weights.expect([])
-        return ElementwiseMergeLayer(name: common.name, operation: Self.operation, generation: context.generation)
+        return ElementwiseMergeLayer<Scalar>(name: common.name, operation: Self.operation, generation: context.generation)
     }
 }
 
 extension Conv1DConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         let input = inputs.first ?? []
         guard input.count == 3 else {
             throw .unsupportedTopology(layer: common.name, reason: "Conv1D takes input of rank 3, got \(input.shapeDescription)")
@@ -95,10 +95,10 @@ extension Conv1DConfig: LayerBuilding {
             throw .unsupportedTopology(layer: common.name, reason: "a kernel of \(kernelShape.shapeDescription) is too large")
         }
         try weights.expect(useBias ? ["kernel", "bias"] : ["kernel"])
-        return Conv1DLayer(
+        return Conv1DLayer<Scalar>(
             config: self, generation: context.generation, inputChannels: channels,
-            kernel: try weights.floats(0, shape: kernelShape),
-            bias: useBias ? try weights.floats(1, shape: [filters]) : nil
+            kernel: try weights.values(0, shape: kernelShape),
+            bias: useBias ? try weights.values(1, shape: [filters]) : nil
         )
     }
 }
@@ -107,9 +107,9 @@ extension MaxPooling1DConfig: LayerBuilding {}
 extension AveragePooling1DConfig: LayerBuilding {}
 
 extension Pooling1DConfiguration {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         try weights.expect([])
-        return Pooling1DLayer(name: common.name, poolSize: poolSize, strides: strides, padding: padding, dataFormat: dataFormat, averages: Self.averages)
+        return Pooling1DLayer<Scalar>(name: common.name, poolSize: poolSize, strides: strides, padding: padding, dataFormat: dataFormat, averages: Self.averages)
     }
 }
 
@@ -117,14 +117,14 @@ extension GlobalAveragePooling1DConfig: LayerBuilding {}
 extension GlobalMaxPooling1DConfig: LayerBuilding {}
 
 extension GlobalPooling1DConfiguration {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         try weights.expect([])
-        return GlobalPooling1DLayer(name: common.name, dataFormat: dataFormat, keepdims: keepdims, averages: Self.averages, generation: context.generation)
+        return GlobalPooling1DLayer<Scalar>(name: common.name, dataFormat: dataFormat, keepdims: keepdims, averages: Self.averages, generation: context.generation)
     }
 }
 
 extension LayerNormalizationConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         let input = inputs.first ?? []
         var axes: [Int] = []
         for entry in axis {
@@ -144,14 +144,14 @@ extension LayerNormalizationConfig: LayerBuilding {
         if hasGamma { roles.append("gamma") }
         if hasBeta { roles.append("beta") }
         try weights.expect(roles)
-        let gamma = hasGamma ? try weights.floats(0, shape: normalizedShape) : nil
-        let beta = hasBeta ? try weights.floats(hasGamma ? 1 : 0, shape: normalizedShape) : nil
-        return LayerNormalizationLayer(config: self, rank: input.count, axes: axes, normalizedShape: normalizedShape, gamma: gamma, beta: beta)
+        let gamma = hasGamma ? try weights.values(0, shape: normalizedShape) : nil
+        let beta = hasBeta ? try weights.values(hasGamma ? 1 : 0, shape: normalizedShape) : nil
+        return LayerNormalizationLayer<Scalar>(config: self, rank: input.count, axes: axes, normalizedShape: normalizedShape, gamma: gamma, beta: beta)
     }
 }
 
 extension BatchNormalizationConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         let input = inputs.first ?? []
         let resolved = try resolvedInputAxis(axis, input: input, layer: common.name)
         guard resolved == input.count - 1 else {
@@ -166,16 +166,16 @@ extension BatchNormalizationConfig: LayerBuilding {
         if renorm { roles += ["moving_stddev", "renorm_mean", "renorm_stddev"] }
         try weights.expect(roles)
         var index = 0
-        func next() throws(WeightLoadingError) -> [Float] {
+        func next() throws(WeightLoadingError) -> [Scalar] {
             defer { index += 1 }
-            return try weights.floats(index, shape: [channels])
+            return try weights.values(index, shape: [channels])
         }
         let gamma = scale ? try next() : nil
         let beta = center ? try next() : nil
         let mean = try next()
         let variance = try next()
         if renorm { for _ in 0..<3 { _ = try next() } }
-        return BatchNormalizationLayer(
+        return BatchNormalizationLayer<Scalar>(
             config: self, channels: channels, gamma: gamma, beta: beta, mean: mean, variance: variance,
             parameterCount: roles.count * channels
         )
@@ -183,28 +183,28 @@ extension BatchNormalizationConfig: LayerBuilding {
 }
 
 extension NotEqualConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         try weights.expect([])
-        return try ElementwiseOperationLayer(name: common.name, operation: .notEqual, inputCount: inputs.count, arguments: context.arguments)
+        return try ElementwiseOperationLayer<Scalar>(name: common.name, operation: .notEqual, inputCount: inputs.count, arguments: context.arguments)
     }
 }
 
 extension LogicalOrConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         try weights.expect([])
-        return try ElementwiseOperationLayer(name: common.name, operation: .logicalOr, inputCount: inputs.count, arguments: context.arguments)
+        return try ElementwiseOperationLayer<Scalar>(name: common.name, operation: .logicalOr, inputCount: inputs.count, arguments: context.arguments)
     }
 }
 
 extension LogicalAndConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         try weights.expect([])
-        return try ElementwiseOperationLayer(name: common.name, operation: .logicalAnd, inputCount: inputs.count, arguments: context.arguments)
+        return try ElementwiseOperationLayer<Scalar>(name: common.name, operation: .logicalAnd, inputCount: inputs.count, arguments: context.arguments)
     }
 }
 
 extension AnyConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         try weights.expect([])
         let input = inputs.first ?? []
         var axes: [Int] = []
@@ -212,27 +212,27 @@ extension AnyConfig: LayerBuilding {
             let resolved = try resolvedInputAxis(entry, input: input, layer: common.name)
             if !axes.contains(resolved) { axes.append(resolved) }
         }
-        return AnyLayer(name: common.name, axes: axes.sorted(), rank: input.count, keepdims: keepdims)
+        return AnyLayer<Scalar>(name: common.name, axes: axes.sorted(), rank: input.count, keepdims: keepdims)
     }
 }
 
 extension ExpandDimsConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         try weights.expect([])
-        return try ExpandDimsLayer(name: common.name, axis: axis, inputRank: (inputs.first ?? []).count)
+        return try ExpandDimsLayer<Scalar>(name: common.name, axis: axis, inputRank: (inputs.first ?? []).count)
     }
 }
 
 extension ZerosLikeConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         try weights.expect([])
-        return FillLikeLayer(name: common.name, value: 0)
+        return FillLikeLayer<Scalar>(name: common.name, value: 0)
     }
 }
 
 extension OnesLikeConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         try weights.expect([])
-        return FillLikeLayer(name: common.name, value: 1)
+        return FillLikeLayer<Scalar>(name: common.name, value: 1)
     }
 }

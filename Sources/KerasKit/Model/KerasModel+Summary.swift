@@ -17,7 +17,7 @@ extension KerasModel {
             SummaryRow(
                 name: layerConfig.name, className: layerConfig.className,
                 outputShapes: shapes[NodeKey(layer: layerConfig.name, node: 0)] ?? [],
-                parameterCount: layers[layerConfig.name]?.parameterCount ?? 0
+                parameterCount: engine.layer(named: layerConfig.name)?.parameterCount ?? 0
             )
         }
     }
@@ -53,6 +53,6 @@ extension KerasModel {
 
     /// Parameters of layers marked trainable.
     public var trainableParameterCount: Int {
-        config.layers.reduce(0) { $0 + ($1.common.trainable ? layers[$1.name]?.parameterCount ?? 0 : 0) }
+        config.layers.reduce(0) { $0 + ($1.common.trainable ? engine.layer(named: $1.name)?.parameterCount ?? 0 : 0) }
     }
 }

@@ -44,13 +44,13 @@ struct LayerBuildContext {
 /// ``LayerConfiguration`` but `InputLayer` conforms.
 protocol LayerBuilding: LayerConfiguration {
     /// Checks `weights` (in Keras's stored order) against the config and the input shapes and
-    /// builds the layer.
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer
+    /// builds the layer, computing in `Scalar` with its weights converted to `Scalar`.
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar>
 }
 
 /// A layer's stored weights with the checks every layer applies: the count, the role each name
-/// ends in, and each shape.
-struct WeightList {
+/// ends in, and each shape; read as the `Scalar` the layer computes in.
+struct WeightList<Scalar: ComputeScalar> {
     let layer: String
     let arrays: [WeightArray]
 
@@ -73,8 +73,9 @@ struct WeightList {
         }
     }
 
-    /// Weight `index` as `Float`, after checking its shape.
-    func floats(_ index: Int, shape expected: [Int]) throws(WeightLoadingError) -> [Float] {
+    /// Weight `index` as `Scalar` (widened exactly, or rounded to nearest when a float64 weight
+    /// feeds a float32 model), after checking its shape.
+    func values(_ index: Int, shape expected: [Int]) throws(WeightLoadingError) -> [Scalar] {
         guard index < arrays.count else {
             throw .missingWeights(layer: layer, expected: ["#\(index)"], found: arrays.map(\.source))
         }
@@ -82,7 +83,7 @@ struct WeightList {
         guard weight.shape == expected else {
             throw .shapeMismatch(layer: layer, weight: weight.source, expected: expected, actual: weight.shape)
         }
-        return weight.floats
+        return weight.values(as: Scalar.self)
     }
 }
 
@@ -95,36 +96,38 @@ func knownLastAxis(_ shape: [Int?], layer: String) throws(WeightLoadingError) ->
 // The single place where Keras's stored weights meet layer configs: every count and shape is
 // checked by the config's `makeLayer` before a layer is built.
 extension KerasModel {
-    static func makeLayer(_ config: LayerConfig, inputs: [[Int?]], weights: [WeightArray], generation: KerasGeneration, arguments: [JSONValue] = []) throws(WeightLoadingError) -> any InferenceLayer {
+    /// Builds the runnable layer of `config`, computing in `Scalar`.
+    static func makeLayer<Scalar: ComputeScalar>(_ config: LayerConfig, inputs: [[Int?]], weights: [WeightArray], as scalar: Scalar.Type,
+                                                 generation: KerasGeneration, arguments: [JSONValue] = []) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         guard let builder = config.configuration as? any LayerBuilding else {
             throw .unsupportedTopology(layer: config.name, reason: "\(config.className) cannot be called as a layer")
         }
-        return try builder.makeLayer(inputs: inputs, weights: WeightList(layer: config.name, arrays: weights), context: LayerBuildContext(generation: generation, arguments: arguments))
+        return try builder.makeLayer(inputs: inputs, weights: WeightList<Scalar>(layer: config.name, arrays: weights), context: LayerBuildContext(generation: generation, arguments: arguments))
     }
 }
 
 extension DropoutConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         try weights.expect([])
-        return DropoutLayer(config: self)
+        return DropoutLayer<Scalar>(config: self)
     }
 }
 
 extension ActivationConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         try weights.expect([])
-        return ActivationLayer(config: self, generation: context.generation)
+        return ActivationLayer<Scalar>(config: self, generation: context.generation)
     }
 }
 
 extension DenseConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         let inputUnits = try knownLastAxis(inputs.first ?? [], layer: common.name)
         try weights.expect(useBias ? ["kernel", "bias"] : ["kernel"])
-        return DenseLayer(
+        return DenseLayer<Scalar>(
             config: self, generation: context.generation, inputUnits: inputUnits,
-            kernel: try weights.floats(0, shape: [inputUnits, units]),
-            bias: useBias ? try weights.floats(1, shape: [units]) : nil
+            kernel: try weights.values(0, shape: [inputUnits, units]),
+            bias: useBias ? try weights.values(1, shape: [units]) : nil
         )
     }
 }

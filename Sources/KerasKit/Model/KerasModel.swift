@@ -2,6 +2,12 @@ import Foundation
 
 /// A Keras model rebuilt natively: its config, checked weights and the layers that run them.
 ///
+/// The layers compute in the precision of the model's dtype policy (``computePrecision``):
+/// `Float` for float32 models (the Keras default), `Double` with `Double` weights for float64
+/// models. ``predict(_:)-(TensorOf<Double>)`` takes and returns `Double` tensors,
+/// ``predict(_:)-(Tensor)`` `Float` ones; either works on either model (inputs are converted
+/// to the model's precision, outputs back to the inputs' type).
+///
 /// A model is immutable and safe to share between threads. The one exception is Keras's own
 /// `stateful=True`: such layers carry their final states from one ``predict(_:)`` call into the
 /// next until ``resetStates()``, exactly as Keras does; those states sit behind a lock.
@@ -20,29 +26,34 @@ public final class KerasModel: Sendable {
     /// --check-input` so a deployed file can prove it still computes what Keras computed.
     public let selfCheck: SelfCheck?
 
-    /// The runnable layers by name (`InputLayer`s have none).
-    let layers: [String: any InferenceLayer]
+    /// The runnable layers by name (`InputLayer`s have none) and the compiled plan that runs
+    /// them, built for the precision the model computes in, with the states its `stateful`
+    /// layers carry.
+    let engine: ComputeEngine
     /// Every layer call in an order where each call's inputs are computed before it.
     let schedule: [NodeKey]
     /// The shapes of every call's outputs, batch axis first.
     let shapes: [NodeKey: [[Int?]]]
-    /// The schedule with every reference resolved to a slot.
-    let plan: ExecutionPlan
     /// Whether any layer is `stateful` (the batch axis is then fixed).
     public let isStateful: Bool
-    private let states = StateStore()
 
-    /// Inputs with the outputs the model gave for them when it was converted.
+    /// Inputs with the outputs the model gave for them when it was converted, in `Double`:
+    /// exactly the stored values, float32 (a float32 model's) or float64 (a float64 model's).
     public struct SelfCheck: Sendable {
         /// The inputs, in the model's input order.
-        public var inputs: [Tensor]
+        public var inputs: [TensorOf<Double>]
         /// The outputs, in the model's output order.
-        public var outputs: [Tensor]
+        public var outputs: [TensorOf<Double>]
 
         /// Creates a self-check.
-        public init(inputs: [Tensor], outputs: [Tensor]) {
+        public init(inputs: [TensorOf<Double>], outputs: [TensorOf<Double>]) {
             self.inputs = inputs
             self.outputs = outputs
+        }
+
+        /// Creates a self-check from float32 values (widened exactly).
+        public init(inputs: [Tensor], outputs: [Tensor]) {
+            self.init(inputs: inputs.map(TensorOf<Double>.init), outputs: outputs.map(TensorOf<Double>.init))
         }
     }
 
@@ -65,8 +76,10 @@ public final class KerasModel: Sendable {
                       kerasVersion: kerasVersion, backend: backend, selfCheck: selfCheck)
     }
 
+    /// - Parameter precision: What the layers compute in; nil for the config's own
+    ///   ``ModelConfig/computePrecision`` (a nested model takes its parent's).
     init(config: ModelConfig, weights: [String: [WeightArray]], generation: KerasGeneration, kerasVersion: String? = nil,
-         backend: String? = nil, selfCheck: SelfCheck? = nil) throws(WeightLoadingError) {
+         backend: String? = nil, selfCheck: SelfCheck? = nil, precision: ComputePrecision? = nil) throws(WeightLoadingError) {
         self.config = config
         self.selfCheck = selfCheck
         self.kerasVersion = kerasVersion
@@ -76,14 +89,14 @@ public final class KerasModel: Sendable {
         if let stray = weights.keys.sorted().first(where: { !known.contains($0) && !(weights[$0]?.isEmpty ?? true) }) {
             throw .unknownLayer(layer: stray, weights: weights[stray]?.map(\.source) ?? [])
         }
-        let wiring = try GraphBuilder.build(config: config) { layerConfig, inputShapes throws(WeightLoadingError) in
-            try Self.makeLayer(layerConfig, inputs: inputShapes, weights: weights[layerConfig.name] ?? [], generation: generation,
-                               arguments: config.graph.nodes[layerConfig.name]?.first?.arguments ?? [])
+        switch precision ?? config.computePrecision {
+        case .float32:
+            let wiring = try Self.wire(config, weights: weights, generation: generation, as: Float.self)
+            (engine, schedule, shapes) = (.float32(LayerGraph(config: config, wiring: wiring)), wiring.schedule, wiring.shapes)
+        case .float64:
+            let wiring = try Self.wire(config, weights: weights, generation: generation, as: Double.self)
+            (engine, schedule, shapes) = (.float64(LayerGraph(config: config, wiring: wiring)), wiring.schedule, wiring.shapes)
         }
-        self.layers = wiring.layers
-        self.schedule = wiring.schedule
-        self.shapes = wiring.shapes
-        self.plan = ExecutionPlan(config: config, layers: wiring.layers, schedule: wiring.schedule)
         self.isStateful = config.layers.contains { $0.configuration.isStateful }
         self.weights = config.layers.map { ($0.name, weights[$0.name] ?? []) }
     }
@@ -100,61 +113,56 @@ public final class KerasModel: Sendable {
     }
 
     /// The total number of weight scalars, equal to Keras's `count_params()`.
-    public var parameterCount: Int { layers.values.reduce(0) { $0 + $1.parameterCount } }
+    public var parameterCount: Int { engine.parameterCount }
 
-    /// Runs the model on one input of the shape the model declares (e.g. `[batch, time,
+    /// Runs the model on one float32 input of the shape the model declares (e.g. `[batch, time,
     /// features]`) and returns its outputs in output order: one tensor, or `[output, h, c]` for
     /// an LSTM with `return_state`.
+    ///
+    /// A float64 model (``computePrecision`` `.float64`) widens the input to `Double`, computes
+    /// in `Double` and rounds its outputs to `Float`; pass `TensorOf<Double>` to keep them.
+    /// - Parameter input: The model's only input.
+    /// - Returns: The outputs in the model's output order.
     /// - Throws: ``PredictionError`` when the input's rank or a fixed axis doesn't match the model.
     public func predict(_ input: Tensor) throws(PredictionError) -> [Tensor] {
         try predict([input])
     }
 
-    /// Runs the model on its input arrays in the model's input order.
+    /// Runs the model on its float32 input arrays in the model's input order (a float64 model
+    /// computes in `Double` and rounds its outputs to `Float`).
+    /// - Parameter inputs: One tensor per model input.
+    /// - Returns: The outputs in the model's output order.
     /// - Throws: ``PredictionError`` when the count or a shape doesn't match the model.
     public func predict(_ inputs: [Tensor]) throws(PredictionError) -> [Tensor] {
-        guard inputs.count == config.inputs.count else {
-            throw .inputCount(expected: config.inputs.count, actual: inputs.count)
-        }
-        for (input, spec) in zip(inputs, config.inputs) { try checkInput(input, against: spec.batchShape) }
-        guard isStateful else {
-            var none: [NodeKey: LayerState] = [:]
-            return try run(inputs, states: &none, carrying: []).outputs
-        }
-        return try states.withStates { (stored: inout [NodeKey: LayerState]) throws(PredictionError) in
-            try run(inputs, states: &stored, carrying: []).outputs
-        }
+        try predict(inputs, fromInitialStates: false)
     }
 
     /// Runs the model as if freshly loaded: stateful layers start from zeros, and the states
-    /// they carry for ``predict(_:)`` are left untouched.
+    /// they carry for ``predict(_:)-(Tensor)`` are left untouched.
+    /// - Parameter inputs: One tensor per model input.
+    /// - Returns: The outputs in the model's output order.
     /// - Throws: ``PredictionError`` when the count or a shape doesn't match the model.
     public func predictFromInitialStates(_ inputs: [Tensor]) throws(PredictionError) -> [Tensor] {
-        guard inputs.count == config.inputs.count else {
-            throw .inputCount(expected: config.inputs.count, actual: inputs.count)
-        }
-        for (input, spec) in zip(inputs, config.inputs) { try checkInput(input, against: spec.batchShape) }
-        var fresh: [NodeKey: LayerState] = [:]
-        return try run(inputs, states: &fresh, carrying: []).outputs
+        try predict(inputs, fromInitialStates: true)
     }
 
-    /// Runs every call in schedule order. Layers read and leave their states in `states`;
-    /// the calls in `carrying` do so whatever their `stateful` flag (streaming).
-    func run(_ inputs: [Tensor], states stored: inout [NodeKey: LayerState], carrying: Set<NodeKey>,
-             inputMasks: [Mask?] = []) throws(PredictionError) -> (outputs: [Tensor], masks: [Mask?]) {
-        let plan = plan
+    /// Runs every call of `plan` (the engine's, in its scalar) in order. Layers read and leave
+    /// their states in `states`; the calls in `carrying` do so whatever their `stateful` flag
+    /// (streaming).
+    func run<Scalar: ComputeScalar>(_ inputs: [TensorOf<Scalar>], plan: ExecutionPlan<Scalar>, states stored: inout [NodeKey: LayerState<Scalar>],
+                                    carrying: Set<NodeKey>, inputMasks: [Mask?] = []) throws(PredictionError) -> (outputs: [TensorOf<Scalar>], masks: [Mask?]) {
         // Every slot's outputs and their masks, indexed as `plan` says.
-        var slots = [ExecutionPlan.Values](repeating: ExecutionPlan.Values(), count: plan.inputCount + plan.calls.count)
+        var slots = [ExecutionPlan<Scalar>.Values](repeating: ExecutionPlan<Scalar>.Values(), count: plan.inputCount + plan.calls.count)
         for (index, input) in inputs.prefix(plan.inputCount).enumerated() {
-            slots[index] = ExecutionPlan.Values(tensors: [input], masks: [index < inputMasks.count ? inputMasks[index] : nil])
+            slots[index] = ExecutionPlan<Scalar>.Values(tensors: [input], masks: [index < inputMasks.count ? inputMasks[index] : nil])
         }
         // The builder checked every reference resolves; the fallbacks are never taken.
-        let missing = Tensor(uncheckedShape: [0], scalars: [])
-        func value(_ source: ExecutionPlan.Source) -> Tensor {
+        let missing = TensorOf<Scalar>(uncheckedShape: [0], scalars: [])
+        func value(_ source: ExecutionPlan<Scalar>.Source) -> TensorOf<Scalar> {
             guard slots.indices.contains(source.slot), source.tensor < slots[source.slot].tensors.count else { return missing }
             return slots[source.slot].tensors[source.tensor]
         }
-        func mask(_ source: ExecutionPlan.Source) -> Mask? {
+        func mask(_ source: ExecutionPlan<Scalar>.Source) -> Mask? {
             guard slots.indices.contains(source.slot), source.tensor < slots[source.slot].masks.count else { return nil }
             return slots[source.slot].masks[source.tensor]
         }
@@ -166,26 +174,26 @@ public final class KerasModel: Sendable {
                 carriesState: !carrying.isEmpty && carrying.contains(planned.key)
             )
             // Only layers that keep states touch the (hashed) state store.
-            let outputs: [Tensor]
+            let outputs: [TensorOf<Scalar>]
             if planned.isStateful || call.carriesState {
                 var state = stored[planned.key]
                 outputs = try planned.layer.forward(call, state: &state)
                 if let state { stored[planned.key] = state }
             } else {
-                var state: LayerState? = nil
+                var state: LayerState<Scalar>? = nil
                 outputs = try planned.layer.forward(call, state: &state)
             }
-            slots[plan.inputCount + index] = ExecutionPlan.Values(tensors: outputs, masks: planned.layer.outputMasks(for: call, outputs: outputs))
+            slots[plan.inputCount + index] = ExecutionPlan<Scalar>.Values(tensors: outputs, masks: planned.layer.outputMasks(for: call, outputs: outputs))
         }
         return (plan.outputs.map(value), plan.outputs.map(mask))
     }
 
     /// Forgets the states that `stateful` layers carried over; the next call starts from zeros.
     public func resetStates() {
-        states.withStates { (stored: inout [NodeKey: LayerState]) in stored.removeAll() }
+        engine.resetStates()
     }
 
-    func checkInput(_ input: Tensor, against expected: [Int?]) throws(PredictionError) {
+    func checkInput<Scalar: KerasScalar>(_ input: TensorOf<Scalar>, against expected: [Int?]) throws(PredictionError) {
         guard input.rank == expected.count else {
             throw .inputRank(expected: expected.count, actual: input.rank, shape: input.shape)
         }
@@ -226,11 +234,11 @@ struct NodeKey: Hashable, Sendable {
 }
 
 /// The carried states of stateful layers, behind a lock so a shared model stays thread-safe.
-private final class StateStore: @unchecked Sendable {
+final class StateStore<Scalar: ComputeScalar>: @unchecked Sendable {
     private let lock = NSLock()
-    private var states: [NodeKey: LayerState] = [:]
+    private var states: [NodeKey: LayerState<Scalar>] = [:]
 
-    func withStates<Result, Failure: Error>(_ body: (inout [NodeKey: LayerState]) throws(Failure) -> Result) throws(Failure) -> Result {
+    func withStates<Result, Failure: Error>(_ body: (inout [NodeKey: LayerState<Scalar>]) throws(Failure) -> Result) throws(Failure) -> Result {
         lock.lock()
         defer { lock.unlock() }
         return try body(&states)

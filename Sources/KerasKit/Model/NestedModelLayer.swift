@@ -1,21 +1,26 @@
-/// A nested Sequential or Functional model run as one layer of its parent.
-struct NestedModelLayer: InferenceLayer {
+/// A nested Sequential or Functional model run as one layer of its parent, in the parent's
+/// precision.
+struct NestedModelLayer<Scalar: ComputeScalar>: InferenceLayer {
     let name: String
     let model: KerasModel
+    /// The nested model's compiled plan, its layers built for `Scalar`.
+    let plan: ExecutionPlan<Scalar>
 
     var parameterCount: Int { model.parameterCount }
 
     func outputShapes(for inputs: [[Int?]]) throws(WeightLoadingError) -> [[Int?]] { model.outputShapes }
 
-    func forward(_ call: LayerCall, state: inout LayerState?) throws(PredictionError) -> [Tensor] {
-        var states: [NodeKey: LayerState] = [:]
-        return try model.run(call.inputs, states: &states, carrying: [], inputMasks: call.masks).outputs
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
+        var states: [NodeKey: LayerState<Scalar>] = [:]
+        return try model.run(call.inputs, plan: plan, states: &states, carrying: [], inputMasks: call.masks).outputs
     }
 
-    func outputMasks(for call: LayerCall, outputs: [Tensor]) -> [Mask?] {
+    func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] {
         // Recomputing is the price of keeping forward's signature; nested models are small.
-        var states: [NodeKey: LayerState] = [:]
-        return (try? model.run(call.inputs, states: &states, carrying: [], inputMasks: call.masks).masks)
+        var states: [NodeKey: LayerState<Scalar>] = [:]
+        return (try? model.run(call.inputs, plan: plan, states: &states, carrying: [], inputMasks: call.masks).masks)
             ?? Array(repeating: nil, count: outputs.count)
     }
 }
@@ -95,11 +100,15 @@ extension NestedModelConfig: LayerBuilding {
         return result
     }
 
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         guard !isStateful else {
             throw .unsupportedTopology(layer: common.name, reason: "stateful layers inside a nested model are not supported")
         }
-        let nested = try KerasModel(config: model, weights: try splitWeights(weights.arrays), generation: context.generation)
-        return NestedModelLayer(name: common.name, model: nested)
+        let nested = try KerasModel(config: model, weights: try splitWeights(weights.arrays), generation: context.generation,
+                                    precision: Scalar.precision)
+        guard let graph = Scalar.layerGraph(of: nested.engine) else {
+            throw .unsupportedTopology(layer: common.name, reason: "the nested model was built in \(nested.computePrecision), not \(Scalar.precision)")
+        }
+        return NestedModelLayer<Scalar>(name: common.name, model: nested, plan: graph.plan)
     }
 }

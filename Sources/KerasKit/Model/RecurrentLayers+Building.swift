@@ -1,71 +1,71 @@
 // Keras's stored recurrent weights become cells here; every count and shape is checked first.
 
 extension LSTMConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         RecurrentLayer(name: common.name, options: sequenceOptions, cell: try makeCell(input: inputs.first ?? [], weights: weights, context: context))
     }
 
-    func makeCell(input: [Int?], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> LSTMCell {
+    func makeCell<Scalar: ComputeScalar>(input: [Int?], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> LSTMCell<Scalar> {
         let inputUnits = try recurrentInputUnits(input, layer: common.name)
         let units = recurrent.units, gates = 4 * units
         try weights.expect(recurrent.useBias ? ["kernel", "recurrent_kernel", "bias"] : ["kernel", "recurrent_kernel"])
         return LSTMCell(
             units: units, inputUnits: inputUnits, activation: recurrent.activation, recurrentActivation: recurrent.recurrentActivation,
             generation: context.generation,
-            kernel: try weights.floats(0, shape: [inputUnits, gates]),
-            recurrentKernel: try weights.floats(1, shape: [units, gates]),
-            inputBias: recurrent.useBias ? try weights.floats(2, shape: [gates]) : nil
+            kernel: try weights.values(0, shape: [inputUnits, gates]),
+            recurrentKernel: try weights.values(1, shape: [units, gates]),
+            inputBias: recurrent.useBias ? try weights.values(2, shape: [gates]) : nil
         )
     }
 }
 
 extension GRUConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         RecurrentLayer(name: common.name, options: recurrent.sequenceOptions, cell: try makeCell(input: inputs.first ?? [], weights: weights, context: context))
     }
 
-    func makeCell(input: [Int?], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> GRUCell {
+    func makeCell<Scalar: ComputeScalar>(input: [Int?], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> GRUCell<Scalar> {
         let inputUnits = try recurrentInputUnits(input, layer: common.name)
         let units = recurrent.units, width = 3 * units
         try weights.expect(recurrent.useBias ? ["kernel", "recurrent_kernel", "bias"] : ["kernel", "recurrent_kernel"])
-        var inputBias: [Float]?
-        var recurrentBias: [Float]?
+        var inputBias: [Scalar]?
+        var recurrentBias: [Scalar]?
         // The bias's rank is the final word on reset_after: (2, 3u) with it, (3u,) without.
         var resetAfter = self.resetAfter
         if recurrent.useBias, weights.arrays.count == 3 {
             resetAfter = weights.arrays[2].shape.count == 2
             if resetAfter {
-                let bias = try weights.floats(2, shape: [2, width])
+                let bias = try weights.values(2, shape: [2, width])
                 inputBias = Array(bias[0..<width])
                 recurrentBias = Array(bias[width...])
             } else {
-                inputBias = try weights.floats(2, shape: [width])
+                inputBias = try weights.values(2, shape: [width])
             }
         }
         return GRUCell(
             units: units, inputUnits: inputUnits, activation: recurrent.activation, recurrentActivation: recurrent.recurrentActivation,
             generation: context.generation, resetAfter: resetAfter,
-            kernel: try weights.floats(0, shape: [inputUnits, width]),
-            recurrentKernel: try weights.floats(1, shape: [units, width]),
+            kernel: try weights.values(0, shape: [inputUnits, width]),
+            recurrentKernel: try weights.values(1, shape: [units, width]),
             inputBias: inputBias, recurrentBias: recurrentBias
         )
     }
 }
 
 extension SimpleRNNConfig: LayerBuilding {
-    func makeLayer(inputs: [[Int?]], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer {
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
         RecurrentLayer(name: common.name, options: recurrent.sequenceOptions, cell: try makeCell(input: inputs.first ?? [], weights: weights, context: context))
     }
 
-    func makeCell(input: [Int?], weights: WeightList, context: LayerBuildContext) throws(WeightLoadingError) -> SimpleRNNCell {
+    func makeCell<Scalar: ComputeScalar>(input: [Int?], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> SimpleRNNCell<Scalar> {
         let inputUnits = try recurrentInputUnits(input, layer: common.name)
         let units = recurrent.units
         try weights.expect(recurrent.useBias ? ["kernel", "recurrent_kernel", "bias"] : ["kernel", "recurrent_kernel"])
         return SimpleRNNCell(
             units: units, inputUnits: inputUnits, activation: recurrent.activation, generation: context.generation,
-            kernel: try weights.floats(0, shape: [inputUnits, units]),
-            recurrentKernel: try weights.floats(1, shape: [units, units]),
-            inputBias: recurrent.useBias ? try weights.floats(2, shape: [units]) : nil
+            kernel: try weights.values(0, shape: [inputUnits, units]),
+            recurrentKernel: try weights.values(1, shape: [units, units]),
+            inputBias: recurrent.useBias ? try weights.values(2, shape: [units]) : nil
         )
     }
 }

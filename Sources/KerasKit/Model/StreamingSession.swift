@@ -12,6 +12,10 @@
 /// or is a forward recurrent layer. Layers that mix steps — `go_backwards`, `Bidirectional`,
 /// Conv1D, pooling, Flatten — make ``init(model:)`` throw, naming the layer.
 ///
+/// A float64 model streams in `Double` as ``KerasModel/predict(_:)-(TensorOf<Double>)`` does:
+/// feed `TensorOf<Double>` chunks to get `Double` outputs; `Float` chunks are widened, and the
+/// outputs rounded back to `Float`.
+///
 /// A session is for one caller at a time; make one per stream (sessions are cheap).
 public final class StreamingSession {
     /// The model the session runs.
@@ -19,7 +23,9 @@ public final class StreamingSession {
     /// Per output: whether it has a time axis that each call returns only the fed steps of.
     public let outputIsStepwise: [Bool]
 
-    private var states: [NodeKey: LayerState] = [:]
+    /// The carried states of a float32 model, or of a float64 model: one stays empty.
+    private var floatStates: [NodeKey: LayerState<Float>] = [:]
+    private var doubleStates: [NodeKey: LayerState<Double>] = [:]
     private let carrying: Set<NodeKey>
 
     /// Prepares a session.
@@ -51,7 +57,7 @@ public final class StreamingSession {
         }
         var carrying: Set<NodeKey> = []
         for key in model.schedule {
-            guard let layer = model.layers[key.layer], let node = model.config.graph.nodes[key.layer]?[key.node] else { continue }
+            guard let layer = model.engine.layer(named: key.layer), let node = model.config.graph.nodes[key.layer]?[key.node] else { continue }
             let inputs = node.inputs.map { stepwise[NodeKey($0)]?[$0.tensor] ?? false }
             let outputCount = model.shapes[key]?.count ?? 1
             if (node.inputs + node.initialState).contains(where: { live.contains(NodeKey($0)) }) { live.insert(key) }
@@ -83,9 +89,30 @@ public final class StreamingSession {
 
     /// Feeds the next time steps of every input: each shaped like the model's input with any
     /// number of steps (`[batch, steps, features]`, or `[batch, steps]` for token ids).
+    /// - Parameter inputs: One chunk per model input.
     /// - Returns: The outputs for this chunk (see the type's discussion).
     /// - Throws: ``PredictionError`` for inputs that don't fit the model or the stream's batch size.
     public func feed(_ inputs: [Tensor]) throws(PredictionError) -> [Tensor] {
+        try feedChunk(inputs)
+    }
+
+    /// Feeds the next time steps of every input in `Double` (a float64 model keeps every digit).
+    /// - Parameter inputs: One chunk per model input.
+    /// - Returns: The outputs for this chunk (see the type's discussion).
+    /// - Throws: ``PredictionError`` for inputs that don't fit the model or the stream's batch size.
+    public func feed(_ inputs: [TensorOf<Double>]) throws(PredictionError) -> [TensorOf<Double>] {
+        try feedChunk(inputs)
+    }
+
+    /// Feeds the next steps of a single-input model in `Double`.
+    /// - Parameter input: The chunk.
+    /// - Returns: The outputs for this chunk.
+    /// - Throws: ``PredictionError`` for an input that doesn't fit the model or the stream.
+    public func feed(_ input: TensorOf<Double>) throws(PredictionError) -> [TensorOf<Double>] {
+        try feedChunk([input])
+    }
+
+    private func feedChunk<Input: ComputeScalar>(_ inputs: [TensorOf<Input>]) throws(PredictionError) -> [TensorOf<Input>] {
         guard inputs.count == model.config.inputs.count else {
             throw .inputCount(expected: model.config.inputs.count, actual: inputs.count)
         }
@@ -95,13 +122,26 @@ public final class StreamingSession {
             if expected.count > 1 { expected[1] = nil }
             try model.checkInput(input, against: expected)
         }
+        switch model.engine {
+        case .float32(let graph): return try run(inputs, on: graph, states: &floatStates)
+        case .float64(let graph): return try run(inputs, on: graph, states: &doubleStates)
+        }
+    }
+
+    private func run<Input: ComputeScalar, Compute: ComputeScalar>(
+        _ inputs: [TensorOf<Input>], on graph: LayerGraph<Compute>, states: inout [NodeKey: LayerState<Compute>]
+    ) throws(PredictionError) -> [TensorOf<Input>] {
         if let batch = states.values.first?.batch, let input = inputs.first, input.shape.first != batch {
             throw .inputDimension(axis: 0, expected: batch, actual: input.shape.first ?? 0, shape: input.shape)
         }
-        return try model.run(inputs, states: &states, carrying: carrying).outputs
+        let outputs = try model.run(model.predictInputs(inputs, as: Compute.self), plan: graph.plan, states: &states, carrying: carrying).outputs
+        return outputs.map(TensorOf<Input>.init)
     }
 
     /// Feeds the next steps of a single-input model.
+    /// - Parameter input: The chunk.
+    /// - Returns: The outputs for this chunk.
+    /// - Throws: ``PredictionError`` for an input that doesn't fit the model or the stream.
     public func feed(_ input: Tensor) throws(PredictionError) -> [Tensor] {
         try feed([input])
     }
@@ -109,8 +149,22 @@ public final class StreamingSession {
     /// Feeds whole sequences one time step at a time and assembles the outputs as a
     /// full-sequence `predict` returns them: per-step outputs joined along the time axis, and
     /// whole-sequence outputs after the last step. Continues from the session's states.
+    /// - Parameter inputs: One whole sequence per model input.
+    /// - Returns: The outputs in the model's output order.
     /// - Throws: ``PredictionError`` for inputs that don't fit the model.
     public func feedStepByStep(_ inputs: [Tensor]) throws(PredictionError) -> [Tensor] {
+        try feedSteps(inputs)
+    }
+
+    /// Feeds whole float64 sequences one time step at a time (see ``feedStepByStep(_:)-([Tensor])``).
+    /// - Parameter inputs: One whole sequence per model input.
+    /// - Returns: The outputs in the model's output order, in `Double`.
+    /// - Throws: ``PredictionError`` for inputs that don't fit the model.
+    public func feedStepByStep(_ inputs: [TensorOf<Double>]) throws(PredictionError) -> [TensorOf<Double>] {
+        try feedSteps(inputs)
+    }
+
+    private func feedSteps<Input: ComputeScalar>(_ inputs: [TensorOf<Input>]) throws(PredictionError) -> [TensorOf<Input>] {
         guard let steps = inputs.first?.shape.dropFirst().first, steps > 0 else {
             throw .emptySequence(layer: model.config.inputNames.first ?? "input")
         }
@@ -122,22 +176,23 @@ public final class StreamingSession {
         guard steps <= KerasLimits.maxDimension else {
             throw .inputDimension(axis: 1, expected: KerasLimits.maxDimension, actual: steps, shape: inputs.first?.shape ?? [])
         }
-        var collected: [[Tensor]] = Array(repeating: [], count: outputIsStepwise.count)
-        var last: [Tensor] = []
+        var collected: [[TensorOf<Input>]] = Array(repeating: [], count: outputIsStepwise.count)
+        var last: [TensorOf<Input>] = []
         for step in 0..<steps {
-            last = try feed(inputs.map { $0.slicingAxis1(step..<(step + 1)) })
+            last = try feedChunk(inputs.map { $0.slicingAxis1(step..<(step + 1)) })
             for (index, output) in last.enumerated() where index < collected.count && outputIsStepwise[index] {
                 collected[index].append(output)
             }
         }
         return last.indices.map { index in
-            index < collected.count && outputIsStepwise[index] ? Tensor.joiningAxis1(collected[index]) : last[index]
+            index < collected.count && outputIsStepwise[index] ? TensorOf<Input>.joiningAxis1(collected[index]) : last[index]
         }
     }
 
     /// Forgets all carried states: the next call starts a new sequence.
     public func reset() {
-        states.removeAll()
+        floatStates.removeAll()
+        doubleStates.removeAll()
     }
 }
 

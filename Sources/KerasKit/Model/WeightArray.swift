@@ -33,7 +33,11 @@ public struct WeightArray: Sendable {
     }
 
     /// The values widened or rounded to `Float`.
-    public var floats: [Float] { WeightArray.floats(storage) }
+    public var floats: [Float] { values(as: Float.self) }
+
+    /// The values as `Scalar`: widened exactly, or rounded to nearest when narrowing.
+    /// - Parameter scalar: `Float` or `Double`.
+    public func values<Scalar: KerasScalar>(as scalar: Scalar.Type) -> [Scalar] { storage.values(as: scalar) }
 
     /// The Keras-style dtype name of the stored values.
     public var dtypeName: String {
@@ -46,6 +50,17 @@ public struct WeightArray: Sendable {
 }
 
 extension WeightArray.Storage {
+    /// The values as `Scalar`: widened exactly (float16 and float32 into `Double`, float16 into
+    /// `Float`), or rounded to nearest when narrowing (float64 into `Float`).
+    /// - Parameter scalar: `Float` or `Double`.
+    public func values<Scalar: KerasScalar>(as scalar: Scalar.Type) -> [Scalar] {
+        switch self {
+        case .float16(let bits): bits.map { Scalar(Float(float16Bits: $0)) }
+        case .float32(let values): Scalar.self == Float.self ? (values as? [Scalar] ?? []) : values.map { Scalar($0) }
+        case .float64(let values): Scalar.self == Double.self ? (values as? [Scalar] ?? []) : values.map { Scalar($0) }
+        }
+    }
+
     /// The number of stored elements.
     public var count: Int {
         switch self {

@@ -22,11 +22,29 @@ extension KerasModel {
     /// weights (by their Keras names, in their stored precision) and whose metadata carries the
     /// original `model_config` JSON unchanged. See docs/FORMAT.md.
     ///
+    /// The dtype policies stay in `model_config`, so a float64 model's native file computes in
+    /// `Double` too; its self-check tensors are stored in the model's precision (F64 for a
+    /// float64 model, F32 otherwise).
+    ///
     /// - Parameter checkInputs: Inputs to store with the model's outputs for them, so
     ///   ``selfCheck`` can later prove the file still computes the same; empty for none.
     /// - Returns: The file's bytes.
     /// - Throws: ``PredictionError`` when `checkInputs` don't fit the model.
     public func nativeFileData(checkInputs: [Tensor] = []) throws(PredictionError) -> Data {
+        try nativeFileData(checking: checkInputs)
+    }
+
+    /// The model as a KerasKit native file, with float64 self-check inputs (a float64 model's
+    /// check then keeps every digit). See ``nativeFileData(checkInputs:)-([Tensor])``.
+    ///
+    /// - Parameter checkInputs: Inputs to store with the model's outputs for them; empty for none.
+    /// - Returns: The file's bytes.
+    /// - Throws: ``PredictionError`` when `checkInputs` don't fit the model.
+    public func nativeFileData(checkInputs: [TensorOf<Double>]) throws(PredictionError) -> Data {
+        try nativeFileData(checking: checkInputs)
+    }
+
+    private func nativeFileData<Input: ComputeScalar>(checking checkInputs: [TensorOf<Input>]) throws(PredictionError) -> Data {
         var tensors: [(name: String, shape: [Int], storage: WeightArray.Storage)] = []
         var used = Set<String>()
         func unique(_ name: String, layer: String) -> String {
@@ -59,11 +77,16 @@ extension KerasModel {
         metadata[NativeFormatKey.backend] = backend
         if !checkInputs.isEmpty {
             // From zero states, leaving a stateful model's carried states alone.
-            let outputs = try predictFromInitialStates(checkInputs)
+            let outputs = try predict(checkInputs, fromInitialStates: true)
             let inputNames = checkInputs.indices.map { unique("keraskit.check/input\($0)", layer: "keraskit.check") }
             let outputNames = outputs.indices.map { unique("keraskit.check/output\($0)", layer: "keraskit.check") }
             for (name, tensor) in zip(inputNames + outputNames, checkInputs + outputs) {
-                tensors.append((name, tensor.shape, .float32(tensor.scalars)))
+                // In the model's precision: what it computed, and what Keras fed it.
+                let storage: WeightArray.Storage = switch computePrecision {
+                case .float32: .float32(Tensor(tensor).scalars)
+                case .float64: .float64(TensorOf<Double>(tensor).scalars)
+                }
+                tensors.append((name, tensor.shape, storage))
             }
             metadata[NativeFormatKey.checkInputs] = JSONValue.array(inputNames.map(JSONValue.string)).description
             metadata[NativeFormatKey.checkOutputs] = JSONValue.array(outputNames.map(JSONValue.string)).description
@@ -159,11 +182,11 @@ extension KerasModel {
         }
         var selfCheck: SelfCheck?
         if let inputNames = try names(NativeFormatKey.checkInputs), let outputNames = try names(NativeFormatKey.checkOutputs) {
-            var tensors: [Tensor] = []
+            var tensors: [TensorOf<Double>] = []
             for name in inputNames + outputNames {
                 let entry = try tensor(name)
                 claimed.insert(name)
-                tensors.append(Tensor(uncheckedShape: entry.shape, scalars: WeightArray.floats(file.weight(entry))))
+                tensors.append(TensorOf(uncheckedShape: entry.shape, scalars: file.weight(entry).values(as: Double.self)))
             }
             selfCheck = SelfCheck(inputs: Array(tensors.prefix(inputNames.count)), outputs: Array(tensors.dropFirst(inputNames.count)))
         }
@@ -175,17 +198,6 @@ extension KerasModel {
                                   backend: metadata[NativeFormatKey.backend], selfCheck: selfCheck)
         } catch {
             throw KerasFileError(file: label, reason: .weights(error))
-        }
-    }
-}
-
-extension WeightArray {
-    /// Values of any stored precision as `Float`.
-    static func floats(_ storage: Storage) -> [Float] {
-        switch storage {
-        case .float16(let bits): bits.map(Float.init(float16Bits:))
-        case .float32(let values): values
-        case .float64(let values): values.map { Float($0) }
         }
     }
 }

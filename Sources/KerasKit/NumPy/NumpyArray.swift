@@ -43,9 +43,15 @@ public struct NumpyArray: Sendable, Equatable {
     /// beyond 2^53).
     public let values: [Double]
 
-    /// The values as a float32 tensor, as Keras casts model input.
-    public var tensor: Tensor {
-        Tensor(uncheckedShape: shape, scalars: values.map { Float($0) })
+    /// The values as a float32 tensor, as Keras casts a float32 model's input.
+    public var tensor: Tensor { tensor(as: Float.self) }
+
+    /// The values as a tensor of `Scalar`, as Keras casts input to the model's compute dtype
+    /// (`Double` keeps float64 and float32 data exactly).
+    /// - Parameter scalar: `Float` or `Double`.
+    /// - Returns: The tensor, in C order.
+    public func tensor<Scalar: KerasScalar>(as scalar: Scalar.Type) -> TensorOf<Scalar> {
+        TensorOf(uncheckedShape: shape, scalars: values.map { Scalar($0) })
     }
 
     /// Creates an array from parts.
@@ -250,11 +256,12 @@ public enum NumpyError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-extension Tensor {
-    /// The tensor as a little-endian float32 `.npy` file that `numpy.load` reads.
+extension TensorOf {
+    /// The tensor as a little-endian `.npy` file that `numpy.load` reads: float32 for
+    /// ``Tensor``, float64 for `TensorOf<Double>`.
     public var npyData: Data {
         let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
-        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shapeText), }"
+        var header = "{'descr': '<\(Scalar.numpyDType.code)', 'fortran_order': False, 'shape': \(shapeText), }"
         // Pad so the data starts on a 64-byte boundary, ending the header with a newline.
         let unpadded = 10 + header.utf8.count + 1
         header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
@@ -262,11 +269,13 @@ extension Tensor {
         let length = UInt16(header.utf8.count)
         data.append(contentsOf: [UInt8(length & 0xff), UInt8(length >> 8)])
         data.append(contentsOf: Array(header.utf8))
-        scalars.withUnsafeBufferPointer { buffer in
-            for value in buffer {
-                let bits = value.bitPattern.littleEndian
-                withUnsafeBytes(of: bits) { data.append(contentsOf: $0) }
-            }
+        scalars.withUnsafeBytes { bytes in
+            #if _endian(little)
+            data.append(contentsOf: bytes)
+            #else
+            let size = MemoryLayout<Scalar>.size
+            for start in stride(from: 0, to: bytes.count, by: size) { data.append(contentsOf: bytes[start..<(start + size)].reversed()) }
+            #endif
         }
         return data
     }

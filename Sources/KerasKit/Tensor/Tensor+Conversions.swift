@@ -1,4 +1,4 @@
-extension Tensor {
+extension TensorOf where Scalar == Float {
     /// Creates a float32 tensor from double-precision values, rounding each to nearest.
     /// - Throws: ``TensorError`` when the element count is not the product of the shape.
     public init(shape: [Int], doubles: [Double]) throws(TensorError) {

@@ -1,17 +1,22 @@
-/// A dense, row-major array of `Float` with a shape: the values that flow between layers.
+/// A dense, row-major array of `Float` with a shape: the values that flow between layers of a
+/// float32 model (the Keras default).
+public typealias Tensor = TensorOf<Float>
+
+/// A dense, row-major array of scalars with a shape: ``Tensor`` (`Float`) for float32 models,
+/// `TensorOf<Double>` for models whose dtype policy is `float64`.
 ///
 /// Tensors are plain values (copy on write through `Array`), so a tensor handed to
-/// ``KerasModel/predict(_:)`` is never changed by it.
-public struct Tensor: Sendable, Equatable {
+/// ``KerasModel/predict(_:)-(Tensor)`` is never changed by it.
+public struct TensorOf<Scalar: KerasScalar>: Sendable, Equatable {
     /// The size of each axis, outermost first. A scalar has an empty shape.
     public let shape: [Int]
     /// The elements in row-major (C) order; `scalars.count` is the product of `shape`.
-    public internal(set) var scalars: [Float]
+    public internal(set) var scalars: [Scalar]
 
     /// Creates a tensor from a shape and its elements in row-major order.
     /// - Throws: ``TensorError/elementCountMismatch(shape:count:)`` when the element count is not
     ///   the product of the shape, ``TensorError/invalidShape(_:)`` for a negative or overflowing shape.
-    public init(shape: [Int], scalars: [Float]) throws(TensorError) {
+    public init(shape: [Int], scalars: [Scalar]) throws(TensorError) {
         let count = try Tensor.elementCount(of: shape)
         guard count == scalars.count else {
             throw .elementCountMismatch(shape: shape, count: scalars.count)
@@ -24,11 +29,23 @@ public struct Tensor: Sendable, Equatable {
     /// - Throws: ``TensorError/invalidShape(_:)`` for a negative or overflowing shape.
     public init(zeros shape: [Int]) throws(TensorError) {
         self.shape = shape
-        self.scalars = [Float](repeating: 0, count: try Tensor.elementCount(of: shape))
+        self.scalars = [Scalar](repeating: 0, count: try Tensor.elementCount(of: shape))
+    }
+
+    /// Converts every element of `other`, rounding to nearest when narrowing (`Double` to
+    /// `Float`) and exactly when widening.
+    /// - Parameter other: A tensor of any scalar type.
+    public init<Source: KerasScalar>(_ other: TensorOf<Source>) {
+        shape = other.shape
+        if Source.self == Scalar.self, let same = other.scalars as? [Scalar] {
+            scalars = same
+        } else {
+            scalars = other.scalars.map { Scalar($0) }
+        }
     }
 
     /// Trusted initializer for shapes the library computed itself.
-    init(uncheckedShape shape: [Int], scalars: [Float]) {
+    init(uncheckedShape shape: [Int], scalars: [Scalar]) {
         self.shape = shape
         self.scalars = scalars
     }

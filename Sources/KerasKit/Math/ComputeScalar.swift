@@ -1,0 +1,98 @@
+/// What the layers need of the scalar they compute in: elementary functions, vectorized
+/// activations, a constant right-hand matrix for products and an LSTM recurrence.
+///
+/// Layers are generic over their scalar and call only these; `Float` answers with the SIMD
+/// kernels (``PackedMatrix``, ``LSTMKernel``, ``VectorMath``) and `Double` with plain Swift
+/// loops (``ReferenceMatrix``, ``ReferenceLSTMKernel``) and Foundation's double-precision
+/// functions. Each layer's `forward` carries `@_specialize` for both types, so the generic code
+/// that runs behind an existential `any InferenceLayer<Scalar>` is compiled for the concrete type
+/// (an unspecialized generic loop is an order of magnitude slower).
+protocol ComputeScalar: KerasScalar {
+    /// A constant right-hand matrix `B`, prepared once at load for products `A·B (+ bias)`.
+    associatedtype Matrix: MatrixProduct where Matrix.Scalar == Self
+    /// An LSTM's weights prepared once at load, with its projection and recurrence.
+    associatedtype Recurrence: LSTMRecurrence where Recurrence.Scalar == Self
+
+    /// Prepares `b`, `rows × columns` values row-major, split into `groups` equal column groups.
+    static func matrix(_ b: [Self], rows: Int, columns: Int, groups: Int) -> Matrix
+
+    /// Prepares an LSTM: `kernel` `(inputUnits, 4·units)`, `recurrentKernel` `(units, 4·units)`,
+    /// `bias` `(4·units)`, gate order i, f, c, o.
+    static func lstmRecurrence(kernel: [Self], recurrentKernel: [Self], bias: [Self]?, inputUnits: Int, units: Int,
+                               activation: Activation, recurrentActivation: Activation, generation: KerasGeneration) -> Recurrence
+
+    /// `values[i] = exp(values[i])` for `count` values.
+    static func exponentiate(_ values: UnsafeMutablePointer<Self>, count: Int)
+    /// `values[i] = 1 / (1 + exp(-values[i]))` for `count` values.
+    static func applySigmoid(_ values: UnsafeMutablePointer<Self>, count: Int)
+    /// `values[i] = tanh(values[i])` for `count` values.
+    static func applyTanh(_ values: UnsafeMutablePointer<Self>, count: Int)
+
+    /// `eˣ`.
+    static func exponential(_ x: Self) -> Self
+    /// `eˣ − 1`, accurate near 0.
+    static func exponentialMinusOne(_ x: Self) -> Self
+    /// The natural logarithm.
+    static func logarithm(_ x: Self) -> Self
+    /// `log(1 + x)`, accurate near 0.
+    static func logarithmOnePlus(_ x: Self) -> Self
+    /// The hyperbolic tangent.
+    static func hyperbolicTangent(_ x: Self) -> Self
+    /// The error function.
+    static func errorFunction(_ x: Self) -> Self
+
+    /// The layers of a model built for this scalar, or nil when the model computes in another.
+    static func layerGraph(of engine: ComputeEngine) -> LayerGraph<Self>?
+}
+
+/// A constant right-hand matrix for products `C = A·B (+ bias)`, as ``PackedMatrix`` provides.
+protocol MatrixProduct<Scalar>: Sendable {
+    associatedtype Scalar
+    /// `c = (accumulate ? c : 0) + a·B + bias` for `m` rows of `a` (`lda` ≥ rows of `B`) and `c`
+    /// (`ldc` ≥ columns of `B`); `parallel` lets large products split over the cores.
+    func product(m: Int, _ a: UnsafePointer<Scalar>, lda: Int, into c: UnsafeMutablePointer<Scalar>, ldc: Int,
+                 accumulate: Bool, bias: UnsafePointer<Scalar>?, parallel: Bool)
+}
+
+extension MatrixProduct {
+    /// `c = (accumulate ? c : 0) + a·B + bias`, with ``PackedMatrix``'s defaults: overwrite, no
+    /// bias, split over the cores when large.
+    func multiply(m: Int, _ a: UnsafePointer<Scalar>, lda: Int, into c: UnsafeMutablePointer<Scalar>, ldc: Int,
+                  accumulate: Bool = false, bias: UnsafePointer<Scalar>? = nil, parallel: Bool = true) {
+        product(m: m, a, lda: lda, into: c, ldc: ldc, accumulate: accumulate, bias: bias, parallel: parallel)
+    }
+}
+
+/// An LSTM's weights prepared once at load and its forward pass, as ``LSTMKernel`` provides
+/// them: a whole unmasked sequence at once, or one step at a time for loops that handle masks.
+protocol LSTMRecurrence<Scalar>: Sendable {
+    associatedtype Scalar: ComputeScalar
+    /// `W`, `(inputUnits, 4·units)`: the masked loop projects the input with it.
+    var kernel: Scalar.Matrix { get }
+    /// Runs the layer over `time` steps for `batch` samples: input projection and recurrence
+    /// (see ``LSTMKernel``). `fused: false` forces the plain gate loop.
+    func run(
+        x: UnsafePointer<Scalar>, batch: Int, time: Int, timeMajor: Bool, goesBackwards: Bool,
+        h: UnsafeMutablePointer<Scalar>, c: UnsafeMutablePointer<Scalar>, sequence: UnsafeMutablePointer<Scalar>?,
+        fused: Bool
+    )
+    /// One step: `z` (`batch × 4·units`) holds the step's projection and is overwritten; `h`
+    /// and `c` are updated in place.
+    func step(z: UnsafeMutablePointer<Scalar>, h: UnsafeMutablePointer<Scalar>, c: UnsafeMutablePointer<Scalar>,
+              batch: Int, fused: Bool)
+}
+
+extension LSTMRecurrence {
+    /// The whole sequence with the fastest gate code available.
+    func run(
+        x: UnsafePointer<Scalar>, batch: Int, time: Int, timeMajor: Bool, goesBackwards: Bool,
+        h: UnsafeMutablePointer<Scalar>, c: UnsafeMutablePointer<Scalar>, sequence: UnsafeMutablePointer<Scalar>?
+    ) {
+        run(x: x, batch: batch, time: time, timeMajor: timeMajor, goesBackwards: goesBackwards, h: h, c: c, sequence: sequence, fused: true)
+    }
+
+    /// One step with the fastest gate code available.
+    func step(z: UnsafeMutablePointer<Scalar>, h: UnsafeMutablePointer<Scalar>, c: UnsafeMutablePointer<Scalar>, batch: Int) {
+        step(z: z, h: h, c: c, batch: batch, fused: true)
+    }
+}

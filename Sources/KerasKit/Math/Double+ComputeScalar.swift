@@ -1,0 +1,44 @@
+import Foundation
+
+// Double (float64 models) computes with plain Swift loops and Foundation's double-precision
+// functions: no SIMD kernel rounds anything to float32.
+
+extension Double: ComputeScalar {
+    typealias Matrix = ReferenceMatrix<Double>
+    typealias Recurrence = ReferenceLSTMKernel<Double>
+
+    static func matrix(_ b: [Double], rows: Int, columns: Int, groups: Int) -> ReferenceMatrix<Double> {
+        ReferenceMatrix(b, rows: rows, columns: columns)
+    }
+
+    static func lstmRecurrence(kernel: [Double], recurrentKernel: [Double], bias: [Double]?, inputUnits: Int, units: Int,
+                               activation: Activation, recurrentActivation: Activation,
+                               generation: KerasGeneration) -> ReferenceLSTMKernel<Double> {
+        ReferenceLSTMKernel(kernel: kernel, recurrentKernel: recurrentKernel, bias: bias, inputUnits: inputUnits, units: units,
+                            activation: activation, recurrentActivation: recurrentActivation, generation: generation)
+    }
+
+    static func exponentiate(_ values: UnsafeMutablePointer<Double>, count: Int) {
+        for index in 0..<count { values[index] = Foundation.exp(values[index]) }
+    }
+
+    static func applySigmoid(_ values: UnsafeMutablePointer<Double>, count: Int) {
+        for index in 0..<count { values[index] = 1 / (1 + Foundation.exp(-values[index])) }
+    }
+
+    static func applyTanh(_ values: UnsafeMutablePointer<Double>, count: Int) {
+        for index in 0..<count { values[index] = Foundation.tanh(values[index]) }
+    }
+
+    static func exponential(_ x: Double) -> Double { Foundation.exp(x) }
+    static func exponentialMinusOne(_ x: Double) -> Double { Foundation.expm1(x) }
+    static func logarithm(_ x: Double) -> Double { Foundation.log(x) }
+    static func logarithmOnePlus(_ x: Double) -> Double { Foundation.log1p(x) }
+    static func hyperbolicTangent(_ x: Double) -> Double { Foundation.tanh(x) }
+    static func errorFunction(_ x: Double) -> Double { Foundation.erf(x) }
+
+    static func layerGraph(of engine: ComputeEngine) -> LayerGraph<Double>? {
+        if case .float64(let graph) = engine { return graph }
+        return nil
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+// Float computes with the SIMD kernels: packed matrices, the fused LSTM and vectorized
+// exp/sigmoid/tanh.
+
+extension PackedMatrix: MatrixProduct {
+    func product(m: Int, _ a: UnsafePointer<Float>, lda: Int, into c: UnsafeMutablePointer<Float>, ldc: Int,
+                 accumulate: Bool, bias: UnsafePointer<Float>?, parallel: Bool) {
+        multiply(m: m, a, lda: lda, into: c, ldc: ldc, accumulate: accumulate, bias: bias, parallel: parallel)
+    }
+}
+
+extension LSTMKernel: LSTMRecurrence {}
+
+extension Float: ComputeScalar {
+    typealias Matrix = PackedMatrix
+    typealias Recurrence = LSTMKernel
+
+    static func matrix(_ b: [Float], rows: Int, columns: Int, groups: Int) -> PackedMatrix {
+        PackedMatrix(b, rows: rows, columns: columns, groups: groups)
+    }
+
+    static func lstmRecurrence(kernel: [Float], recurrentKernel: [Float], bias: [Float]?, inputUnits: Int, units: Int,
+                               activation: Activation, recurrentActivation: Activation, generation: KerasGeneration) -> LSTMKernel {
+        LSTMKernel(kernel: kernel, recurrentKernel: recurrentKernel, bias: bias, inputUnits: inputUnits, units: units,
+                   activation: activation, recurrentActivation: recurrentActivation, generation: generation)
+    }
+
+    static func exponentiate(_ values: UnsafeMutablePointer<Float>, count: Int) { VectorMath.exp(values, count: count) }
+    static func applySigmoid(_ values: UnsafeMutablePointer<Float>, count: Int) { VectorMath.sigmoid(values, count: count) }
+    static func applyTanh(_ values: UnsafeMutablePointer<Float>, count: Int) { VectorMath.tanh(values, count: count) }
+
+    static func exponential(_ x: Float) -> Float { Foundation.exp(x) }
+    static func exponentialMinusOne(_ x: Float) -> Float { Foundation.expm1(x) }
+    static func logarithm(_ x: Float) -> Float { Foundation.log(x) }
+    static func logarithmOnePlus(_ x: Float) -> Float { Foundation.log1p(x) }
+    static func hyperbolicTangent(_ x: Float) -> Float { Foundation.tanh(x) }
+    static func errorFunction(_ x: Float) -> Float { Foundation.erf(x) }
+
+    static func layerGraph(of engine: ComputeEngine) -> LayerGraph<Float>? {
+        if case .float32(let graph) = engine { return graph }
+        return nil
+    }
+}

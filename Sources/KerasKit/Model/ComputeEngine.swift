@@ -1,0 +1,56 @@
+/// The runnable layers of a model built for one scalar, the plan that runs them, and the states
+/// its `stateful` layers carry between `predict` calls.
+final class LayerGraph<Scalar: ComputeScalar>: Sendable {
+    /// The runnable layers by name (`InputLayer`s have none).
+    let layers: [String: any InferenceLayer<Scalar>]
+    /// The schedule with every reference resolved to a slot.
+    let plan: ExecutionPlan<Scalar>
+    /// The carried states of stateful layers.
+    let states = StateStore<Scalar>()
+
+    init(config: ModelConfig, wiring: GraphBuilder.Wiring<Scalar>) {
+        layers = wiring.layers
+        plan = ExecutionPlan(config: config, layers: wiring.layers, schedule: wiring.schedule)
+    }
+}
+
+/// A model's layers in the precision it computes in.
+enum ComputeEngine: Sendable {
+    /// Float32 layers (the Keras default policy).
+    case float32(LayerGraph<Float>)
+    /// Float64 layers (policy `float64`): `Double` weights and arithmetic throughout.
+    case float64(LayerGraph<Double>)
+
+    /// The precision the layers compute in.
+    var precision: ComputePrecision {
+        switch self {
+        case .float32: .float32
+        case .float64: .float64
+        }
+    }
+
+    /// The layer named `name`, for what doesn't depend on its scalar (shapes, parameter counts,
+    /// time behavior).
+    func layer(named name: String) -> (any InferenceLayer)? {
+        switch self {
+        case .float32(let graph): graph.layers[name]
+        case .float64(let graph): graph.layers[name]
+        }
+    }
+
+    /// The total number of weight scalars.
+    var parameterCount: Int {
+        switch self {
+        case .float32(let graph): graph.layers.values.reduce(0) { $0 + $1.parameterCount }
+        case .float64(let graph): graph.layers.values.reduce(0) { $0 + $1.parameterCount }
+        }
+    }
+
+    /// Forgets the states that `stateful` layers carried over.
+    func resetStates() {
+        switch self {
+        case .float32(let graph): graph.states.withStates { (stored: inout [NodeKey: LayerState<Float>]) in stored.removeAll() }
+        case .float64(let graph): graph.states.withStates { (stored: inout [NodeKey: LayerState<Double>]) in stored.removeAll() }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import KerasKit
+import Testing
+
+@Suite("keraskit on float64 models: float64 in, Double compute, float64 out")
+struct Float64CommandTests {
+    static let fixtures = CLIFixtures.all.filter(\.isFloat64)
+
+    @Test("there are float64 fixtures from both writers")
+    func fixturesExist() {
+        #expect(Set(Self.fixtures.map(\.writer)) == ["keras2", "keras3"])
+    }
+
+    @Test("verify --expected passes at the fixture's 1e-9 and says it compared in float64", arguments: fixtures)
+    func verifyAtFloat64Precision(fixture: CLIFixtures.Fixture) throws {
+        let call = fixture.firstCall
+        let result = try Keraskit.run(["verify", CLIFixtures.path(fixture.model), "--atol", String(fixture.atol)]
+            + call.inputs.flatMap { ["--input", CLIFixtures.path($0)] } + call.outputs.flatMap { ["--expected", CLIFixtures.path($0)] })
+        expectSuccess(result)
+        #expect(result.stdout.contains("float64") && result.stdout.contains("OK") && !result.stdout.contains("MISMATCH"), "\(result.stdout)")
+    }
+
+    @Test("verify fails when the expected output is off by 1e-8", arguments: fixtures.prefix(1))
+    func verifyDetectsSmallDifferences(fixture: CLIFixtures.Fixture) throws {
+        let directory = try TemporaryDirectory()
+        let call = fixture.firstCall
+        let expected = try NumpyArray(contentsOf: CLIFixtures.path(call.outputs[0]))
+        let shifted = try directory.write(NpyWriter.data(shape: expected.shape, dtype: .float64, values: expected.values.map { $0 + 1e-8 }), to: "shifted.npy")
+        let result = try Keraskit.run(["verify", CLIFixtures.path(fixture.model), "--atol", "1e-9", "--input", CLIFixtures.path(call.inputs[0]), "--expected", shifted])
+        expectError(result, naming: CLIFixtures.path(fixture.model), "beyond --atol")
+    }
+
+    @Test("predict --step-by-step streams in Double and writes float64 close to Keras", arguments: fixtures)
+    func stepByStep(fixture: CLIFixtures.Fixture) throws {
+        let directory = try TemporaryDirectory()
+        let call = fixture.firstCall
+        let output = directory.path("streamed.npy")
+        let result = try Keraskit.run(["predict", CLIFixtures.path(fixture.model), "--step-by-step", "--input", CLIFixtures.path(call.inputs[0]), "--output", output])
+        expectSuccess(result)
+        let streamed = try NumpyArray(contentsOf: output)
+        let expected = try NumpyArray(contentsOf: CLIFixtures.path(call.outputs[0]))
+        #expect(streamed.dtype == .float64)
+        #expect(streamed.shape == expected.shape)
+        let difference = zip(streamed.values, expected.values).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(difference <= fixture.atol, "max |diff| \(difference)")
+    }
+
+    @Test("convert keeps F64 weights and a float64 self-check that verify passes at 1e-9", arguments: fixtures)
+    func convertKeepsFloat64(fixture: CLIFixtures.Fixture) throws {
+        let directory = try TemporaryDirectory()
+        let native = directory.path("model.safetensors")
+        let convert = try Keraskit.run(["convert", CLIFixtures.path(fixture.model), native, "--check-input", CLIFixtures.path(fixture.firstCall.inputs[0])])
+        expectSuccess(convert)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: native))
+        let headerLength = bytes.prefix(8).reversed().reduce(0) { $0 << 8 | Int($1) }
+        let header = try #require(try JSONSerialization.jsonObject(with: bytes.subdata(in: 8..<(8 + headerLength))) as? [String: Any])
+        let dtypes = header.filter { $0.key != "__metadata__" }.compactMap { ($0.value as? [String: Any])?["dtype"] as? String }
+        #expect(!dtypes.isEmpty && dtypes.allSatisfy { $0 == "F64" }, "\(dtypes)")
+
+        let verify = try Keraskit.run(["verify", native, "--atol", String(fixture.atol)])
+        expectSuccess(verify)
+        #expect(verify.stdout.contains("float64") && verify.stdout.contains("OK"), "\(verify.stdout)")
+        let inspect = try Keraskit.run(["inspect", "--json", native])
+        expectSuccess(inspect)
+        let report = try #require(try JSONSerialization.jsonObject(with: inspect.stdoutData) as? [String: Any])
+        #expect(report["compute_dtype"] as? String == "float64")
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+@testable import KerasKit
+import KerasKitImport
+
+@Suite("float64 models compute in Double")
+struct Float64Tests {
+    static let float64Fixtures = Fixtures.all.filter { $0.precision == .float64 }
+    static let float32Fixtures = Fixtures.all.filter { $0.precision == .float32 }
+
+    /// The same model rebuilt to compute in `precision`, whatever its policy says.
+    static func rebuilt(_ model: KerasModel, computingIn precision: ComputePrecision) throws -> KerasModel {
+        let weights = Dictionary(model.weights.map { ($0.layer, $0.arrays) }, uniquingKeysWith: { first, _ in first })
+        return try KerasModel(config: model.config, weights: weights, generation: model.generation, kerasVersion: model.kerasVersion,
+                              backend: model.backend, precision: precision)
+    }
+
+    @Test("the 1e-9 tolerance catches float32 arithmetic: the same model run in Float misses it", arguments: float64Fixtures)
+    func toleranceCatchesFloat(fixture: Fixtures.Fixture) throws {
+        let model = try KerasModel.load(contentsOf: Fixtures.path(fixture.model))
+        #expect(model.computePrecision == .float64)
+        let call = try #require(fixture.calls.first)
+        let inputs = try call.inputs.map { try Fixtures.array($0).tensor(as: Double.self) }
+        let expected = try Fixtures.array(call.outputs[0]).tensor(as: Double.self)
+        let asFloat = try Self.rebuilt(model, computingIn: .float32).predict(inputs)[0]
+        let asDouble = try model.predict(inputs)[0]
+        let floatError = zip(asFloat.scalars, expected.scalars).map { abs($0 - $1) }.max() ?? 0
+        let doubleError = zip(asDouble.scalars, expected.scalars).map { abs($0 - $1) }.max() ?? 0
+        #expect(floatError > 10 * fixture.atol, "Float compute gives \(floatError)")
+        #expect(doubleError <= fixture.atol, "Double compute gives \(doubleError)")
+    }
+
+    @Test("Float tensors into a float64 model: computed in Double, rounded out", arguments: float64Fixtures)
+    func floatAPI(fixture: Fixtures.Fixture) throws {
+        let model = try KerasModel.load(contentsOf: Fixtures.path(fixture.model))
+        let call = try #require(fixture.calls.first)
+        let array = try Fixtures.array(call.inputs[0])
+        let fromFloat = try model.predict(array.tensor)[0]
+        // Keras's predict rounds the input to float32 first, so both APIs see the same input.
+        #expect(fromFloat == Tensor(try model.predict(array.tensor(as: Double.self))[0]))
+    }
+
+    @Test("the native file keeps float64 weights and policy, and computes in Double to 1e-9", arguments: float64Fixtures)
+    func nativeRoundTrip(fixture: Fixtures.Fixture) throws {
+        let model = try KerasModel.load(contentsOf: Fixtures.path(fixture.model))
+        let call = try #require(fixture.calls.first)
+        let inputs = try call.inputs.map { try Fixtures.array($0).tensor(as: Double.self) }
+        let data = try model.nativeFileData(checkInputs: inputs)
+        let native = try KerasModel.load(nativeData: data, name: "float64.safetensors")
+        #expect(native.computePrecision == .float64)
+        #expect(native.weights.flatMap(\.arrays).allSatisfy { $0.dtypeName == "float64" })
+        let outputs = try native.predict(inputs)
+        for (output, path) in zip(outputs, call.outputs) {
+            expectClose(output, try Fixtures.array(path).tensor(as: Double.self), atol: fixture.atol, path)
+        }
+        // The self-check is stored in float64, every digit of it.
+        let selfCheck = try #require(native.selfCheck)
+        #expect(selfCheck.inputs == inputs)
+        #expect(selfCheck.outputs == (try model.predict(inputs)))
+    }
+
+    @Test("every layer has a Double implementation: each float32 fixture rebuilt in Double matches Keras to 1e-5", arguments: float32Fixtures)
+    func everyLayerComputesInDouble(fixture: Fixtures.Fixture) throws {
+        let model = try Self.rebuilt(try KerasModel.load(contentsOf: Fixtures.path(fixture.model)), computingIn: .float64)
+        #expect(model.computePrecision == .float64)
+        for (index, call) in fixture.calls.enumerated() {
+            if call.reset_states_before { model.resetStates() }
+            let inputs = try call.inputs.map { try Fixtures.array($0).tensor(as: Double.self) }
+            let outputs = try model.predict(inputs)
+            try #require(outputs.count == call.outputs.count)
+            for (output, path) in zip(outputs, call.outputs) {
+                expectClose(output, try Fixtures.array(path).tensor(as: Double.self), atol: fixture.atol, "call \(index) \(path)")
+            }
+        }
+    }
+}
