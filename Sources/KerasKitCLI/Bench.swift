@@ -46,11 +46,16 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         let loaded = try loadModel(model)
-        let arguments: [Tensor]
+        try loaded.withCommandScalar { scalar in try run(loaded, as: scalar) }
+    }
+
+    /// Times predict with inputs in `Scalar`, the model's precision, so no call converts them.
+    private func run<Scalar: CommandScalar>(_ loaded: KerasModel, as scalar: Scalar.Type) throws {
+        let arguments: [TensorOf<Scalar>]
         if inputs.isEmpty {
-            arguments = [try generatedInput(for: loaded)]
+            arguments = [TensorOf(try generatedInput(for: loaded))]
         } else {
-            arguments = try readInputs(inputs, inputNames: loaded.config.inputNames)
+            arguments = try readInputs(inputs, inputNames: loaded.config.inputNames, as: Scalar.self)
         }
         let shape = arguments.first?.shape ?? []
         let batchSize = shape.first ?? 1

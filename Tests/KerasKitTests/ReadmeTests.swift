@@ -29,6 +29,19 @@ struct ReadmeTests {
         #expect(Self.tableClassNames == Set(LayerConfig.supportedClassNames))
     }
 
+    @Test("every row of the table says the layer computes in float64 (every layer has a Double implementation)")
+    func float64Column() {
+        guard let start = Self.readme.range(of: "<!-- layers:begin -->"), let end = Self.readme.range(of: "<!-- layers:end -->") else {
+            Issue.record("no layer table")
+            return
+        }
+        let rows = Self.readme[start.upperBound..<end.lowerBound].split(separator: "\n").filter { $0.hasPrefix("| `") }
+        #expect(!rows.isEmpty)
+        for row in rows {
+            #expect(row.split(separator: "|").last?.trimmingCharacters(in: .whitespaces) == "✓", "\(row)")
+        }
+    }
+
     @Test("every activation is listed")
     func activations() {
         for activation in Activation.allCases {
