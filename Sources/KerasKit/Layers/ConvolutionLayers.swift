@@ -73,6 +73,12 @@ struct Conv1DLayer<Scalar: ComputeScalar>: InferenceLayer {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
+        try compute(call, state: &state)
+    }
+
+    /// The call's computation: ``forward(_:state:)`` enters it specialized for the scalar
+    /// without generic setup of its own.
+    private func compute(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         guard input.rank == 3, input.shape[2] == inputChannels else {
             throw .inputShapeMismatch(layer: name, expected: "(batch, steps, \(inputChannels))", actual: input.shape)

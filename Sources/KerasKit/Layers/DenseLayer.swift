@@ -26,6 +26,12 @@ struct DenseLayer<Scalar: ComputeScalar>: InferenceLayer {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
+        try compute(call, state: &state)
+    }
+
+    /// The call's computation: ``forward(_:state:)`` enters it specialized for the scalar
+    /// without generic setup of its own.
+    private func compute(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         guard input.rank >= 2, input.shape.last == inputUnits else {
             throw .inputShapeMismatch(layer: name, expected: "(…, \(inputUnits))", actual: input.shape)
@@ -52,6 +58,8 @@ struct DenseLayer<Scalar: ComputeScalar>: InferenceLayer {
         return [TensorOf(uncheckedShape: Array(input.shape.dropLast()) + [units], scalars: output)]
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
 
     var timeBehavior: TimeBehavior { .stepwise }
@@ -70,6 +78,12 @@ struct ActivationLayer<Scalar: ComputeScalar>: InferenceLayer {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
+        try compute(call, state: &state)
+    }
+
+    /// The call's computation: ``forward(_:state:)`` enters it specialized for the scalar
+    /// without generic setup of its own.
+    private func compute(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         var output = input
         let rowLength = input.shape.last ?? 1
@@ -80,6 +94,8 @@ struct ActivationLayer<Scalar: ComputeScalar>: InferenceLayer {
         return [output]
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
 
     var timeBehavior: TimeBehavior { .stepwise }
@@ -96,8 +112,16 @@ struct DropoutLayer<Scalar: ComputeScalar>: InferenceLayer {
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] { [call.input] }
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
+        try compute(call, state: &state)
+    }
 
+    /// The call's computation: ``forward(_:state:)`` enters it specialized for the scalar
+    /// without generic setup of its own.
+    private func compute(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] { [call.input] }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
 
     var timeBehavior: TimeBehavior { .stepwise }

@@ -19,6 +19,12 @@ struct EmbeddingLayer<Scalar: ComputeScalar>: InferenceLayer {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
+        try compute(call, state: &state)
+    }
+
+    /// The call's computation: ``forward(_:state:)`` enters it specialized for the scalar
+    /// without generic setup of its own.
+    private func compute(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         guard input.rank >= 1 else {
             throw .inputShapeMismatch(layer: name, expected: "(batch, …)", actual: input.shape)
@@ -50,6 +56,8 @@ struct EmbeddingLayer<Scalar: ComputeScalar>: InferenceLayer {
 
     /// `input != 0` when `mask_zero` (compared before the cast, as Keras does), else none: an
     /// incoming mask is not propagated.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] {
         guard config.maskZero, let batch = call.input.shape.first else { return [nil] }
         let values = call.input.scalars.map { $0 != 0 }
@@ -97,6 +105,12 @@ struct MaskingLayer<Scalar: ComputeScalar>: InferenceLayer {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
+        try compute(call, state: &state)
+    }
+
+    /// The call's computation: ``forward(_:state:)`` enters it specialized for the scalar
+    /// without generic setup of its own.
+    private func compute(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         guard input.rank >= 2 else {
             throw .inputShapeMismatch(layer: name, expected: "(batch, …, features)", actual: input.shape)
@@ -114,6 +128,8 @@ struct MaskingLayer<Scalar: ComputeScalar>: InferenceLayer {
         return [TensorOf(uncheckedShape: input.shape, scalars: output)]
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] {
         let input = call.input
         guard input.rank >= 2 else { return [nil] }

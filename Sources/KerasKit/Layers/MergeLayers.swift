@@ -39,6 +39,12 @@ struct ConcatenateLayer<Scalar: ComputeScalar>: InferenceLayer {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
+        try compute(call, state: &state)
+    }
+
+    /// The call's computation: ``forward(_:state:)`` enters it specialized for the scalar
+    /// without generic setup of its own.
+    private func compute(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let inputs = call.inputs
         let shapes = inputs.map(\.shape)
         guard let first = shapes.first else {
@@ -66,6 +72,8 @@ struct ConcatenateLayer<Scalar: ComputeScalar>: InferenceLayer {
         return [TensorOf(uncheckedShape: outputShape, scalars: scalars)]
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] {
         let masks = call.masks
         guard masks.contains(where: { $0 != nil }), let output = outputs.first,
@@ -161,6 +169,12 @@ struct ElementwiseMergeLayer<Scalar: ComputeScalar>: InferenceLayer {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
+        try compute(call, state: &state)
+    }
+
+    /// The call's computation: ``forward(_:state:)`` enters it specialized for the scalar
+    /// without generic setup of its own.
+    private func compute(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let inputs = call.inputs
         guard operation != .subtract || inputs.count == 2, let first = inputs.first else {
             throw .inputShapeMismatch(layer: name, expected: "2 inputs", actual: [inputs.count])
@@ -272,6 +286,8 @@ struct ElementwiseMergeLayer<Scalar: ComputeScalar>: InferenceLayer {
         return output
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] {
         let masks = call.inputs.indices.map { $0 < call.masks.count ? call.masks[$0] : nil }
         let present = masks.compactMap { $0 }

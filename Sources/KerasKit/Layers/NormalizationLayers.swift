@@ -23,6 +23,12 @@ struct LayerNormalizationLayer<Scalar: ComputeScalar>: InferenceLayer {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
+        try compute(call, state: &state)
+    }
+
+    /// The call's computation: ``forward(_:state:)`` enters it specialized for the scalar
+    /// without generic setup of its own.
+    private func compute(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         guard input.rank == rank, axes.map({ input.shape[$0] }) == normalizedShape else {
             throw .inputShapeMismatch(layer: name, expected: "rank \(rank) with sizes \(normalizedShape) on axes \(axes)", actual: input.shape)
@@ -68,6 +74,8 @@ struct LayerNormalizationLayer<Scalar: ComputeScalar>: InferenceLayer {
         return [TensorOf(uncheckedShape: input.shape, scalars: values)]
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
 
     var timeBehavior: TimeBehavior { axes == [rank - 1] ? .stepwise : .wholeSequence }
@@ -109,6 +117,12 @@ struct BatchNormalizationLayer<Scalar: ComputeScalar>: InferenceLayer {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
+        try compute(call, state: &state)
+    }
+
+    /// The call's computation: ``forward(_:state:)`` enters it specialized for the scalar
+    /// without generic setup of its own.
+    private func compute(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         guard input.rank >= 1, input.shape[input.rank - 1] == channels else {
             throw .inputShapeMismatch(layer: name, expected: "(…, \(channels))", actual: input.shape)
@@ -124,6 +138,8 @@ struct BatchNormalizationLayer<Scalar: ComputeScalar>: InferenceLayer {
         return [TensorOf(uncheckedShape: input.shape, scalars: output)]
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
 
     var timeBehavior: TimeBehavior { .stepwise }

@@ -56,6 +56,12 @@ struct ElementwiseOperationLayer<Scalar: ComputeScalar>: InferenceLayer {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
+        try compute(call, state: &state)
+    }
+
+    /// The call's computation: ``forward(_:state:)`` enters it specialized for the scalar
+    /// without generic setup of its own.
+    private func compute(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let operation = operation
         if let constant {
             let input = call.input
@@ -94,6 +100,12 @@ struct AnyLayer<Scalar: ComputeScalar>: InferenceLayer {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
+        try compute(call, state: &state)
+    }
+
+    /// The call's computation: ``forward(_:state:)`` enters it specialized for the scalar
+    /// without generic setup of its own.
+    private func compute(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         guard input.rank == rank else {
             throw .inputShapeMismatch(layer: name, expected: "rank \(rank)", actual: input.shape)
@@ -156,6 +168,12 @@ struct ExpandDimsLayer<Scalar: ComputeScalar>: InferenceLayer {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
+        try compute(call, state: &state)
+    }
+
+    /// The call's computation: ``forward(_:state:)`` enters it specialized for the scalar
+    /// without generic setup of its own.
+    private func compute(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         [TensorOf(uncheckedShape: expanded(call.input.shape, one: 1), scalars: call.input.scalars)]
     }
 }
@@ -172,6 +190,12 @@ struct FillLikeLayer<Scalar: ComputeScalar>: InferenceLayer {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
+        try compute(call, state: &state)
+    }
+
+    /// The call's computation: ``forward(_:state:)`` enters it specialized for the scalar
+    /// without generic setup of its own.
+    private func compute(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         return [TensorOf(uncheckedShape: input.shape, scalars: Array(repeating: value, count: input.scalars.count))]
     }

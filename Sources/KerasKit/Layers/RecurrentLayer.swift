@@ -78,6 +78,12 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
         return [output] + (options.returnState ? Array(repeating: [batch, units], count: cell.stateCount) : [])
     }
 
+    @_specialize(where Cell == LSTMCell<Float>)
+    @_specialize(where Cell == GRUCell<Float>)
+    @_specialize(where Cell == SimpleRNNCell<Float>)
+    @_specialize(where Cell == LSTMCell<Double>)
+    @_specialize(where Cell == GRUCell<Double>)
+    @_specialize(where Cell == SimpleRNNCell<Double>)
     func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] {
         [options.returnSequences ? call.mask : nil] + Array(repeating: nil, count: outputs.count - 1)
     }
@@ -89,6 +95,12 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
     @_specialize(where Cell == GRUCell<Double>)
     @_specialize(where Cell == SimpleRNNCell<Double>)
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
+        try compute(call, state: &state)
+    }
+
+    /// The call's computation: ``forward(_:state:)`` enters it specialized for the scalar
+    /// without generic setup of its own.
+    private func compute(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         let inputUnits = cell.inputUnits
         guard input.rank == 3, input.shape[2] == inputUnits else {

@@ -27,6 +27,8 @@ struct BidirectionalLayer<Scalar: ComputeScalar>: InferenceLayer {
         return merged + forward.dropFirst() + backward.dropFirst()
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] {
         let merged = mergeMode == nil ? 2 : 1
         return (0..<outputs.count).map { $0 < merged && options.returnSequences ? call.mask : nil }
@@ -35,6 +37,12 @@ struct BidirectionalLayer<Scalar: ComputeScalar>: InferenceLayer {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
+        try compute(call, state: &state)
+    }
+
+    /// The call's computation: ``forward(_:state:)`` enters it specialized for the scalar
+    /// without generic setup of its own.
+    private func compute(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let half = call.initialState.count / 2
         var forwardCall = call, backwardCall = call
         forwardCall.initialState = Array(call.initialState.prefix(half))
@@ -76,6 +84,8 @@ struct TimeDistributedLayer<Scalar: ComputeScalar>: InferenceLayer {
         return innerShapes.map { [input[0], input[1]] + $0.dropFirst() }
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
 
     var timeBehavior: TimeBehavior { .stepwise }
@@ -83,6 +93,12 @@ struct TimeDistributedLayer<Scalar: ComputeScalar>: InferenceLayer {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
+        try compute(call, state: &state)
+    }
+
+    /// The call's computation: ``forward(_:state:)`` enters it specialized for the scalar
+    /// without generic setup of its own.
+    private func compute(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
         guard input.rank >= 3 else {
             throw .inputShapeMismatch(layer: name, expected: "(batch, time, …)", actual: input.shape)

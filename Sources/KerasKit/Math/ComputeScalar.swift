@@ -57,6 +57,7 @@ protocol MatrixProduct<Scalar>: Sendable {
 extension MatrixProduct {
     /// `c = (accumulate ? c : 0) + a·B + bias`, with ``PackedMatrix``'s defaults: overwrite, no
     /// bias, split over the cores when large.
+    @inline(__always)
     func multiply(m: Int, _ a: UnsafePointer<Scalar>, lda: Int, into c: UnsafeMutablePointer<Scalar>, ldc: Int,
                   accumulate: Bool = false, bias: UnsafePointer<Scalar>? = nil, parallel: Bool = true) {
         product(m: m, a, lda: lda, into: c, ldc: ldc, accumulate: accumulate, bias: bias, parallel: parallel)
@@ -84,6 +85,7 @@ protocol LSTMRecurrence<Scalar>: Sendable {
 
 extension LSTMRecurrence {
     /// The whole sequence with the fastest gate code available.
+    @inline(__always)
     func run(
         x: UnsafePointer<Scalar>, batch: Int, time: Int, timeMajor: Bool, goesBackwards: Bool,
         h: UnsafeMutablePointer<Scalar>, c: UnsafeMutablePointer<Scalar>, sequence: UnsafeMutablePointer<Scalar>?
@@ -92,6 +94,7 @@ extension LSTMRecurrence {
     }
 
     /// One step with the fastest gate code available.
+    @inline(__always)
     func step(z: UnsafeMutablePointer<Scalar>, h: UnsafeMutablePointer<Scalar>, c: UnsafeMutablePointer<Scalar>, batch: Int) {
         step(z: z, h: h, c: c, batch: batch, fused: true)
     }

@@ -4,6 +4,7 @@ import Foundation
 // exp/sigmoid/tanh.
 
 extension PackedMatrix: MatrixProduct {
+    @inline(__always)
     func product(m: Int, _ a: UnsafePointer<Float>, lda: Int, into c: UnsafeMutablePointer<Float>, ldc: Int,
                  accumulate: Bool, bias: UnsafePointer<Float>?, parallel: Bool) {
         multiply(m: m, a, lda: lda, into: c, ldc: ldc, accumulate: accumulate, bias: bias, parallel: parallel)

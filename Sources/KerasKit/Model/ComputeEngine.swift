@@ -7,10 +7,26 @@ final class LayerGraph<Scalar: ComputeScalar>: Sendable {
     let plan: ExecutionPlan<Scalar>
     /// The carried states of stateful layers.
     let states = StateStore<Scalar>()
+    /// What `predict` casts floating-point input to first (``ModelConfig/predictInputPrecision``).
+    let inputPrecision: ComputePrecision
 
     init(config: ModelConfig, wiring: GraphBuilder.Wiring<Scalar>) {
         layers = wiring.layers
         plan = ExecutionPlan(config: config, layers: wiring.layers, schedule: wiring.schedule)
+        inputPrecision = config.predictInputPrecision
+    }
+
+    /// The inputs as Keras's `predict` hands them to the model: cast to `floatx`
+    /// (``ModelConfig/predictInputPrecision``), then to `Scalar`.
+    func modelInputs<Input: ComputeScalar>(_ inputs: [TensorOf<Input>]) -> [TensorOf<Scalar>] {
+        // Already the model's scalar, and no rounding to do: hand the array on as it is.
+        if Input.self == Scalar.self, Scalar.self == Float.self || inputPrecision == .float64 {
+            return unsafeBitCast(inputs, to: [TensorOf<Scalar>].self)
+        }
+        switch inputPrecision {
+        case .float32: return inputs.map { TensorOf<Scalar>(Tensor($0)) }
+        case .float64: return inputs.map(TensorOf<Scalar>.init)
+        }
     }
 }
 

@@ -89,7 +89,7 @@ extension KerasModel {
     private func predict<Input: ComputeScalar, Compute: ComputeScalar>(
         _ inputs: [TensorOf<Input>], on graph: LayerGraph<Compute>, fromInitialStates: Bool
     ) throws(PredictionError) -> [TensorOf<Input>] {
-        let converted = predictInputs(inputs, as: Compute.self)
+        let converted = graph.modelInputs(inputs)
         let outputs: [TensorOf<Compute>]
         if fromInitialStates || !isStateful {
             // Fresh states; a model without stateful layers never takes the state lock.
@@ -100,16 +100,7 @@ extension KerasModel {
                 try run(converted, plan: graph.plan, states: &stored, carrying: []).outputs
             }
         }
-        return outputs.map(TensorOf<Input>.init)
-    }
-
-    /// The inputs as Keras's `predict` hands them to the model: cast to `floatx`
-    /// (``ModelConfig/predictInputPrecision``), then to the scalar the model computes in.
-    func predictInputs<Input: ComputeScalar, Compute: ComputeScalar>(_ inputs: [TensorOf<Input>], as compute: Compute.Type) -> [TensorOf<Compute>] {
-        switch config.predictInputPrecision {
-        case .float32: inputs.map { TensorOf<Compute>(Tensor($0)) }
-        case .float64: inputs.map(TensorOf<Compute>.init)
-        }
+        return Compute.self == Input.self ? unsafeBitCast(outputs, to: [TensorOf<Input>].self) : outputs.map(TensorOf<Input>.init)
     }
 
     /// Builds every layer for `Scalar` and wires the graph.

@@ -13,10 +13,18 @@ struct NestedModelLayer<Scalar: ComputeScalar>: InferenceLayer {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
+        try compute(call, state: &state)
+    }
+
+    /// The call's computation: ``forward(_:state:)`` enters it specialized for the scalar
+    /// without generic setup of its own.
+    private func compute(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         var states: [NodeKey: LayerState<Scalar>] = [:]
         return try model.run(call.inputs, plan: plan, states: &states, carrying: [], inputMasks: call.masks).outputs
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] {
         // Recomputing is the price of keeping forward's signature; nested models are small.
         var states: [NodeKey: LayerState<Scalar>] = [:]

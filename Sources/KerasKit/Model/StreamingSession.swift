@@ -134,8 +134,8 @@ public final class StreamingSession {
         if let batch = states.values.first?.batch, let input = inputs.first, input.shape.first != batch {
             throw .inputDimension(axis: 0, expected: batch, actual: input.shape.first ?? 0, shape: input.shape)
         }
-        let outputs = try model.run(model.predictInputs(inputs, as: Compute.self), plan: graph.plan, states: &states, carrying: carrying).outputs
-        return outputs.map(TensorOf<Input>.init)
+        let outputs = try model.run(graph.modelInputs(inputs), plan: graph.plan, states: &states, carrying: carrying).outputs
+        return Compute.self == Input.self ? unsafeBitCast(outputs, to: [TensorOf<Input>].self) : outputs.map(TensorOf<Input>.init)
     }
 
     /// Feeds the next steps of a single-input model.

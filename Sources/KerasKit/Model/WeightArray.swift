@@ -56,8 +56,8 @@ extension WeightArray.Storage {
     public func values<Scalar: KerasScalar>(as scalar: Scalar.Type) -> [Scalar] {
         switch self {
         case .float16(let bits): bits.map { Scalar(Float(float16Bits: $0)) }
-        case .float32(let values): Scalar.self == Float.self ? (values as? [Scalar] ?? []) : values.map { Scalar($0) }
-        case .float64(let values): Scalar.self == Double.self ? (values as? [Scalar] ?? []) : values.map { Scalar($0) }
+        case .float32(let values): Scalar.self == Float.self ? unsafeBitCast(values, to: [Scalar].self) : values.map { Scalar($0) }
+        case .float64(let values): Scalar.self == Double.self ? unsafeBitCast(values, to: [Scalar].self) : values.map { Scalar($0) }
         }
     }
 

@@ -37,8 +37,9 @@ public struct TensorOf<Scalar: KerasScalar>: Sendable, Equatable {
     /// - Parameter other: A tensor of any scalar type.
     public init<Source: KerasScalar>(_ other: TensorOf<Source>) {
         shape = other.shape
-        if Source.self == Scalar.self, let same = other.scalars as? [Scalar] {
-            scalars = same
+        if Source.self == Scalar.self {
+            // The same type: no copy, no dynamic cast (predict converts every input this way).
+            scalars = unsafeBitCast(other.scalars, to: [Scalar].self)
         } else {
             scalars = other.scalars.map { Scalar($0) }
         }
