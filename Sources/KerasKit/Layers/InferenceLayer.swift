@@ -1,4 +1,11 @@
 /// A layer ready to run: weights checked and laid out in the scalar it computes in, config resolved.
+///
+/// Layers are generic over `Scalar` and run behind `any InferenceLayer<Scalar>`, whose witnesses
+/// are the unspecialized generic code: an unspecialized loop is an order of magnitude slower, and
+/// a large generic body sets up its generic locals (runtime metadata calls) on every call. So each
+/// layer's `forward` and `outputMasks` carry `@_specialize(where Scalar == Float)` and
+/// `@_specialize(where Scalar == Double)`, and `forward` is a thin entry into a private
+/// `compute`: the entry compares the scalar's metadata and jumps to the specialized body.
 protocol InferenceLayer<Scalar>: Sendable {
     /// What the layer computes in: `Float`, or `Double` for a float64 model.
     associatedtype Scalar: ComputeScalar

@@ -4,9 +4,7 @@
 /// Layers are generic over their scalar and call only these; `Float` answers with the SIMD
 /// kernels (``PackedMatrix``, ``LSTMKernel``, ``VectorMath``) and `Double` with plain Swift
 /// loops (``ReferenceMatrix``, ``ReferenceLSTMKernel``) and Foundation's double-precision
-/// functions. Each layer's `forward` carries `@_specialize` for both types, so the generic code
-/// that runs behind an existential `any InferenceLayer<Scalar>` is compiled for the concrete type
-/// (an unspecialized generic loop is an order of magnitude slower).
+/// functions. See ``InferenceLayer`` for how the layers' generic code gets specialized.
 protocol ComputeScalar: KerasScalar {
     /// A constant right-hand matrix `B`, prepared once at load for products `A·B (+ bias)`.
     associatedtype Matrix: MatrixProduct where Matrix.Scalar == Self
