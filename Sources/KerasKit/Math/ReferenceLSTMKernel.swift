@@ -89,22 +89,7 @@ struct ReferenceLSTMKernel<Scalar: ComputeScalar>: LSTMRecurrence {
               batch: Int, fused: Bool) {
         let gates = 4 * units
         recurrentKernel.multiply(m: batch, h, lda: units, into: z, ldc: gates, accumulate: true, bias: nil, parallel: false)
-        withUnsafeTemporaryAllocation(of: Scalar.self, capacity: max(units, 1)) { buffer in
-            guard let phiC = buffer.baseAddress else { return }
-            for sample in 0..<batch {
-                let zi = z + sample * gates, zf = zi + units, zg = zf + units, zo = zg + units
-                recurrentActivation.apply(zi, count: units, rowLength: units, generation: generation)
-                recurrentActivation.apply(zf, count: units, rowLength: units, generation: generation)
-                activation.apply(zg, count: units, rowLength: units, generation: generation)
-                recurrentActivation.apply(zo, count: units, rowLength: units, generation: generation)
-                let cs = c + sample * units, hs = h + sample * units
-                for j in 0..<units {
-                    cs[j] = zf[j] * cs[j] + zi[j] * zg[j]
-                    phiC[j] = cs[j]
-                }
-                activation.apply(phiC, count: units, rowLength: units, generation: generation)
-                for j in 0..<units { hs[j] = zo[j] * phiC[j] }
-            }
-        }
+        applyLSTMGates(z: z, h: h, c: c, batch: batch, units: units, activation: activation,
+                       recurrentActivation: recurrentActivation, generation: generation)
     }
 }
