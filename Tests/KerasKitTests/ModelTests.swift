@@ -211,4 +211,35 @@ struct ModelTests {
         #expect(text.contains("(None, None, 3)"))
         #expect(text.contains("Total params: 72"))
     }
+
+    /// A Keras 2 functional config of `Activation` layers, each named `name` with its inputs.
+    private func activationGraph(_ layers: [(name: String, inputs: [String])], output: String) throws -> KerasModel {
+        let entries = layers.map { layer -> String in
+            let nodes = layer.inputs.map { #"["\#($0)", 0, 0, {}]"# }.joined(separator: ", ")
+            return #"{"class_name": "Activation", "name": "\#(layer.name)", "config": {"name": "\#(layer.name)", "activation": "relu"}, "inbound_nodes": [[\#(nodes)]]}"#
+        }
+        let input = #"{"class_name": "InputLayer", "name": "x", "config": {"name": "x", "batch_input_shape": [null, 2]}, "inbound_nodes": []}"#
+        let json = #"{"class_name": "Functional", "config": {"name": "g", "layers": [\#(([input] + entries).joined(separator: ", "))], "input_layers": [["x", 0, 0]], "output_layers": [["\#(output)", 0, 0]]}}"#
+        return try KerasModel(config: ModelConfig(json: Data(json.utf8)), weights: [:], kerasVersion: "2.15.0")
+    }
+
+    @Test("a graph whose layers are listed after their consumers wires and runs in dependency order")
+    func reverseOrderedGraph() throws {
+        // 1000 layers, each listed before the layer it reads: the worst order for repeated passes.
+        let count = 1000
+        let chain = (0..<count).reversed().map { index in (name: "a\(index)", inputs: [index == 0 ? "x" : "a\(index - 1)"]) }
+        let model = try activationGraph(chain, output: "a\(count - 1)")
+        #expect(model.outputShapes == [[nil, 2]])
+        #expect(try model.predict(try Tensor(shape: [1, 2], scalars: [-1, 2]))[0].scalars == [0, 2])
+    }
+
+    @Test("a cycle or a reference to nothing is refused with a typed error naming the layer")
+    func cyclicGraph() throws {
+        #expect(throws: WeightLoadingError.unsupportedTopology(layer: "b", reason: "call 0 depends on outputs that are never computed (a cycle or a missing layer)")) {
+            try activationGraph([(name: "a", inputs: ["x"]), (name: "b", inputs: ["c"]), (name: "c", inputs: ["b"])], output: "a")
+        }
+        #expect(throws: WeightLoadingError.self) {
+            try activationGraph([(name: "a", inputs: ["nowhere"])], output: "a")
+        }
+    }
 }

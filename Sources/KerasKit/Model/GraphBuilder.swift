@@ -41,41 +41,54 @@ enum GraphBuilder {
             return outputs[reference.tensor]
         }
 
+        // Kahn's order: each call waits for a count of unresolved inputs, and each producer
+        // knows who waits on it, so wiring is linear in calls and references whatever the
+        // config's layer order (shared layers can make a call depend on a later entry).
+        var waitingOn = [Int](repeating: 0, count: pending.count)
+        var dependents: [NodeKey: [Int]] = [:]
+        var runnable = [Bool](repeating: false, count: pending.count)
+        for (index, key) in pending.enumerated() {
+            guard configs[key.layer] != nil, let node = config.graph.nodes[key.layer]?[key.node] else { continue }
+            runnable[index] = true
+            for reference in node.inputs + node.initialState where try shape(of: reference, for: key.layer) == nil {
+                waitingOn[index] += 1
+                dependents[NodeKey(reference), default: []].append(index)
+            }
+        }
+        var ready = pending.indices.filter { runnable[$0] && waitingOn[$0] == 0 }
         var layers: [String: any InferenceLayer<Scalar>] = [:]
         var schedule: [NodeKey] = []
-        // Shared layers can make a call depend on a later entry: repeat passes until settled.
-        while !pending.isEmpty {
-            var progressed = false
-            var stillPending: [NodeKey] = []
-            for key in pending {
-                guard let layerConfig = configs[key.layer], let node = config.graph.nodes[key.layer]?[key.node] else { continue }
-                var inputShapes: [[Int?]] = []
-                var ready = true
-                for reference in node.inputs + node.initialState {
-                    if let resolved = try shape(of: reference, for: key.layer) { inputShapes.append(resolved) } else { ready = false }
-                }
-                guard ready else {
-                    stillPending.append(key)
-                    continue
-                }
-                guard !node.inputs.isEmpty else {
-                    throw .unsupportedTopology(layer: key.layer, reason: "call \(key.node) has no inputs")
-                }
-                let layer: any InferenceLayer<Scalar>
-                if let existing = layers[key.layer] {
-                    layer = existing
-                } else {
-                    layer = try makeLayer(layerConfig, inputShapes)
-                    layers[key.layer] = layer
-                }
-                shapes[key] = try layer.outputShapes(for: Array(inputShapes.prefix(node.inputs.count)))
-                schedule.append(key)
-                progressed = true
+        var cursor = 0
+        while cursor < ready.count {
+            let key = pending[ready[cursor]]
+            cursor += 1
+            guard let layerConfig = configs[key.layer], let node = config.graph.nodes[key.layer]?[key.node] else { continue }
+            guard !node.inputs.isEmpty else {
+                throw .unsupportedTopology(layer: key.layer, reason: "call \(key.node) has no inputs")
             }
-            pending = stillPending
-            if !progressed, let stuck = pending.first {
-                throw .unsupportedTopology(layer: stuck.layer, reason: "call \(stuck.node) depends on outputs that are never computed (a cycle or a missing layer)")
+            var inputShapes: [[Int?]] = []
+            for reference in node.inputs + node.initialState {
+                guard let resolved = try shape(of: reference, for: key.layer) else {
+                    throw .unsupportedTopology(layer: key.layer, reason: "call \(key.node) depends on outputs that are never computed (a cycle or a missing layer)")
+                }
+                inputShapes.append(resolved)
             }
+            let layer: any InferenceLayer<Scalar>
+            if let existing = layers[key.layer] {
+                layer = existing
+            } else {
+                layer = try makeLayer(layerConfig, inputShapes)
+                layers[key.layer] = layer
+            }
+            shapes[key] = try layer.outputShapes(for: Array(inputShapes.prefix(node.inputs.count)))
+            schedule.append(key)
+            for dependent in dependents[key] ?? [] {
+                waitingOn[dependent] -= 1
+                if waitingOn[dependent] == 0 { ready.append(dependent) }
+            }
+        }
+        if let stuck = pending.indices.first(where: { runnable[$0] && waitingOn[$0] > 0 }).map({ pending[$0] }) {
+            throw .unsupportedTopology(layer: stuck.layer, reason: "call \(stuck.node) depends on outputs that are never computed (a cycle or a missing layer)")
         }
         for output in config.graph.outputs {
             guard try shape(of: output, for: "model outputs") != nil else {
