@@ -218,7 +218,7 @@ struct KernelTests {
                     var h = h0, c = c0
                     var sequence = [Float](repeating: 0, count: batch * time * units)
                     x.withUnsafeBufferPointer { x in
-                        projection.withUnsafeMutableBufferPointer { kernel.project(x.baseAddress!, rows: batch * time, into: $0.baseAddress!) }
+                        projection.withUnsafeMutableBufferPointer { kernel.project(x.baseAddress!, lda: inputUnits, rows: batch * time, into: $0.baseAddress!, ldc: gates) }
                     }
                     projection.withUnsafeBufferPointer { p in
                         h.withUnsafeMutableBufferPointer { h in

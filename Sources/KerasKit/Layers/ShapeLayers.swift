@@ -15,12 +15,8 @@ struct SpatialDropout1DLayer<Scalar: ComputeScalar>: InferenceLayer {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
-        try compute(call, state: &state)
+        [call.input]
     }
-
-    /// The call's computation: ``forward(_:state:)`` enters it specialized for the scalar
-    /// without generic setup of its own.
-    private func compute(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] { [call.input] }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

@@ -44,19 +44,6 @@ struct LSTMKernel: Sendable {
     /// Whether the recurrence runs fully in the fused C kernel.
     var hasFusedGates: Bool { activation == .tanh && recurrentActivation == .sigmoid }
 
-    /// `projection[r] = x[r]·W + b` for `rows` rows of `inputUnits` values (split over the cores
-    /// when large).
-    func project(_ x: UnsafePointer<Float>, rows: Int, into projection: UnsafeMutablePointer<Float>) {
-        let gates = 4 * units
-        if let bias {
-            bias.withUnsafeBufferPointer { b in
-                kernel.multiply(m: rows, x, lda: inputUnits, into: projection, ldc: gates, bias: b.baseAddress)
-            }
-        } else {
-            kernel.multiply(m: rows, x, lda: inputUnits, into: projection, ldc: gates)
-        }
-    }
-
     /// Runs the layer over `time` steps for `batch` samples: input projection and recurrence.
     ///
     /// The projection is made a chunk of steps at a time, just before those steps run, into a
@@ -154,7 +141,7 @@ struct LSTMKernel: Sendable {
     }
 
     /// `out[r] = a[r]·W + b` for `rows` rows at strides `lda` / `ldc`, on the calling thread.
-    private func project(_ a: UnsafePointer<Float>, lda: Int, rows: Int, into out: UnsafeMutablePointer<Float>, ldc: Int) {
+    func project(_ a: UnsafePointer<Float>, lda: Int, rows: Int, into out: UnsafeMutablePointer<Float>, ldc: Int) {
         if let bias {
             bias.withUnsafeBufferPointer { b in
                 kernel.multiply(m: rows, a, lda: lda, into: out, ldc: ldc, bias: b.baseAddress, parallel: false)
