@@ -17,7 +17,10 @@
     void kk_lstm_gates_##suffix(const float *, long, float *, float *, long, long);                  \
     void kk_lstm_sequence_##suffix(const kk_layout *, const float *, const float *, long, long,     \
                                    long, long, long, float *, float *, float *, float *, long,      \
-                                   long, int);
+                                   long, int);                                                     \
+    void kk_lstm_sequence1x_##suffix(const kk_layout *, const float *, const float *, const kk_layout *, \
+                                     const float *, const float *, long, long, long, float *, float *,  \
+                                     float *, long, int);
 
 KK_DECLARE(baseline)
 #if defined(__x86_64__) && defined(__clang__)
@@ -143,4 +146,16 @@ void kk_lstm_sequence(const kk_layout *layout, const float *recurrent,
                       float *sequence, long sss, long sts, int backwards) {
     KK_DISPATCH(layout->isa, kk_lstm_sequence, layout, recurrent, projection, pss, pts, batch, steps, units,
                 h, c, scratch, sequence, sss, sts, backwards)
+}
+
+void kk_lstm_sequence1x(const kk_layout *kernel_layout, const float *kernel, const float *bias,
+                        const kk_layout *recurrent_layout, const float *recurrent,
+                        const float *x, long x_step_stride, long steps, long units,
+                        float *h, float *c, float *sequence, long sequence_step_stride, int backwards) {
+    if (units <= 0 || units > 256 || steps <= 0 || kernel_layout->isa != recurrent_layout->isa ||
+        kernel_layout->groups != 4 || recurrent_layout->groups != 4 || kernel_layout->n != 4 * units ||
+        recurrent_layout->n != 4 * units || recurrent_layout->k != units)
+        return;
+    KK_DISPATCH(recurrent_layout->isa, kk_lstm_sequence1x, kernel_layout, kernel, bias, recurrent_layout, recurrent, x,
+                x_step_stride, steps, units, h, c, sequence, sequence_step_stride, backwards)
 }

@@ -9,6 +9,8 @@
 #define KK_NV 2
 #define KK_MR 6
 #define KK_HAS_FMA 1
+// Batch-1 steps: one k-phase (measured 10% faster than two at 32–128 units).
+#define KK_STEP1_PH 1
 #include "kk_body.h"
 #pragma clang attribute pop
 #endif

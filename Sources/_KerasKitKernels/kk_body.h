@@ -457,6 +457,7 @@ void KK_FN(kk_gemm_rows)(const kk_layout *layout, const float *packed, long row_
 
 enum { KK_GATE_MAX = 20 };
 
+
 // num / den: AVX-512 from vrcp14ps (2^-14) and one Newton step, q·(2 − den·r) with q = num·r and
 // den·r computed side by side (two FMA latencies after vrcp14ps); elsewhere divps.
 KK_INLINE vf kk_div(vf num, vf den) {
@@ -712,6 +713,54 @@ __attribute__((noinline)) static void KK_FN(kk_lstm_sequence1)(const kk_layout *
     if (hout != h) memcpy(h, hout, (size_t)units * sizeof(float));
 }
 
+// Batch 1 with the input projection folded into each step: z = b + xₜ·W + hₜ₋₁·U in one set of
+// accumulators. xₜ·W doesn't depend on the previous step, so the core runs it while the previous
+// step's gate math still waits on its latencies, and no projection is written and read back.
+KK_INLINE void kk_lstm_step1x(const int nb, const int ph, const kk_layout *kernel_layout, const float *kernel,
+                              const float *bias, const float *xin, const kk_layout *layout, const float *packed,
+                              const float *hin, float *c, float *hout, long u, long u0) {
+    const long last = u - u0 - (nb - 1) * KK_VW < KK_VW ? u - u0 - (nb - 1) * KK_VW : KK_VW;
+    const float *col[4][4], *xcol[4][4];
+    vf z[16];
+    KK_UNROLL for (int g = 0; g < 4; g++)
+        KK_UNROLL for (int b = 0; b < nb; b++) {
+            const long block = u0 / KK_VW + b;
+            col[g][b] = packed + (g * layout->panels_per_group + block / KK_NV) * layout->panel_stride + (block % KK_NV) * KK_VW;
+            xcol[g][b] = kernel + (g * kernel_layout->panels_per_group + block / KK_NV) * kernel_layout->panel_stride +
+                         (block % KK_NV) * KK_VW;
+            z[g * nb + b] = bias ? kk_load_n(bias + g * u + u0 + b * KK_VW, b == nb - 1 ? last : KK_VW) : (vf){0};
+        }
+    kk_step1_product(0, 4, nb, ph, xcol, kernel_layout->k, xin, z);
+    kk_step1_product(0, 4, nb, ph, col, layout->k, hin, z);
+    kk_lstm_cells(nb, z, c + u0, hout + u0, KK_VW);
+}
+
+void KK_FN(kk_lstm_sequence1x)(const kk_layout *kernel_layout, const float *kernel, const float *bias,
+                               const kk_layout *layout, const float *recurrent, const float *x, long x_step_stride,
+                               long steps, long units, float *h, float *c, float *sequence, long sts, int backwards) {
+    _Alignas(64) float hbuf[2][KK_SEQ1_LOCAL], cbuf[KK_SEQ1_LOCAL];
+    const long padded = (units + KK_VW - 1) / KK_VW * KK_VW;
+    memset(hbuf[0] + units, 0, (size_t)(padded - units) * sizeof(float));
+    memset(hbuf[1] + units, 0, (size_t)(padded - units) * sizeof(float));
+    memset(cbuf + units, 0, (size_t)(padded - units) * sizeof(float));
+    memcpy(hbuf[0], h, (size_t)units * sizeof(float));
+    memcpy(cbuf, c, (size_t)units * sizeof(float));
+    for (long t = 0; t < steps; t++) {
+        const float *hin = hbuf[t & 1], *xin = x + (backwards ? steps - 1 - t : t) * x_step_stride;
+        float *hout = hbuf[(t + 1) & 1];
+        long u0 = 0;
+        for (; u0 + KK_STEP1_NB * KK_VW <= units; u0 += KK_STEP1_NB * KK_VW)
+            kk_lstm_step1x(KK_STEP1_NB, KK_STEP1_PH, kernel_layout, kernel, bias, xin, layout, recurrent, hin, cbuf, hout, units, u0);
+        for (; u0 < units; u0 += KK_VW)
+            kk_lstm_step1x(1, 1, kernel_layout, kernel, bias, xin, layout, recurrent, hin, cbuf, hout, units, u0);
+        if (sequence)
+            for (long j = 0; j < units; j += KK_VW)
+                kk_store_n(sequence + t * sts + j, kk_load(hout + j), units - j < KK_VW ? units - j : KK_VW);
+    }
+    memcpy(h, hbuf[steps & 1], (size_t)units * sizeof(float));
+    memcpy(c, cbuf, (size_t)units * sizeof(float));
+}
+
 void KK_FN(kk_lstm_sequence)(const kk_layout *layout, const float *recurrent,
                              const float *projection, long pss, long pts,
                              long batch, long steps, long units, float *h, float *c, float *scratch,
@@ -730,3 +779,4 @@ void KK_FN(kk_lstm_sequence)(const kk_layout *layout, const float *recurrent,
         }
     }
 }
+

@@ -58,6 +58,10 @@ final class PackedMatrix: @unchecked Sendable {
         }
     }
 
+    /// The layout and the panels, for kernels that take them directly.
+    var layoutPointer: UnsafePointer<kk_layout> { UnsafePointer(layout) }
+    var packedPointer: UnsafePointer<Float> { UnsafePointer(packed) }
+
     deinit {
         storage.deallocate()
         layout.deallocate()

@@ -91,6 +91,15 @@ void kk_lstm_sequence(const kk_layout *recurrent_layout, const float *recurrent,
                       float *sequence, long sequence_sample_stride, long sequence_step_stride,
                       int goes_backwards);
 
+/// ``kk_lstm_sequence`` for one sample with the input projection folded into the steps:
+/// z = bias + x[step] · W + h · U (`W` packed as `kernel_layout`, 4 groups, `k` = input width;
+/// `bias` 4·units floats or NULL). `x[step]` is at `x + step * x_step_stride`; `units` ≤ 256
+/// (the function does nothing otherwise). `sequence` as in ``kk_lstm_sequence`` (sample stride unused).
+void kk_lstm_sequence1x(const kk_layout *kernel_layout, const float *kernel, const float *bias,
+                        const kk_layout *recurrent_layout, const float *recurrent,
+                        const float *x, long x_step_stride, long steps, long units,
+                        float *h, float *c, float *sequence, long sequence_step_stride, int backwards);
+
 #ifdef __cplusplus
 }
 #endif
