@@ -457,7 +457,6 @@ void KK_FN(kk_gemm_rows)(const kk_layout *layout, const float *packed, long row_
 
 enum { KK_GATE_MAX = 20 };
 
-
 // num / den: AVX-512 from vrcp14ps (2^-14) and one Newton step, q·(2 − den·r) with q = num·r and
 // den·r computed side by side (two FMA latencies after vrcp14ps); elsewhere divps.
 KK_INLINE vf kk_div(vf num, vf den) {
@@ -714,8 +713,8 @@ __attribute__((noinline)) static void KK_FN(kk_lstm_sequence1)(const kk_layout *
 }
 
 // Batch 1 with the input projection folded into each step: z = b + xₜ·W + hₜ₋₁·U in one set of
-// accumulators. xₜ·W doesn't depend on the previous step, so the core runs it while the previous
-// step's gate math still waits on its latencies, and no projection is written and read back.
+// accumulators, so no projection pass is set up, written and read back (what dominates a tiny
+// layer). xₜ·W comes first: it doesn't wait for the previous step's h.
 KK_INLINE void kk_lstm_step1x(const int nb, const int ph, const kk_layout *kernel_layout, const float *kernel,
                               const float *bias, const float *xin, const kk_layout *layout, const float *packed,
                               const float *hin, float *c, float *hout, long u, long u0) {
@@ -779,4 +778,3 @@ void KK_FN(kk_lstm_sequence)(const kk_layout *layout, const float *recurrent,
         }
     }
 }
-
