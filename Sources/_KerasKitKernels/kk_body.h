@@ -676,6 +676,21 @@ KK_INLINE void kk_lstm_step1_all(const kk_layout *layout, const float *recurrent
 
 enum { KK_SEQ1_LOCAL = 256 };
 
+// Batch-1 state in whole-vector local buffers: h (into hbuf[0]) and c, zero beyond `units`.
+KK_INLINE void kk_seq1_state_in(float hbuf[2][KK_SEQ1_LOCAL], float *cbuf, const float *h, const float *c, long units) {
+    const long padded = (units + KK_VW - 1) / KK_VW * KK_VW;
+    memset(hbuf[0] + units, 0, (size_t)(padded - units) * sizeof(float));
+    memset(hbuf[1] + units, 0, (size_t)(padded - units) * sizeof(float));
+    memset(cbuf + units, 0, (size_t)(padded - units) * sizeof(float));
+    memcpy(hbuf[0], h, (size_t)units * sizeof(float));
+    memcpy(cbuf, c, (size_t)units * sizeof(float));
+}
+
+// A step's h from a local buffer to its row of `sequence` (`units` floats, the last vector masked).
+KK_INLINE void kk_seq1_store(float *row, const float *hout, long units) {
+    for (long j = 0; j < units; j += KK_VW) kk_store_n(row + j, kk_load(hout + j), units - j < KK_VW ? units - j : KK_VW);
+}
+
 // Batch 1: the state stays in whole-vector local buffers (h alternating between two), so the
 // step-to-step chain has no masked or partial access; each step's h is copied to `sequence` beside it.
 __attribute__((noinline)) static void KK_FN(kk_lstm_sequence1)(const kk_layout *layout, const float *recurrent,
@@ -684,19 +699,12 @@ __attribute__((noinline)) static void KK_FN(kk_lstm_sequence1)(const kk_layout *
                                                              int backwards) {
     if (units <= KK_SEQ1_LOCAL) {
         _Alignas(64) float hbuf[2][KK_SEQ1_LOCAL], cbuf[KK_SEQ1_LOCAL];
-        const long padded = (units + KK_VW - 1) / KK_VW * KK_VW;
-        memset(hbuf[0] + units, 0, (size_t)(padded - units) * sizeof(float));
-        memset(hbuf[1] + units, 0, (size_t)(padded - units) * sizeof(float));
-        memset(cbuf + units, 0, (size_t)(padded - units) * sizeof(float));
-        memcpy(hbuf[0], h, (size_t)units * sizeof(float));
-        memcpy(cbuf, c, (size_t)units * sizeof(float));
+        kk_seq1_state_in(hbuf, cbuf, h, c, units);
         for (long t = 0; t < steps; t++) {
             const float *hin = hbuf[t & 1];
             float *hout = hbuf[(t + 1) & 1];
             kk_lstm_step1_all(layout, recurrent, hin, projection + (backwards ? steps - 1 - t : t) * pts, cbuf, hout, units, 1);
-            if (sequence)
-                for (long j = 0; j < units; j += KK_VW)
-                    kk_store_n(sequence + t * sts + j, kk_load(hout + j), units - j < KK_VW ? units - j : KK_VW);
+            if (sequence) kk_seq1_store(sequence + t * sts, hout, units);
         }
         memcpy(h, hbuf[steps & 1], (size_t)units * sizeof(float));
         memcpy(c, cbuf, (size_t)units * sizeof(float));
@@ -738,12 +746,7 @@ void KK_FN(kk_lstm_sequence1x)(const kk_layout *kernel_layout, const float *kern
                                const kk_layout *layout, const float *recurrent, const float *x, long x_step_stride,
                                long steps, long units, float *h, float *c, float *sequence, long sts, int backwards) {
     _Alignas(64) float hbuf[2][KK_SEQ1_LOCAL], cbuf[KK_SEQ1_LOCAL];
-    const long padded = (units + KK_VW - 1) / KK_VW * KK_VW;
-    memset(hbuf[0] + units, 0, (size_t)(padded - units) * sizeof(float));
-    memset(hbuf[1] + units, 0, (size_t)(padded - units) * sizeof(float));
-    memset(cbuf + units, 0, (size_t)(padded - units) * sizeof(float));
-    memcpy(hbuf[0], h, (size_t)units * sizeof(float));
-    memcpy(cbuf, c, (size_t)units * sizeof(float));
+    kk_seq1_state_in(hbuf, cbuf, h, c, units);
     for (long t = 0; t < steps; t++) {
         const float *hin = hbuf[t & 1], *xin = x + (backwards ? steps - 1 - t : t) * x_step_stride;
         float *hout = hbuf[(t + 1) & 1];
@@ -752,9 +755,7 @@ void KK_FN(kk_lstm_sequence1x)(const kk_layout *kernel_layout, const float *kern
             kk_lstm_step1x(KK_STEP1_NB, KK_STEP1_PH, kernel_layout, kernel, bias, xin, layout, recurrent, hin, cbuf, hout, units, u0);
         for (; u0 < units; u0 += KK_VW)
             kk_lstm_step1x(1, 1, kernel_layout, kernel, bias, xin, layout, recurrent, hin, cbuf, hout, units, u0);
-        if (sequence)
-            for (long j = 0; j < units; j += KK_VW)
-                kk_store_n(sequence + t * sts + j, kk_load(hout + j), units - j < KK_VW ? units - j : KK_VW);
+        if (sequence) kk_seq1_store(sequence + t * sts, hout, units);
     }
     memcpy(h, hbuf[steps & 1], (size_t)units * sizeof(float));
     memcpy(c, cbuf, (size_t)units * sizeof(float));
