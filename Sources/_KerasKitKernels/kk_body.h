@@ -632,6 +632,12 @@ KK_INLINE void kk_step1_product(const int g0, const int g1, const int nb, const 
         }
 }
 
+// Where gate g's vector `block` (units block·KK_VW ..) starts in a 4-group packed matrix; its
+// rows follow at a stride of KK_NR floats.
+KK_INLINE const float *kk_gate_column(const kk_layout *layout, const float *packed, int g, long block) {
+    return packed + (g * layout->panels_per_group + block / KK_NV) * layout->panel_stride + (block % KK_NV) * KK_VW;
+}
+
 // Batch 1, one step for `nb` unit vectors starting at unit u0: z = proj + hin · U, then the gates
 // straight from the accumulators; c updated in place, h written to hout (≠ hin: later vectors
 // still read hin). `padded`: c and hout hold whole vectors (zero beyond u), no masked access.
@@ -639,18 +645,16 @@ KK_INLINE void kk_step1_product(const int g0, const int g1, const int nb, const 
 // overlap them, measured no faster.)
 KK_INLINE void kk_lstm_step1(const int nb, const int ph, const kk_layout *layout, const float *packed,
                              const float *hin, const float *proj, float *c, float *hout, long u, long u0, int padded) {
-    const long k = layout->k, ppg = layout->panels_per_group, stride = layout->panel_stride;
     const long last = u - u0 - (nb - 1) * KK_VW < KK_VW ? u - u0 - (nb - 1) * KK_VW : KK_VW;
     const float *col[4][4];
     vf z[16];
     KK_UNROLL for (int g = 0; g < 4; g++)
         KK_UNROLL for (int b = 0; b < nb; b++) {
-            const long block = u0 / KK_VW + b;
-            col[g][b] = packed + (g * ppg + block / KK_NV) * stride + (block % KK_NV) * KK_VW;
+            col[g][b] = kk_gate_column(layout, packed, g, u0 / KK_VW + b);
             // The projection starts the first phase: no addition after the product.
             z[g * nb + b] = kk_load_n(proj + g * u + u0 + b * KK_VW, b == nb - 1 ? last : KK_VW);
         }
-    kk_step1_product(0, 4, nb, ph, col, k, hin, z);
+    kk_step1_product(0, 4, nb, ph, col, layout->k, hin, z);
     kk_lstm_cells(nb, z, c + u0, hout + u0, padded ? KK_VW : last);
 }
 
@@ -731,10 +735,8 @@ KK_INLINE void kk_lstm_step1x(const int nb, const int ph, const kk_layout *kerne
     vf z[16];
     KK_UNROLL for (int g = 0; g < 4; g++)
         KK_UNROLL for (int b = 0; b < nb; b++) {
-            const long block = u0 / KK_VW + b;
-            col[g][b] = packed + (g * layout->panels_per_group + block / KK_NV) * layout->panel_stride + (block % KK_NV) * KK_VW;
-            xcol[g][b] = kernel + (g * kernel_layout->panels_per_group + block / KK_NV) * kernel_layout->panel_stride +
-                         (block % KK_NV) * KK_VW;
+            col[g][b] = kk_gate_column(layout, packed, g, u0 / KK_VW + b);
+            xcol[g][b] = kk_gate_column(kernel_layout, kernel, g, u0 / KK_VW + b);
             z[g * nb + b] = bias ? kk_load_n(bias + g * u + u0 + b * KK_VW, b == nb - 1 ? last : KK_VW) : (vf){0};
         }
     kk_step1_product(0, 4, nb, ph, xcol, kernel_layout->k, xin, z);
