@@ -446,13 +446,14 @@ void KK_FN(kk_gemm_rows)(const kk_layout *layout, const float *packed, long row_
 // (e ≤ 1 for tanh: 1 ± e never rounds away a large e's low bits; measured 1.3e-7 without that).
 // The clamp keeps |t| ≤ 115.5, so e is a normal float after one scaling and 1 + e is finite;
 // beyond it the exact results differ from the clamped ones by less than 2e-35. 2^t = 2^n · p(f):
-// n = round(t) by the 1.5·2^23 trick, f = fma(x, k, −n) ∈ [−½, ½] (exact but for k's own
-// rounding, which costs nothing near the steep middle of σ and tanh), p a degree-6 minimax
-// polynomial with p(0) = 1 (relative error 4.9e-9 before rounding) in Estrin form, depth 3.
-// AVX-512 divides with vrcp14ps and one Newton step.
+// n = round(t) by the 1.5·2^23 trick, f = t − n ∈ [−½, ½] with t = x·k rounded first (an error
+// of |t|·2^-24 in f, which costs nothing near the steep middle of σ and tanh and vanishes in the
+// saturated tails), p a degree-6 minimax polynomial with p(0) = 1 (relative error 4.9e-9 before
+// rounding) by Horner's rule. AVX-512 divides with vrcp14ps and one Newton step.
 // Max absolute error against double precision, every 5th float in [−90, 90] (KernelTests checks
-// ≤ 2e-7 on its own sweep): σ 9.2e-8 (baseline, no FMA: 9.9e-8), tanh 1.27e-7 (AVX2 with divps:
-// 1.04e-7; baseline 1.33e-7) — about 2 ulp near ±1 and 75× below the 1e-5 parity budget.
+// ≤ 2e-7 on its own sweep): σ 9.5e-8, tanh 1.11e-7 (AVX2) and 1.15e-7 (baseline) — about 2 ulp
+// near ±1 and 85× below the 1e-5 parity budget. (The AVX-512 level was last measured before this
+// form, at 9.2e-8 and 1.27e-7; KernelTests sweeps every level the machine has.)
 // NaN propagates: max and min return their second operand, x, when it is NaN.
 
 enum { KK_GATE_MAX = 20 };
@@ -469,47 +470,53 @@ KK_INLINE vf kk_div(vf num, vf den) {
 #endif
 }
 
-// x[j] ← tanh(x[j]) when bit j of tanh_mask is set, else σ(x[j]), for j < count (both compile-time
-// constants after inlining), stage by stage so that `count` independent chains are in flight.
-KK_INLINE void kk_gate_acts(const int count, const unsigned tanh_mask, vf *x) {
+// The exponentials behind σ and tanh, stage by stage so that `count` independent chains are in
+// flight (count and tanh_mask are compile-time constants after inlining): for x[j] with bit j of
+// tanh_mask clear, e = exp(−x); set, e = exp(−2|x|) and sign[j] = x's sign bit. Each e comes as
+// p[j] · scale[j] (scale = 2^n), so 1 ± e are single FMAs.
+KK_INLINE void kk_gate_exps(const int count, const unsigned tanh_mask, const vf *x, vf *p, vf *scale, vf *sign) {
     const vf magic = kk_splat(12582912.0f + 127.0f), one = kk_splat(1.0f);
-    vf m[KK_GATE_MAX], n[KK_GATE_MAX], f[KK_GATE_MAX], f2[KK_GATE_MAX], a[KK_GATE_MAX], b[KK_GATE_MAX], c[KK_GATE_MAX];
+    vf t[KK_GATE_MAX], m[KK_GATE_MAX];
 #define KK_TH(j) ((tanh_mask >> (j)) & 1u)
 #define KK_K(j) kk_splat(KK_TH(j) ? -2.88539008177792682f : -1.44269504088896341f)
     const vi sign_mask = (vi){0} + INT32_MIN;
-    vf sign[KK_GATE_MAX];
     KK_UNROLL for (int j = 0; j < count; j++) {
         if (KK_TH(j)) {
             sign[j] = (vf)((vi)x[j] & sign_mask);
-            x[j] = kk_min(kk_splat(40.0f), (vf)((vi)x[j] & ~sign_mask));
+            t[j] = kk_min(kk_splat(40.0f), (vf)((vi)x[j] & ~sign_mask));
         } else {
-            x[j] = kk_min(kk_splat(80.0f), kk_max(kk_splat(-80.0f), x[j]));
+            t[j] = kk_min(kk_splat(80.0f), kk_max(kk_splat(-80.0f), x[j]));
         }
     }
-    KK_UNROLL for (int j = 0; j < count; j++) m[j] = kk_fma(x[j], KK_K(j), magic);
-    KK_UNROLL for (int j = 0; j < count; j++) n[j] = m[j] - magic;
-    KK_UNROLL for (int j = 0; j < count; j++) f[j] = kk_fma(x[j], KK_K(j), -n[j]);
-    // p = (1 + c1 f) + f²(c2 + c3 f) + f⁴(c4 + c5 f + c6 f²)
-    KK_UNROLL for (int j = 0; j < count; j++) {
-        f2[j] = f[j] * f[j];
-        a[j] = kk_fma(f[j], kk_splat(0.6931471824645996f), one);
-        b[j] = kk_fma(f[j], kk_splat(0.055503517389297485f), kk_splat(0.24022650718688965f));
-        c[j] = kk_fma(f[j], kk_splat(0.0013395097339525819f), kk_splat(0.00961805135011673f));
-    }
-    KK_UNROLL for (int j = 0; j < count; j++) {
-        c[j] = kk_fma(f2[j], kk_splat(0.00015467115736100823f), c[j]);
-        a[j] = kk_fma(f2[j], b[j], a[j]);
-        f2[j] = f2[j] * f2[j];
-    }
-    // e = p · 2^n with 2^n straight from m's bits (n + 127 ∈ [11, 243]), so 1 ± e are single FMAs.
-    KK_UNROLL for (int j = 0; j < count; j++) {
-        const vf p = kk_fma(f2[j], c[j], a[j]), scale = (vf)((vi)m[j] << 23);
-        const vf den = kk_fma(p, scale, one);
-        if (KK_TH(j)) x[j] = (vf)((vi)kk_div(kk_fma(-p, scale, one), den) | (vi)sign[j]);
-        else x[j] = kk_div(one, den);
-    }
+    // t·k rounded, then n = round(t·k) and f = t·k − n exactly: one multiply and three additions
+    // keep the FMA ports (which the products also need) for the polynomial.
+    KK_UNROLL for (int j = 0; j < count; j++) t[j] = t[j] * KK_K(j);
+    KK_UNROLL for (int j = 0; j < count; j++) m[j] = t[j] + magic;
+    KK_UNROLL for (int j = 0; j < count; j++) t[j] = t[j] - (m[j] - magic);
+    // p = 1 + f(c1 + f(c2 + f(c3 + f(c4 + f(c5 + f·c6))))): Horner's six FMAs; the chains of
+    // the other vectors hide its depth.
+    KK_UNROLL for (int j = 0; j < count; j++) p[j] = kk_fma(t[j], kk_splat(0.00015467115736100823f), kk_splat(0.0013395097339525819f));
+    KK_UNROLL for (int j = 0; j < count; j++) p[j] = kk_fma(t[j], p[j], kk_splat(0.00961805135011673f));
+    KK_UNROLL for (int j = 0; j < count; j++) p[j] = kk_fma(t[j], p[j], kk_splat(0.055503517389297485f));
+    KK_UNROLL for (int j = 0; j < count; j++) p[j] = kk_fma(t[j], p[j], kk_splat(0.24022650718688965f));
+    KK_UNROLL for (int j = 0; j < count; j++) p[j] = kk_fma(t[j], p[j], kk_splat(0.6931471824645996f));
+    KK_UNROLL for (int j = 0; j < count; j++) p[j] = kk_fma(t[j], p[j], one);
+    // 2^n straight from m's bits (n + 127 ∈ [11, 243]).
+    KK_UNROLL for (int j = 0; j < count; j++) scale[j] = (vf)((vi)m[j] << 23);
 #undef KK_K
 #undef KK_TH
+}
+
+// x[j] ← tanh(x[j]) when bit j of tanh_mask is set, else σ(x[j]), for j < count.
+KK_INLINE void kk_gate_acts(const int count, const unsigned tanh_mask, vf *x) {
+    const vf one = kk_splat(1.0f);
+    vf p[KK_GATE_MAX], scale[KK_GATE_MAX], sign[KK_GATE_MAX];
+    kk_gate_exps(count, tanh_mask, x, p, scale, sign);
+    KK_UNROLL for (int j = 0; j < count; j++) {
+        const vf den = kk_fma(p[j], scale[j], one);
+        if ((tanh_mask >> j) & 1u) x[j] = (vf)((vi)kk_div(kk_fma(-p[j], scale[j], one), den) | (vi)sign[j]);
+        else x[j] = kk_div(one, den);
+    }
 }
 
 #define KK_GATE_ELEMENTWISE(name, mask)                                            \
@@ -551,19 +558,34 @@ KK_INLINE void kk_store_n(float *p, vf v, long count) {
 
 // `nv` vectors of cells of one sample: z holds the pre-activations i[0..nv), f[..), g[..), o[..);
 // c, h are `nv` consecutive vectors at c_p, h_p, of which only `last` floats of the final one are
-// real (KK_VW: all). The four gates of all vectors are interleaved, then the nv tanh(c).
+// real (KK_VW: all). With A = 1 + e_i, D = 1 + e_f, B = 1 + e_g, E = 1 + e_o (the exponentials of
+// kk_gate_exps) and s the signs:
+//   c' = c/D + s_g(1 − e_g)/(A·B),   h = s_c(1 − e_c)/(E·(1 + e_c))
+// three divisions per vector instead of five (σ i, f, o and two tanh): the divider, not the
+// FMAs, was what the gate math waited on. A·B and E·(1 + e_c) stay below 2^117, so nothing
+// overflows for any c.
 KK_INLINE void kk_lstm_cells(const int nv, vf *z, float *c_p, float *h_p, long last) {
     const unsigned g_mask = ((1u << nv) - 1u) << (2 * nv);
-    kk_gate_acts(4 * nv, g_mask, z);
-    vf t[4];
+    const vf one = kk_splat(1.0f);
+    vf p[16], scale[16], sign[16];
+    kk_gate_exps(4 * nv, g_mask, z, p, scale, sign);
+    vf t[4], tp[4], tscale[4], tsign[4];
     KK_UNROLL for (int j = 0; j < nv; j++) {
         const long count = j == nv - 1 ? last : KK_VW;
-        vf cn = kk_fma(z[nv + j], kk_load_n(c_p + j * KK_VW, count), z[j] * z[2 * nv + j]);
+        const int i = j, f = nv + j, g = 2 * nv + j;
+        const vf ab = kk_fma(p[i], scale[i], one) * kk_fma(p[g], scale[g], one);
+        const vf tanh_num = (vf)((vi)kk_fma(-p[g], scale[g], one) | (vi)sign[g]);
+        const vf cn = kk_div(kk_load_n(c_p + j * KK_VW, count), kk_fma(p[f], scale[f], one)) + kk_div(tanh_num, ab);
         kk_store_n(c_p + j * KK_VW, cn, count);
         t[j] = cn;
     }
-    kk_gate_acts(nv, (1u << nv) - 1u, t);
-    KK_UNROLL for (int j = 0; j < nv; j++) kk_store_n(h_p + j * KK_VW, z[3 * nv + j] * t[j], j == nv - 1 ? last : KK_VW);
+    kk_gate_exps(nv, (1u << nv) - 1u, t, tp, tscale, tsign);
+    KK_UNROLL for (int j = 0; j < nv; j++) {
+        const int o = 3 * nv + j;
+        const vf den = kk_fma(p[o], scale[o], one) * kk_fma(tp[j], tscale[j], one);
+        const vf hv = (vf)((vi)kk_div(kk_fma(-tp[j], tscale[j], one), den) | (vi)tsign[j]);
+        kk_store_n(h_p + j * KK_VW, hv, j == nv - 1 ? last : KK_VW);
+    }
 }
 
 // Vectors of cells per pass: 4 keeps 20 exp chains in flight (measured faster than 2 at every level).
