@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import KerasKit
 
-/// `keraskit convert MODEL OUT.safetensors [--check-input X.npy …]`.
+/// `keraskit convert MODEL OUT.safetensors [--check-input X.npy …] [--pack-for LEVEL]`.
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a model as a KerasKit native file (safetensors) that loads without libhdf5.",
@@ -17,6 +17,29 @@ struct Convert: ParsableCommand {
 
     @Option(name: .customLong("check-input"), help: "A .npy input to store with the model's output for it.")
     var checkInputs: [String] = []
+
+    @Option(name: .customLong("pack-for"),
+            help: "Store the matrices packed for the machine that will load the file, which then computes with them in place in its memory map: native (this machine), baseline, avx2 (also right for arm64), avx512; or row-major (Keras's layout, format version 1).")
+    var packFor: String = "native"
+
+    func validate() throws {
+        _ = try layout
+    }
+
+    /// `--pack-for` as a layout.
+    private var layout: NativeMatrixLayout {
+        get throws(CommandFailure) {
+            switch packFor {
+            case "native": return .packed(for: .current)
+            case "row-major": return .rowMajor
+            default:
+                guard let level = SIMDLevel.allCases.first(where: { $0.description == packFor }) else {
+                    throw CommandFailure("--pack-for \(packFor): expected native, baseline, avx2, avx512 or row-major")
+                }
+                return .packed(for: level)
+            }
+        }
+    }
 
     func run() throws {
         let loaded = try loadModel(model)
@@ -34,7 +57,7 @@ struct Convert: ParsableCommand {
     private func nativeFile<Scalar: CommandScalar>(_ loaded: KerasModel, as scalar: Scalar.Type) throws(CommandFailure) -> (Data, Int) {
         let inputs = try readInputs(checkInputs, inputNames: loaded.config.inputNames, as: Scalar.self)
         do {
-            return (try Scalar.nativeFileData(loaded, checkInputs: inputs), inputs.count)
+            return (try Scalar.nativeFileData(loaded, checkInputs: inputs, layout: try layout), inputs.count)
         } catch {
             throw CommandFailure("\(model): \(error)")
         }

@@ -100,8 +100,8 @@ protocol CommandScalar: KerasScalar {
     static func predict(_ model: KerasModel, _ inputs: [TensorOf<Self>]) throws(PredictionError) -> [TensorOf<Self>]
     /// `session.feedStepByStep(inputs)` in this scalar.
     static func feedStepByStep(_ session: StreamingSession, _ inputs: [TensorOf<Self>]) throws(PredictionError) -> [TensorOf<Self>]
-    /// `model.nativeFileData(checkInputs:)` in this scalar.
-    static func nativeFileData(_ model: KerasModel, checkInputs: [TensorOf<Self>]) throws(PredictionError) -> Data
+    /// `model.nativeFileData(checkInputs:layout:)` in this scalar.
+    static func nativeFileData(_ model: KerasModel, checkInputs: [TensorOf<Self>], layout: NativeMatrixLayout) throws(PredictionError) -> Data
 }
 
 extension Float: CommandScalar {
@@ -113,8 +113,8 @@ extension Float: CommandScalar {
         try session.feedStepByStep(inputs)
     }
 
-    static func nativeFileData(_ model: KerasModel, checkInputs: [Tensor]) throws(PredictionError) -> Data {
-        try model.nativeFileData(checkInputs: checkInputs)
+    static func nativeFileData(_ model: KerasModel, checkInputs: [Tensor], layout: NativeMatrixLayout) throws(PredictionError) -> Data {
+        try model.nativeFileData(checkInputs: checkInputs, layout: layout)
     }
 }
 
@@ -127,8 +127,8 @@ extension Double: CommandScalar {
         try session.feedStepByStep(inputs)
     }
 
-    static func nativeFileData(_ model: KerasModel, checkInputs: [TensorOf<Double>]) throws(PredictionError) -> Data {
-        try model.nativeFileData(checkInputs: checkInputs)
+    static func nativeFileData(_ model: KerasModel, checkInputs: [TensorOf<Double>], layout: NativeMatrixLayout) throws(PredictionError) -> Data {
+        try model.nativeFileData(checkInputs: checkInputs, layout: layout)
     }
 }
 

@@ -83,7 +83,7 @@ int kk_detected_isa(void) {
     return isa;
 }
 
-static int kk_panel_width(int isa) {
+int kk_panel_width(int isa) {
 #if defined(__aarch64__)
     (void)isa;
     return 16;

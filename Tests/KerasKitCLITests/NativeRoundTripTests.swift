@@ -21,7 +21,7 @@ struct NativeRoundTripTests {
         let checkInputs = try fixture.firstCall.inputs.map { try NumpyArray(contentsOf: CLIFixtures.path($0)).tensor(as: Scalar.self) }
         // Convert from one instance and compare against another, so nothing either does to
         // stateful layers' carried states can hide a difference.
-        let data = try Scalar.nativeFileData(try KerasModel.load(contentsOf: path), checkInputs: checkInputs)
+        let data = try Scalar.nativeFileData(try KerasModel.load(contentsOf: path), checkInputs: checkInputs, layout: .packed(for: .current))
         let original = try KerasModel.load(contentsOf: path)
         let native = try KerasModel.load(nativeData: data, name: "\(fixture.name).safetensors")
         #expect(native.parameterCount == fixture.total_params)

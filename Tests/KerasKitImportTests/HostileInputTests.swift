@@ -136,7 +136,7 @@ struct HostileInputTests {
 
     /// A native file of `lstm_seq`, split into its parts for editing.
     static func nativeParts() throws -> (metadata: [String: String], tensors: [(name: String, shape: [Int], storage: WeightArray.Storage)]) {
-        let data = try KerasModel.load(h5File: Fixtures.path(modelPath)).nativeFileData()
+        let data = try KerasModel.load(h5File: Fixtures.path(modelPath)).nativeFileData(layout: .rowMajor)
         let file = try SafetensorsFile(data: data, name: "lstm_seq.safetensors")
         return (file.metadata, file.entries.map { ($0.name, $0.shape, file.weight($0)) })
     }

@@ -3,23 +3,20 @@ struct DenseLayer<Scalar: ComputeScalar>: InferenceLayer {
     let config: DenseConfig
     let generation: KerasGeneration
     let inputUnits: Int
-    /// `(inputUnits, units)`, row-major, as Keras stores it.
-    let kernel: [Scalar]
     let bias: [Scalar]?
-    /// `kernel` packed for the SIMD kernels, once at load.
+    /// The kernel `(inputUnits, units)`, prepared once at load (packed for the SIMD kernels).
     let packedKernel: Scalar.Matrix
 
-    init(config: DenseConfig, generation: KerasGeneration, inputUnits: Int, kernel: [Scalar], bias: [Scalar]?) {
+    init(config: DenseConfig, generation: KerasGeneration, inputUnits: Int, kernel: Scalar.Matrix, bias: [Scalar]?) {
         self.config = config
         self.generation = generation
         self.inputUnits = inputUnits
-        self.kernel = kernel
         self.bias = bias
-        packedKernel = Scalar.matrix(kernel, rows: inputUnits, columns: config.units, groups: 1)
+        packedKernel = kernel
     }
 
     var name: String { config.common.name }
-    var parameterCount: Int { kernel.count + (bias?.count ?? 0) }
+    var parameterCount: Int { inputUnits * config.units + (bias?.count ?? 0) }
 
     func outputShapes(for inputs: [[Int?]]) -> [[Int?]] { [Array(inputs[0].dropLast()) + [config.units]] }
 

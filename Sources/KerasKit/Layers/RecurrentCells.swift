@@ -9,26 +9,24 @@ struct LSTMCell<Scalar: ComputeScalar>: RecurrentCell {
     let activation: Activation
     let recurrentActivation: Activation
     let generation: KerasGeneration
-    let kernel: [Scalar]
-    /// `(units, 4·units)`.
-    let recurrentKernel: [Scalar]
     let inputBias: [Scalar]?
-    /// The same weights prepared once at load: packed for the SIMD kernels (`Float`), or kept
-    /// for plain loops (`Double`).
+    /// The weights prepared once at load: packed for the SIMD kernels (`Float`), or kept for
+    /// plain loops (`Double`).
     let fast: Scalar.Recurrence
 
     var lstmKernel: Scalar.Recurrence? { fast }
     var packedKernel: Scalar.Matrix { fast.kernel }
 
+    /// - Parameters:
+    ///   - kernel: `W`, `(inputUnits, 4·units)`, prepared in 4 gate groups.
+    ///   - recurrentKernel: `U`, `(units, 4·units)`, prepared in 4 gate groups.
     init(units: Int, inputUnits: Int, activation: Activation, recurrentActivation: Activation, generation: KerasGeneration,
-         kernel: [Scalar], recurrentKernel: [Scalar], inputBias: [Scalar]?) {
+         kernel: Scalar.Matrix, recurrentKernel: Scalar.Matrix, inputBias: [Scalar]?) {
         self.units = units
         self.inputUnits = inputUnits
         self.activation = activation
         self.recurrentActivation = recurrentActivation
         self.generation = generation
-        self.kernel = kernel
-        self.recurrentKernel = recurrentKernel
         self.inputBias = inputBias
         fast = Scalar.lstmRecurrence(kernel: kernel, recurrentKernel: recurrentKernel, bias: inputBias, inputUnits: inputUnits, units: units,
                                      activation: activation, recurrentActivation: recurrentActivation, generation: generation)
@@ -36,7 +34,7 @@ struct LSTMCell<Scalar: ComputeScalar>: RecurrentCell {
 
     var projectionWidth: Int { 4 * units }
     var stateCount: Int { 2 }
-    var parameterCount: Int { kernel.count + recurrentKernel.count + (inputBias?.count ?? 0) }
+    var parameterCount: Int { (inputUnits + units) * 4 * units + (inputBias?.count ?? 0) }
 
     func scratchCount(batch: Int) -> Int { units }
 
@@ -59,9 +57,6 @@ struct GRUCell<Scalar: ComputeScalar>: RecurrentCell {
     let recurrentActivation: Activation
     let generation: KerasGeneration
     let resetAfter: Bool
-    let kernel: [Scalar]
-    /// `(units, 3·units)`.
-    let recurrentKernel: [Scalar]
     let inputBias: [Scalar]?
     /// `reset_after` only: the recurrent bias row.
     let recurrentBias: [Scalar]?
@@ -72,31 +67,34 @@ struct GRUCell<Scalar: ComputeScalar>: RecurrentCell {
     /// Without `reset_after`: `U`'s candidate columns; nil with it.
     let packedCandidate: Scalar.Matrix?
 
+    /// - Parameters:
+    ///   - kernel: `W`, `(inputUnits, 3·units)`, prepared in 3 gate groups.
+    ///   - recurrentKernel: With `resetAfter`, `U` `(units, 3·units)` in 3 groups; without, the
+    ///     row-major `U` to split (``packedRecurrent`` and ``packedCandidate``).
     init(units: Int, inputUnits: Int, activation: Activation, recurrentActivation: Activation, generation: KerasGeneration,
-         resetAfter: Bool, kernel: [Scalar], recurrentKernel: [Scalar], inputBias: [Scalar]?, recurrentBias: [Scalar]?) {
+         resetAfter: Bool, kernel: Scalar.Matrix, recurrentKernel: GRURecurrentKernel<Scalar>, inputBias: [Scalar]?, recurrentBias: [Scalar]?) {
         self.units = units
         self.inputUnits = inputUnits
         self.activation = activation
         self.recurrentActivation = recurrentActivation
         self.generation = generation
         self.resetAfter = resetAfter
-        self.kernel = kernel
-        self.recurrentKernel = recurrentKernel
         self.inputBias = inputBias
         self.recurrentBias = recurrentBias
-        let width = 3 * units
-        packedKernel = Scalar.matrix(kernel, rows: inputUnits, columns: width, groups: 3)
-        if resetAfter {
-            packedRecurrent = Scalar.matrix(recurrentKernel, rows: units, columns: width, groups: 3)
+        packedKernel = kernel
+        switch recurrentKernel {
+        case .prepared(let matrix):
+            packedRecurrent = matrix
             packedCandidate = nil
-        } else {
+        case .split(let values):
             // Row-major column slices: z and r (2·units wide), then the candidate's units.
+            let width = 3 * units
             var gates: [Scalar] = [], candidate: [Scalar] = []
             gates.reserveCapacity(units * 2 * units)
             candidate.reserveCapacity(units * units)
             for row in 0..<units {
-                gates += recurrentKernel[(row * width) ..< (row * width + 2 * units)]
-                candidate += recurrentKernel[(row * width + 2 * units) ..< ((row + 1) * width)]
+                gates += values[(row * width) ..< (row * width + 2 * units)]
+                candidate += values[(row * width + 2 * units) ..< ((row + 1) * width)]
             }
             packedRecurrent = Scalar.matrix(gates, rows: units, columns: 2 * units, groups: 2)
             packedCandidate = Scalar.matrix(candidate, rows: units, columns: units, groups: 1)
@@ -105,7 +103,7 @@ struct GRUCell<Scalar: ComputeScalar>: RecurrentCell {
 
     var projectionWidth: Int { 3 * units }
     var stateCount: Int { 1 }
-    var parameterCount: Int { kernel.count + recurrentKernel.count + (inputBias?.count ?? 0) + (recurrentBias?.count ?? 0) }
+    var parameterCount: Int { (inputUnits + units) * 3 * units + (inputBias?.count ?? 0) + (recurrentBias?.count ?? 0) }
 
     func scratchCount(batch: Int) -> Int { batch * 3 * units }
 
@@ -165,31 +163,26 @@ struct SimpleRNNCell<Scalar: ComputeScalar>: RecurrentCell {
     let inputUnits: Int
     let activation: Activation
     let generation: KerasGeneration
-    let kernel: [Scalar]
-    /// `(units, units)`.
-    let recurrentKernel: [Scalar]
     let inputBias: [Scalar]?
-    /// `kernel` packed.
+    /// `W`, `(inputUnits, units)`, prepared.
     let packedKernel: Scalar.Matrix
-    /// `recurrentKernel` packed.
+    /// `U`, `(units, units)`, prepared.
     let packedRecurrent: Scalar.Matrix
 
     init(units: Int, inputUnits: Int, activation: Activation, generation: KerasGeneration,
-         kernel: [Scalar], recurrentKernel: [Scalar], inputBias: [Scalar]?) {
+         kernel: Scalar.Matrix, recurrentKernel: Scalar.Matrix, inputBias: [Scalar]?) {
         self.units = units
         self.inputUnits = inputUnits
         self.activation = activation
         self.generation = generation
-        self.kernel = kernel
-        self.recurrentKernel = recurrentKernel
         self.inputBias = inputBias
-        packedKernel = Scalar.matrix(kernel, rows: inputUnits, columns: units, groups: 1)
-        packedRecurrent = Scalar.matrix(recurrentKernel, rows: units, columns: units, groups: 1)
+        packedKernel = kernel
+        packedRecurrent = recurrentKernel
     }
 
     var projectionWidth: Int { units }
     var stateCount: Int { 1 }
-    var parameterCount: Int { kernel.count + recurrentKernel.count + (inputBias?.count ?? 0) }
+    var parameterCount: Int { (inputUnits + units) * units + (inputBias?.count ?? 0) }
 
     func scratchCount(batch: Int) -> Int { 0 }
 
@@ -199,4 +192,12 @@ struct SimpleRNNCell<Scalar: ComputeScalar>: RecurrentCell {
         activation.apply(z, count: batch * units, rowLength: units, generation: generation)
         h.update(from: z, count: batch * units)
     }
+}
+
+/// A GRU's recurrent kernel as its builder hands it over.
+enum GRURecurrentKernel<Scalar: ComputeScalar> {
+    /// `reset_after`: all of `U` prepared in 3 gate groups.
+    case prepared(Scalar.Matrix)
+    /// Without `reset_after`: `U` row-major, for the cell to split into its z·r and candidate columns.
+    case split([Scalar])
 }

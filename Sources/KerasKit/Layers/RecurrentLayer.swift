@@ -11,8 +11,6 @@ protocol RecurrentCell: Sendable {
     var projectionWidth: Int { get }
     /// States carried between steps: 2 for an LSTM (`h`, `c`), 1 otherwise.
     var stateCount: Int { get }
-    /// `(inputUnits, projectionWidth)`, row-major.
-    var kernel: [Scalar] { get }
     /// Added to every projected step, or nil.
     var inputBias: [Scalar]? { get }
     /// Weight scalars, as Keras counts them.
@@ -24,7 +22,7 @@ protocol RecurrentCell: Sendable {
     /// LSTM) are updated in place. Allocates nothing.
     func step(z: UnsafeMutablePointer<Scalar>, h: UnsafeMutablePointer<Scalar>, c: UnsafeMutablePointer<Scalar>,
               batch: Int, scratch: UnsafeMutablePointer<Scalar>)
-    /// `kernel` packed for the SIMD kernels, once at load.
+    /// `W`, `(inputUnits, projectionWidth)`, prepared once at load (packed for the SIMD kernels).
     var packedKernel: Scalar.Matrix { get }
     /// The packed LSTM kernels that run a whole unmasked sequence, for cells that have them.
     var lstmKernel: Scalar.Recurrence? { get }

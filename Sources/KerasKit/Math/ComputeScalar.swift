@@ -14,9 +14,13 @@ protocol ComputeScalar: KerasScalar {
     /// Prepares `b`, `rows × columns` values row-major, split into `groups` equal column groups.
     static func matrix(_ b: [Self], rows: Int, columns: Int, groups: Int) -> Matrix
 
-    /// Prepares an LSTM: `kernel` `(inputUnits, 4·units)`, `recurrentKernel` `(units, 4·units)`,
-    /// `bias` `(4·units)`, gate order i, f, c, o.
-    static func lstmRecurrence(kernel: [Self], recurrentKernel: [Self], bias: [Self]?, inputUnits: Int, units: Int,
+    /// Prepares a stored weight of `rows × columns` values, in place when a native file already
+    /// holds it in the form the products read (``PackedMatrix``'s panels), else from its values.
+    static func matrix(_ weight: WeightArray, rows: Int, columns: Int, groups: Int) -> Matrix
+
+    /// Prepares an LSTM from its prepared `kernel` `(inputUnits, 4·units)` and `recurrentKernel`
+    /// `(units, 4·units)` (4 groups each) and `bias` `(4·units)`, gate order i, f, c, o.
+    static func lstmRecurrence(kernel: Matrix, recurrentKernel: Matrix, bias: [Self]?, inputUnits: Int, units: Int,
                                activation: Activation, recurrentActivation: Activation, generation: KerasGeneration) -> Recurrence
 
     /// `values[i] = exp(values[i])` for `count` values.

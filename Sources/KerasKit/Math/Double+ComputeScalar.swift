@@ -11,7 +11,11 @@ extension Double: ComputeScalar {
         ReferenceMatrix(b, rows: rows, columns: columns)
     }
 
-    static func lstmRecurrence(kernel: [Double], recurrentKernel: [Double], bias: [Double]?, inputUnits: Int, units: Int,
+    static func matrix(_ weight: WeightArray, rows: Int, columns: Int, groups: Int) -> ReferenceMatrix<Double> {
+        ReferenceMatrix(weight.values(as: Double.self), rows: rows, columns: columns)
+    }
+
+    static func lstmRecurrence(kernel: ReferenceMatrix<Double>, recurrentKernel: ReferenceMatrix<Double>, bias: [Double]?, inputUnits: Int, units: Int,
                                activation: Activation, recurrentActivation: Activation,
                                generation: KerasGeneration) -> ReferenceLSTMKernel<Double> {
         ReferenceLSTMKernel(kernel: kernel, recurrentKernel: recurrentKernel, bias: bias, inputUnits: inputUnits, units: units,

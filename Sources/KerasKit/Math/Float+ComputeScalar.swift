@@ -21,7 +21,15 @@ extension Float: ComputeScalar {
         PackedMatrix(b, rows: rows, columns: columns, groups: groups)
     }
 
-    static func lstmRecurrence(kernel: [Float], recurrentKernel: [Float], bias: [Float]?, inputUnits: Int, units: Int,
+    static func matrix(_ weight: WeightArray, rows: Int, columns: Int, groups: Int) -> PackedMatrix {
+        if case .mapped(let mapped) = weight.storage,
+           let adopted = PackedMatrix(adopting: mapped, rows: rows, columns: columns, groups: groups) {
+            return adopted
+        }
+        return PackedMatrix(weight.values(as: Float.self), rows: rows, columns: columns, groups: groups)
+    }
+
+    static func lstmRecurrence(kernel: PackedMatrix, recurrentKernel: PackedMatrix, bias: [Float]?, inputUnits: Int, units: Int,
                                activation: Activation, recurrentActivation: Activation, generation: KerasGeneration) -> LSTMKernel {
         LSTMKernel(kernel: kernel, recurrentKernel: recurrentKernel, bias: bias, inputUnits: inputUnits, units: units,
                    activation: activation, recurrentActivation: recurrentActivation, generation: generation)

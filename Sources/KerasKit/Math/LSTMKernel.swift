@@ -26,19 +26,30 @@ final class LSTMKernel: Sendable {
     /// Recurrences with at least this many multiply-adds split their batch over the cores.
     static let parallelThreshold = 1 << 21
 
-    /// Packs Keras's arrays: `kernel` `(inputUnits, 4·units)`, `recurrentKernel` `(units, 4·units)`,
-    /// `bias` `(4·units)`, all row-major in Keras's gate order i, f, c, o.
-    init(kernel: [Float], recurrentKernel: [Float], bias: [Float]?, inputUnits: Int, units: Int,
-         activation: Activation, recurrentActivation: Activation, generation: KerasGeneration,
-         level: SIMDLevel = .current) {
+    /// Takes Keras's matrices packed in 4 gate groups, `kernel` `(inputUnits, 4·units)` and
+    /// `recurrentKernel` `(units, 4·units)` (both for the same level), and `bias` `(4·units)`, in
+    /// Keras's gate order i, f, c, o.
+    init(kernel: PackedMatrix, recurrentKernel: PackedMatrix, bias: [Float]?, inputUnits: Int, units: Int,
+         activation: Activation, recurrentActivation: Activation, generation: KerasGeneration) {
         self.units = units
         self.inputUnits = inputUnits
-        self.kernel = PackedMatrix(kernel, rows: inputUnits, columns: 4 * units, groups: 4, level: level)
-        self.recurrentKernel = PackedMatrix(recurrentKernel, rows: units, columns: 4 * units, groups: 4, level: level)
+        self.kernel = kernel
+        self.recurrentKernel = recurrentKernel
         self.bias = bias
         self.activation = activation
         self.recurrentActivation = recurrentActivation
         self.generation = generation
+    }
+
+    /// Packs Keras's row-major arrays `kernel` `(inputUnits, 4·units)` and `recurrentKernel`
+    /// `(units, 4·units)` for `level`.
+    convenience init(kernel: [Float], recurrentKernel: [Float], bias: [Float]?, inputUnits: Int, units: Int,
+                     activation: Activation, recurrentActivation: Activation, generation: KerasGeneration,
+                     level: SIMDLevel = .current) {
+        self.init(kernel: PackedMatrix(kernel, rows: inputUnits, columns: 4 * units, groups: 4, level: level),
+                  recurrentKernel: PackedMatrix(recurrentKernel, rows: units, columns: 4 * units, groups: 4, level: level),
+                  bias: bias, inputUnits: inputUnits, units: units, activation: activation,
+                  recurrentActivation: recurrentActivation, generation: generation)
     }
 
     /// Whether a single sample's steps each compute their own `x·W` inside the recurrence

@@ -19,8 +19,11 @@ final class PackedMatrix: @unchecked Sendable {
     /// The C description of the panels; in allocated memory so threads read it without Swift's
     /// exclusivity checks on a stored property.
     private let layout: UnsafeMutablePointer<kk_layout>
-    private let storage: UnsafeMutableRawPointer
-    private let packed: UnsafeMutablePointer<Float>
+    /// The panels' own memory, or nil when they are read from a mapped file.
+    private let storage: UnsafeMutableRawPointer?
+    private let packed: UnsafePointer<Float>
+    /// The mapped file the panels are in, kept mapped while this matrix lives.
+    let mapping: MappedBytes?
 
     /// Products at least this large (multiply-adds) split their rows over the cores.
     static let parallelThreshold = 1 << 19
@@ -48,22 +51,47 @@ final class PackedMatrix: @unchecked Sendable {
         }
         count = max(count, 1)
         self.level = chosen
-        storage = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
-        packed = storage.bindMemory(to: Float.self, capacity: count)
-        packed.initialize(repeating: 0, count: count)
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
+        let panels = storage.bindMemory(to: Float.self, capacity: count)
+        panels.initialize(repeating: 0, count: count)
         var values = b
         if values.count < rows * columns { values += [Float](repeating: 0, count: rows * columns - values.count) }
+        let made = layout
         values.withUnsafeBufferPointer { source in
-            if let base = source.baseAddress, rows * columns > 0 { kk_pack(layout, base, columns, packed) }
+            if let base = source.baseAddress, rows * columns > 0 { kk_pack(made, base, columns, panels) }
         }
+        self.storage = storage
+        packed = UnsafePointer(panels)
+        mapping = nil
+    }
+
+    /// Computes from panels a native file stores, in place in its mapping: no copy. Nil unless
+    /// they are laid out exactly as this machine's kernels at `level` pack them (the panel width
+    /// differs between levels), or when they aren't float-aligned in the file.
+    init?(adopting weight: MappedWeight, rows: Int, columns: Int, groups: Int, level: SIMDLevel = .current) {
+        guard let stored = weight.packing, let floats = weight.storedFloats, let base = floats.baseAddress,
+              stored.rows == rows, stored.columns == columns, stored.groups == groups else { return nil }
+        let chosen = level.isSupported ? level : .current
+        var made = kk_layout()
+        let count = kk_layout_make(&made, Int32(chosen.rawValue), rows, columns, groups)
+        guard count > 0, Int(made.nr) == stored.panelWidth, made.panel_stride == stored.panelStride,
+              count == stored.floatCount, count <= floats.count else { return nil }
+        self.rows = rows
+        self.columns = columns
+        self.level = chosen
+        layout = UnsafeMutablePointer<kk_layout>.allocate(capacity: 1)
+        layout.initialize(to: made)
+        storage = nil
+        packed = base
+        mapping = weight.bytes
     }
 
     /// The layout and the panels, for kernels that take them directly.
     var layoutPointer: UnsafePointer<kk_layout> { UnsafePointer(layout) }
-    var packedPointer: UnsafePointer<Float> { UnsafePointer(packed) }
+    var packedPointer: UnsafePointer<Float> { packed }
 
     deinit {
-        storage.deallocate()
+        storage?.deallocate()
         layout.deallocate()
     }
 

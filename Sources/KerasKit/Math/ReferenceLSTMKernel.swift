@@ -14,14 +14,14 @@ struct ReferenceLSTMKernel<Scalar: ComputeScalar>: LSTMRecurrence {
     let recurrentActivation: Activation
     let generation: KerasGeneration
 
-    /// Keeps Keras's arrays: `kernel` `(inputUnits, 4·units)`, `recurrentKernel`
-    /// `(units, 4·units)`, `bias` `(4·units)`, all row-major in Keras's gate order i, f, c, o.
-    init(kernel: [Scalar], recurrentKernel: [Scalar], bias: [Scalar]?, inputUnits: Int, units: Int,
+    /// Keeps Keras's matrices: `kernel` `(inputUnits, 4·units)`, `recurrentKernel`
+    /// `(units, 4·units)`, and `bias` `(4·units)`, in Keras's gate order i, f, c, o.
+    init(kernel: Scalar.Matrix, recurrentKernel: Scalar.Matrix, bias: [Scalar]?, inputUnits: Int, units: Int,
          activation: Activation, recurrentActivation: Activation, generation: KerasGeneration) {
         self.units = units
         self.inputUnits = inputUnits
-        self.kernel = Scalar.matrix(kernel, rows: inputUnits, columns: 4 * units, groups: 4)
-        self.recurrentKernel = Scalar.matrix(recurrentKernel, rows: units, columns: 4 * units, groups: 4)
+        self.kernel = kernel
+        self.recurrentKernel = recurrentKernel
         self.bias = bias
         self.activation = activation
         self.recurrentActivation = recurrentActivation

@@ -24,6 +24,10 @@ public enum SIMDLevel: Int, Sendable, CaseIterable, Comparable, CustomStringConv
     /// Whether this level can run on this machine.
     public var isSupported: Bool { kk_isa_supported(Int32(rawValue)) != 0 }
 
+    /// The width in floats of the column panels this level's kernels read packed matrices in:
+    /// 8 (SSE2), 16 (AVX2; NEON on arm64), 32 (AVX-512).
+    public var panelWidth: Int { Int(kk_panel_width(Int32(rawValue))) }
+
     /// `baseline`, `avx2` or `avx512`.
     public var description: String {
         switch self {

@@ -85,6 +85,20 @@ struct WeightList<Scalar: ComputeScalar> {
         }
         return weight.values(as: Scalar.self)
     }
+
+    /// Weight `index`, a `rows × columns` matrix (`shape`), prepared for products in `groups`
+    /// column groups after checking its shape: straight from a native file's mapping when it
+    /// stores the matrix packed for this machine (no copy), else from its values.
+    func matrix(_ index: Int, shape expected: [Int], groups: Int) throws(WeightLoadingError) -> Scalar.Matrix {
+        guard index < arrays.count else {
+            throw .missingWeights(layer: layer, expected: ["#\(index)"], found: arrays.map(\.source))
+        }
+        let weight = arrays[index]
+        guard weight.shape == expected, expected.count == 2 else {
+            throw .shapeMismatch(layer: layer, weight: weight.source, expected: expected, actual: weight.shape)
+        }
+        return Scalar.matrix(weight, rows: expected[0], columns: expected[1], groups: groups)
+    }
 }
 
 /// The last axis of a shape, which must be known to size a kernel.
@@ -126,7 +140,7 @@ extension DenseConfig: LayerBuilding {
         try weights.expect(useBias ? ["kernel", "bias"] : ["kernel"])
         return DenseLayer<Scalar>(
             config: self, generation: context.generation, inputUnits: inputUnits,
-            kernel: try weights.values(0, shape: [inputUnits, units]),
+            kernel: try weights.matrix(0, shape: [inputUnits, units], groups: 1),
             bias: useBias ? try weights.values(1, shape: [units]) : nil
         )
     }

@@ -12,8 +12,8 @@ extension LSTMConfig: LayerBuilding {
         return LSTMCell(
             units: units, inputUnits: inputUnits, activation: recurrent.activation, recurrentActivation: recurrent.recurrentActivation,
             generation: context.generation,
-            kernel: try weights.values(0, shape: [inputUnits, gates]),
-            recurrentKernel: try weights.values(1, shape: [units, gates]),
+            kernel: try weights.matrix(0, shape: [inputUnits, gates], groups: 4),
+            recurrentKernel: try weights.matrix(1, shape: [units, gates], groups: 4),
             inputBias: recurrent.useBias ? try weights.values(2, shape: [gates]) : nil
         )
     }
@@ -45,8 +45,10 @@ extension GRUConfig: LayerBuilding {
         return GRUCell(
             units: units, inputUnits: inputUnits, activation: recurrent.activation, recurrentActivation: recurrent.recurrentActivation,
             generation: context.generation, resetAfter: resetAfter,
-            kernel: try weights.values(0, shape: [inputUnits, width]),
-            recurrentKernel: try weights.values(1, shape: [units, width]),
+            kernel: try weights.matrix(0, shape: [inputUnits, width], groups: 3),
+            recurrentKernel: resetAfter
+                ? .prepared(try weights.matrix(1, shape: [units, width], groups: 3))
+                : .split(try weights.values(1, shape: [units, width])),
             inputBias: inputBias, recurrentBias: recurrentBias
         )
     }
@@ -63,8 +65,8 @@ extension SimpleRNNConfig: LayerBuilding {
         try weights.expect(recurrent.useBias ? ["kernel", "recurrent_kernel", "bias"] : ["kernel", "recurrent_kernel"])
         return SimpleRNNCell(
             units: units, inputUnits: inputUnits, activation: recurrent.activation, generation: context.generation,
-            kernel: try weights.values(0, shape: [inputUnits, units]),
-            recurrentKernel: try weights.values(1, shape: [units, units]),
+            kernel: try weights.matrix(0, shape: [inputUnits, units], groups: 1),
+            recurrentKernel: try weights.matrix(1, shape: [units, units], groups: 1),
             inputBias: recurrent.useBias ? try weights.values(2, shape: [units]) : nil
         )
     }

@@ -9,6 +9,8 @@ public struct WeightArray: Sendable {
         case float16([UInt16])
         case float32([Float])
         case float64([Double])
+        /// Values left in a memory-mapped native file and read in place (see ``MappedWeight``).
+        case mapped(MappedWeight)
     }
 
     /// The Keras weight name, as `weight_names` lists it: `lstm/lstm_cell/kernel:0`.
@@ -45,6 +47,7 @@ public struct WeightArray: Sendable {
         case .float16: "float16"
         case .float32: "float32"
         case .float64: "float64"
+        case .mapped(let weight): weight.element.rawValue
         }
     }
 }
@@ -58,6 +61,7 @@ extension WeightArray.Storage {
         case .float16(let bits): bits.map { Scalar(Float(float16Bits: $0)) }
         case .float32(let values): Scalar.self == Float.self ? unsafeBitCast(values, to: [Scalar].self) : values.map { Scalar($0) }
         case .float64(let values): Scalar.self == Double.self ? unsafeBitCast(values, to: [Scalar].self) : values.map { Scalar($0) }
+        case .mapped(let weight): weight.values(as: scalar)
         }
     }
 
@@ -67,6 +71,124 @@ extension WeightArray.Storage {
         case .float16(let values): values.count
         case .float32(let values): values.count
         case .float64(let values): values.count
+        case .mapped(let weight): weight.count
         }
+    }
+}
+
+/// A weight whose values stay in a memory-mapped native file: loading reads nothing of it, and
+/// the layers that can (packed matrices) compute straight from the mapping, which stays mapped
+/// while any of them refers to it.
+public struct MappedWeight: Sendable {
+    /// A stored element type.
+    public enum Element: String, Sendable {
+        case float16, float32, float64
+    }
+
+    /// How the values are stored.
+    public let element: Element
+    /// The number of values (the weight's shape product).
+    public let count: Int
+    let bytes: MappedBytes
+    /// Where the stored values are within `bytes`.
+    let range: Range<Int>
+    /// Non-nil when the file stores the matrix in the SIMD kernels' panel layout (float32 only).
+    let packing: PanelPacking?
+
+    /// The values as `Scalar` (unpacked when stored in panels).
+    func values<Scalar: KerasScalar>(as scalar: Scalar.Type) -> [Scalar] {
+        let raw = bytes.bytes(range)
+        func load<Bits: FixedWidthInteger>(_ index: Int, _ type: Bits.Type) -> Bits {
+            Bits(littleEndian: raw.loadUnaligned(fromByteOffset: index * MemoryLayout<Bits>.size, as: Bits.self))
+        }
+        if let packing {
+            return packing.unpack(count: raw.count / 4) { Scalar(Float(bitPattern: load($0, UInt32.self))) }
+        }
+        switch element {
+        case .float16: return (0..<count).map { Scalar(Float(float16Bits: load($0, UInt16.self))) }
+        case .float32: return (0..<count).map { Scalar(Float(bitPattern: load($0, UInt32.self))) }
+        case .float64:
+            return Scalar.self == Double.self
+                ? unsafeBitCast((0..<count).map { Double(bitPattern: load($0, UInt64.self)) }, to: [Scalar].self)
+                : (0..<count).map { Scalar(Double(bitPattern: load($0, UInt64.self))) }
+        }
+    }
+
+    /// The stored floats, in place, when the file holds them as float32 little-endian values
+    /// aligned for loading (nil otherwise, e.g. on a big-endian machine).
+    var storedFloats: UnsafeBufferPointer<Float>? {
+        #if _endian(little)
+        guard element == .float32, let base = bytes.bytes(range).baseAddress,
+              Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0 else { return nil }
+        return UnsafeBufferPointer(start: base.assumingMemoryBound(to: Float.self), count: range.count / 4)
+        #else
+        return nil
+        #endif
+    }
+}
+
+/// A `rows × columns` matrix stored as the SIMD kernels' panels (kk_layout in KerasKitKernels.h):
+/// the columns in `groups` equal groups, each cut into panels `panelWidth` columns wide (the last
+/// zero-padded); panel `p` holds `rows × panelWidth` floats row after row at `p · panelStride`,
+/// with 16 floats of padding between panels.
+struct PanelPacking: Sendable, Equatable {
+    let rows: Int
+    let columns: Int
+    let groups: Int
+    let panelWidth: Int
+
+    /// The panel widths of the kernel levels: 8 (SSE2), 16 (AVX2, NEON), 32 (AVX-512).
+    static let widths: Set<Int> = [8, 16, 32]
+
+    /// A packing, or nil when the sizes can't describe one.
+    init?(rows: Int, columns: Int, groups: Int, panelWidth: Int) {
+        guard rows > 0, columns > 0, groups > 0, columns % groups == 0, Self.widths.contains(panelWidth),
+              rows <= KerasLimits.maxDimension, columns <= KerasLimits.maxDimension else { return nil }
+        self.rows = rows
+        self.columns = columns
+        self.groups = groups
+        self.panelWidth = panelWidth
+        guard floatCount != nil else { return nil }
+    }
+
+    var panelsPerGroup: Int { (columns / groups + panelWidth - 1) / panelWidth }
+    var panelStride: Int { rows * panelWidth + 16 }
+
+    /// The floats the panels take; nil on overflow.
+    var floatCount: Int? { [groups, panelsPerGroup, panelStride].checkedProduct }
+
+    /// The floats a file stores: `floatCount` rounded up to 16, so every packed tensor is a whole
+    /// number of 64-byte lines and the next one starts as aligned as this one.
+    var storedCount: Int? { floatCount.map { ($0 + 15) / 16 * 16 } }
+
+    /// Where value (row, column) is among the panels.
+    func offset(row: Int, column: Int) -> Int {
+        let width = columns / groups
+        let (group, inGroup) = column.quotientAndRemainder(dividingBy: width)
+        let (panel, lane) = inGroup.quotientAndRemainder(dividingBy: panelWidth)
+        return (group * panelsPerGroup + panel) * panelStride + row * panelWidth + lane
+    }
+
+    /// `values` (`rows × columns`, row-major) as `storedCount` panel floats, zeros in the padding.
+    func pack(_ values: [Float]) -> [Float] {
+        var packed = [Float](repeating: 0, count: storedCount ?? 0)
+        guard values.count == rows * columns, !packed.isEmpty else { return packed }
+        for row in 0..<rows {
+            for column in 0..<columns { packed[offset(row: row, column: column)] = values[row * columns + column] }
+        }
+        return packed
+    }
+
+    /// The row-major matrix from `count` stored floats read through `value` (zeros where the
+    /// store is shorter than the panels).
+    func unpack<Scalar>(count: Int, _ value: (Int) -> Scalar) -> [Scalar] where Scalar: KerasScalar {
+        var result = [Scalar](repeating: 0, count: rows * columns)
+        for row in 0..<rows {
+            for column in 0..<columns {
+                let index = offset(row: row, column: column)
+                if index < count { result[row * columns + column] = value(index) }
+            }
+        }
+        return result
     }
 }

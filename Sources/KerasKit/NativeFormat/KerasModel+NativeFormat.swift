@@ -10,13 +10,25 @@ enum NativeFormatKey {
     static let layers = "layers"
     static let checkInputs = "check_inputs"
     static let checkOutputs = "check_outputs"
+    static let packing = "packing"
+}
+
+/// How a native file stores the matrices a float32 model's layers multiply by.
+public enum NativeMatrixLayout: Sendable, Equatable {
+    /// Row-major, as Keras stores them (format version 1): every machine packs them at load.
+    case rowMajor
+    /// In the panels of `level`'s kernels (format version 2): a machine that runs that level
+    /// computes with them straight from the file's memory map; the panel width is 8 at the
+    /// baseline level on x86-64, 16 for AVX2 and NEON (arm64's baseline), 32 for AVX-512.
+    case packed(for: SIMDLevel)
 }
 
 extension KerasModel {
     /// The value of the `format` metadata key in a native file.
     public static let nativeFormatName = "keraskit"
-    /// The native format version this build writes and reads.
-    public static let nativeFormatVersion = 1
+    /// The newest native format version this build reads. It writes version 2 when a file
+    /// stores matrices packed (see docs/FORMAT.md), version 1 otherwise.
+    public static let nativeFormatVersion = 2
 
     /// The model as a KerasKit native file: a valid safetensors file whose tensors are the Keras
     /// weights (by their Keras names, in their stored precision) and whose metadata carries the
@@ -26,25 +38,62 @@ extension KerasModel {
     /// `Double` too; its self-check tensors are stored in the model's precision (F64 for a
     /// float64 model, F32 otherwise).
     ///
-    /// - Parameter checkInputs: Inputs to store with the model's outputs for them, so
-    ///   ``selfCheck`` can later prove the file still computes the same; empty for none.
+    /// A float32 model's matrices that its layers multiply by (the kernels of `LSTM`, `GRU`,
+    /// `SimpleRNN` and `Dense` layers at the top level of the model) are stored as `layout`
+    /// says. Packed for the machine that loads the file, they are computed with in place in its
+    /// memory map: no copy. Elsewhere they are unpacked and repacked at load.
+    ///
+    /// - Parameters:
+    ///   - checkInputs: Inputs to store with the model's outputs for them, so ``selfCheck`` can
+    ///     later prove the file still computes the same; empty for none.
+    ///   - layout: How to store the matrices; by default packed for this machine.
     /// - Returns: The file's bytes.
     /// - Throws: ``PredictionError`` when `checkInputs` don't fit the model.
-    public func nativeFileData(checkInputs: [Tensor] = []) throws(PredictionError) -> Data {
-        try nativeFileData(checking: checkInputs)
+    public func nativeFileData(checkInputs: [Tensor] = [], layout: NativeMatrixLayout = .packed(for: .current)) throws(PredictionError) -> Data {
+        try nativeFileData(checking: checkInputs, layout: layout)
     }
 
     /// The model as a KerasKit native file, with float64 self-check inputs (a float64 model's
     /// check then keeps every digit). See ``nativeFileData(checkInputs:)-([Tensor])``.
     ///
-    /// - Parameter checkInputs: Inputs to store with the model's outputs for them; empty for none.
+    /// - Parameters:
+    ///   - checkInputs: Inputs to store with the model's outputs for them; empty for none.
+    ///   - layout: How to store the matrices, as in ``nativeFileData(checkInputs:layout:)-([Tensor],_)``.
     /// - Returns: The file's bytes.
     /// - Throws: ``PredictionError`` when `checkInputs` don't fit the model.
-    public func nativeFileData(checkInputs: [TensorOf<Double>]) throws(PredictionError) -> Data {
-        try nativeFileData(checking: checkInputs)
+    public func nativeFileData(checkInputs: [TensorOf<Double>], layout: NativeMatrixLayout = .packed(for: .current)) throws(PredictionError) -> Data {
+        try nativeFileData(checking: checkInputs, layout: layout)
     }
 
-    private func nativeFileData<Input: ComputeScalar>(checking checkInputs: [TensorOf<Input>]) throws(PredictionError) -> Data {
+    /// For each top-level layer whose Float layer multiplies by a whole stored matrix: the
+    /// weight's index and its column groups (as the layer builders prepare them).
+    private var packableWeights: [String: [Int: Int]] {
+        guard computePrecision == .float32 else { return [:] }
+        var result: [String: [Int: Int]] = [:]
+        for layer in config.layers {
+            switch layer.configuration {
+            case is LSTMConfig: result[layer.name] = [0: 4, 1: 4]
+            case is SimpleRNNConfig: result[layer.name] = [0: 1, 1: 1]
+            case is DenseConfig: result[layer.name] = [0: 1]
+            case let gru as GRUConfig:
+                // As the builder decides: the bias's rank, when there is one, says reset_after.
+                let arrays = weights.first { $0.layer == layer.name }?.arrays ?? []
+                let resetAfter = arrays.count == 3 ? arrays[2].shape.count == 2 : gru.resetAfter
+                result[layer.name] = resetAfter ? [0: 3, 1: 3] : [0: 3]
+            default: break
+            }
+        }
+        return result
+    }
+
+    private func nativeFileData<Input: ComputeScalar>(checking checkInputs: [TensorOf<Input>], layout: NativeMatrixLayout) throws(PredictionError) -> Data {
+        let width: Int
+        switch layout {
+        case .rowMajor: width = 0
+        case .packed(let level): width = level.panelWidth
+        }
+        let packable = width == 0 ? [:] : packableWeights
+        var packing: [String: JSONValue] = [:]
         var tensors: [(name: String, shape: [Int], storage: WeightArray.Storage)] = []
         var used = Set<String>()
         func unique(_ name: String, layer: String) -> String {
@@ -60,19 +109,36 @@ extension KerasModel {
         var layerEntries: [JSONValue] = []
         for (layer, arrays) in weights {
             var names: [JSONValue] = []
-            for array in arrays {
+            for (index, array) in arrays.enumerated() {
                 let name = unique(array.name, layer: layer)
-                tensors.append((name, array.shape, array.storage))
                 names.append(.string(name))
+                if let groups = packable[layer]?[index], array.dtypeName == "float32", array.shape.count == 2,
+                   let layout = PanelPacking(rows: array.shape[0], columns: array.shape[1], groups: groups, panelWidth: width),
+                   let stored = layout.storedCount {
+                    packing[name] = .object([
+                        "shape": .array(array.shape.map { .number(Double($0)) }),
+                        "groups": .number(Double(groups)),
+                        "panel_width": .number(Double(width)),
+                    ])
+                    // Already in this layout in a mapped file: its bytes as they are.
+                    if case .mapped(let mapped) = array.storage, mapped.packing == layout, mapped.range.count == stored * 4 {
+                        tensors.append((name, [stored], array.storage))
+                    } else {
+                        tensors.append((name, [stored], .float32(layout.pack(array.floats))))
+                    }
+                } else {
+                    tensors.append((name, array.shape, array.storage))
+                }
             }
             layerEntries.append(.object(["name": .string(layer), "weights": .array(names)]))
         }
         var metadata: [String: String] = [
             NativeFormatKey.format: Self.nativeFormatName,
-            NativeFormatKey.formatVersion: String(Self.nativeFormatVersion),
+            NativeFormatKey.formatVersion: packing.isEmpty ? "1" : "2",
             NativeFormatKey.modelConfig: config.sourceText ?? config.json.description,
             NativeFormatKey.layers: JSONValue.array(layerEntries).description,
         ]
+        if !packing.isEmpty { metadata[NativeFormatKey.packing] = JSONValue.object(packing).description }
         metadata[NativeFormatKey.kerasVersion] = kerasVersion
         metadata[NativeFormatKey.backend] = backend
         if !checkInputs.isEmpty {
@@ -91,7 +157,8 @@ extension KerasModel {
             metadata[NativeFormatKey.checkInputs] = JSONValue.array(inputNames.map(JSONValue.string)).description
             metadata[NativeFormatKey.checkOutputs] = JSONValue.array(outputNames.map(JSONValue.string)).description
         }
-        return SafetensorsFile.serialize(tensors: tensors, metadata: metadata)
+        // Packed matrices first: whole 64-byte lines from a 64-byte-aligned data section.
+        return SafetensorsFile.serialize(tensors: tensors, metadata: metadata, alignedFirst: Set(packing.keys))
     }
 
     /// Loads a KerasKit native file (made by `keraskit convert`) in pure Swift: no HDF5.
@@ -161,6 +228,31 @@ extension KerasModel {
               let layerList = try? JSONValue.parse(Data(layerText.utf8), maxDepth: 6).arrayValue else {
             throw fail("metadata 'layers' is missing or not a JSON array")
         }
+        // Matrices stored packed: their tensor name → the layout, checked against the tensor.
+        var packings: [String: (shape: [Int], layout: PanelPacking)] = [:]
+        if let text = metadata[NativeFormatKey.packing] {
+            guard version >= 2, let object = try? JSONValue.parse(Data(text.utf8), maxDepth: 4).objectValue else {
+                throw fail("metadata 'packing' is not a JSON object (or the file's version, \(version), has none)")
+            }
+            for (name, value) in object {
+                func integer(_ json: JSONValue?) -> Int? {
+                    guard case .number(let number)? = json, number >= 0, number <= Double(Int32.max), number == number.rounded() else { return nil }
+                    return Int(number)
+                }
+                guard let shapeValues = value["shape"]?.arrayValue, shapeValues.count == 2,
+                      let rows = integer(shapeValues[0]), let columns = integer(shapeValues[1]),
+                      let groups = integer(value["groups"]), let width = integer(value["panel_width"]),
+                      let layout = PanelPacking(rows: rows, columns: columns, groups: groups, panelWidth: width),
+                      let stored = layout.storedCount else {
+                    throw fail("metadata 'packing' entry '\(name)' is not a valid panel layout (shape [rows, columns] > 0, groups dividing columns, panel_width 8, 16 or 32)")
+                }
+                let entry = try tensor(name)
+                guard entry.dtype == .F32, entry.shape == [stored] else {
+                    throw fail("tensor '\(name)' holds \(entry.dtype) \(entry.shape.shapeDescription); packed \(rows)×\(columns) in \(groups) groups of \(width)-wide panels takes F32 [\(stored)]")
+                }
+                packings[name] = ([rows, columns], layout)
+            }
+        }
         var weights: [String: [WeightArray]] = [:]
         var claimed = Set<String>()
         for layer in layerList {
@@ -172,8 +264,11 @@ extension KerasModel {
                 guard let name = value.stringValue else { throw fail("layer '\(layerName)' lists a non-string weight") }
                 let entry = try tensor(name)
                 claimed.insert(name)
+                // Left in the mapping: nothing is read here, and packed matrices are computed with in place.
+                let packed = packings[name]
                 do {
-                    arrays.append(try WeightArray(name: name, shape: entry.shape, storage: file.weight(entry), source: "tensor '\(name)'"))
+                    arrays.append(try WeightArray(name: name, shape: packed?.shape ?? entry.shape,
+                                                  storage: .mapped(file.mappedWeight(entry, packing: packed?.layout)), source: "tensor '\(name)'"))
                 } catch {
                     throw fail("tensor '\(name)': \(error)")
                 }

@@ -32,42 +32,42 @@ public struct SafetensorsFile: Sendable {
     /// The tensors in data order.
     public let entries: [Entry]
     /// The file's bytes (memory-mapped when read from disk).
-    private let bytes: Data
+    let bytes: MappedBytes
     /// Where the data section starts within `bytes`.
     private let dataStart: Int
 
     /// The largest header accepted, as the reference implementation limits it.
     public static let maxHeaderBytes = 100 << 20
 
-    /// Reads and validates a safetensors file, memory-mapping its data.
+    /// Reads and validates a safetensors file, memory-mapping it; the mapping lasts as long as
+    /// this value or any weight read from it with ``mappedWeight(_:packing:)``.
     /// - Throws: ``SafetensorsError`` naming the file and the problem.
     public init(contentsOf path: String) throws(SafetensorsError) {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw SafetensorsError(file: path, offset: nil, problem: "cannot read: \((error as NSError).localizedDescription)")
-        }
-        try self.init(data: data, name: path)
+        try self.init(bytes: try MappedBytes(mapping: path), name: path)
     }
 
-    /// Validates safetensors bytes already in memory.
+    /// Validates safetensors bytes already in memory (copied once, into aligned memory).
     /// - Throws: ``SafetensorsError`` naming `name` and the problem.
     public init(data: Data, name: String) throws(SafetensorsError) {
+        try self.init(bytes: MappedBytes(copying: data), name: name)
+    }
+
+    private init(bytes file: MappedBytes, name: String) throws(SafetensorsError) {
         func fail(_ problem: String, at offset: Int? = nil) -> SafetensorsError {
             SafetensorsError(file: name, offset: offset, problem: problem)
         }
-        guard data.count >= 8 else { throw fail("file of \(data.count) bytes is shorter than the 8-byte header length") }
+        let size = file.count
+        guard size >= 8 else { throw fail("file of \(size) bytes is shorter than the 8-byte header length") }
         var headerLength: UInt64 = 0
-        for (index, byte) in data.prefix(8).enumerated() { headerLength |= UInt64(byte) << (8 * UInt64(index)) }
+        for (index, byte) in file.bytes(0..<8).enumerated() { headerLength |= UInt64(byte) << (8 * UInt64(index)) }
         guard headerLength <= UInt64(Self.maxHeaderBytes) else {
             throw fail("header length \(headerLength) exceeds the limit \(Self.maxHeaderBytes)", at: 0)
         }
-        guard headerLength <= UInt64(data.count - 8) else {
-            throw fail("header length \(headerLength) runs past the end of the \(data.count)-byte file", at: 0)
+        guard headerLength <= UInt64(size - 8) else {
+            throw fail("header length \(headerLength) runs past the end of the \(size)-byte file", at: 0)
         }
         let dataStart = 8 + Int(headerLength)
-        let headerBytes = data.subdata(in: data.startIndex + 8 ..< data.startIndex + dataStart)
+        let headerBytes = Data(file.bytes(8..<dataStart))
         guard headerBytes.first == UInt8(ascii: "{") else { throw fail("header does not start with '{'", at: 8) }
         let header: JSONValue
         do {
@@ -86,7 +86,7 @@ public struct SafetensorsFile: Sendable {
             }
         }
 
-        let dataLength = data.count - dataStart
+        let dataLength = size - dataStart
         var entries: [Entry] = []
         for (tensorName, value) in members where tensorName != "__metadata__" {
             guard let dtypeName = value["dtype"]?.stringValue else { throw fail("tensor '\(tensorName)' has no dtype", at: 8) }
@@ -129,44 +129,64 @@ public struct SafetensorsFile: Sendable {
         }
         self.metadata = metadata
         self.entries = entries
-        self.bytes = data
+        self.bytes = file
         self.dataStart = dataStart
     }
 
     /// The entry named `name`, or nil.
     public func entry(named name: String) -> Entry? { entries.first { $0.name == name } }
 
-    /// A tensor's values in their stored precision.
+    /// A tensor's values in their stored precision, copied out of the file.
     public func weight(_ entry: Entry) -> WeightArray.Storage {
-        let start = bytes.startIndex + dataStart + entry.range.lowerBound
+        let raw = bytes.bytes(dataStart + entry.range.lowerBound ..< dataStart + entry.range.upperBound)
         let count = entry.range.count / entry.dtype.size
-        return bytes.withUnsafeBytes { raw -> WeightArray.Storage in
-            let base = raw.baseAddress.map { $0 + (start - bytes.startIndex) }
-            switch entry.dtype {
-            case .F16:
-                return .float16((0..<count).map { UInt16(littleEndian: base?.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self) ?? 0) })
-            case .F32:
-                return .float32((0..<count).map { Float(bitPattern: UInt32(littleEndian: base?.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self) ?? 0)) })
-            case .F64:
-                return .float64((0..<count).map { Double(bitPattern: UInt64(littleEndian: base?.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self) ?? 0)) })
-            }
+        func load<Bits: FixedWidthInteger>(_ index: Int, _ type: Bits.Type) -> Bits {
+            Bits(littleEndian: raw.loadUnaligned(fromByteOffset: index * MemoryLayout<Bits>.size, as: Bits.self))
+        }
+        switch entry.dtype {
+        case .F16: return .float16((0..<count).map { load($0, UInt16.self) })
+        case .F32: return .float32((0..<count).map { Float(bitPattern: load($0, UInt32.self)) })
+        case .F64: return .float64((0..<count).map { Double(bitPattern: load($0, UInt64.self)) })
         }
     }
 
-    /// Serializes tensors and metadata as a safetensors file. Tensors are laid out widest dtype
-    /// first and the header padded with spaces, so every tensor starts aligned to its element size.
+    /// A tensor left in the file: nothing is read until its values are asked for.
+    /// - Parameters:
+    ///   - entry: The tensor.
+    ///   - packing: How an F32 tensor stores a matrix in panels (its shape is then the stored
+    ///     float count); nil for plain row-major values.
+    func mappedWeight(_ entry: Entry, packing: PanelPacking? = nil) -> MappedWeight {
+        let element: MappedWeight.Element = switch entry.dtype {
+        case .F16: .float16
+        case .F32: .float32
+        case .F64: .float64
+        }
+        let count = packing.map { $0.rows * $0.columns } ?? entry.range.count / entry.dtype.size
+        return MappedWeight(element: element, count: count, bytes: bytes,
+                            range: dataStart + entry.range.lowerBound ..< dataStart + entry.range.upperBound, packing: packing)
+    }
+
+    /// Serializes tensors and metadata as a safetensors file. The header is padded with spaces
+    /// so the data section starts at a multiple of 64 bytes; the tensors named in `alignedFirst`
+    /// come first (their sizes should be multiples of 64 bytes to keep each other 64-byte aligned),
+    /// then the rest widest dtype first, so every tensor starts aligned to its element size.
+    /// A ``WeightArray/Storage/mapped(_:)`` storage is written as its stored bytes.
     /// - Parameters:
     ///   - tensors: Names with their shapes and values; names must be unique.
     ///   - metadata: The `__metadata__` strings.
-    public static func serialize(tensors: [(name: String, shape: [Int], storage: WeightArray.Storage)], metadata: [String: String]) -> Data {
+    ///   - alignedFirst: Tensors to place first, in their given order.
+    public static func serialize(tensors: [(name: String, shape: [Int], storage: WeightArray.Storage)], metadata: [String: String],
+                                 alignedFirst: Set<String> = []) -> Data {
         let ordered = tensors.enumerated().sorted { lhs, rhs in
+            let (first, second) = (alignedFirst.contains(lhs.element.name), alignedFirst.contains(rhs.element.name))
+            if first != second { return first }
             let (a, b) = (lhs.element.storage.dtype.size, rhs.element.storage.dtype.size)
-            return a != b ? a > b : lhs.offset < rhs.offset
+            return a != b && !first ? a > b : lhs.offset < rhs.offset
         }.map(\.element)
         var header: [String: JSONValue] = ["__metadata__": .object(metadata.mapValues(JSONValue.string))]
         var offset = 0
         for tensor in ordered {
-            let length = tensor.storage.count * tensor.storage.dtype.size
+            let length = tensor.storage.storedByteCount
             header[tensor.name] = .object([
                 "dtype": .string(tensor.storage.dtype.rawValue),
                 "shape": .array(tensor.shape.map { .number(Double($0)) }),
@@ -175,7 +195,7 @@ public struct SafetensorsFile: Sendable {
             offset += length
         }
         var headerBytes = Array(JSONValue.object(header).description.utf8)
-        headerBytes += Array(repeating: UInt8(ascii: " "), count: (8 - headerBytes.count % 8) % 8)
+        headerBytes += Array(repeating: UInt8(ascii: " "), count: (64 - (8 + headerBytes.count) % 64) % 64)
         var data = Data(capacity: 8 + headerBytes.count + offset)
         withUnsafeBytes(of: UInt64(headerBytes.count).littleEndian) { data.append(contentsOf: $0) }
         data.append(contentsOf: headerBytes)
@@ -190,6 +210,7 @@ public struct SafetensorsFile: Sendable {
             case .float64(let values): values.withUnsafeBufferPointer { buffer in
                 for value in buffer { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
             }
+            case .mapped(let weight): data.append(contentsOf: weight.bytes.bytes(weight.range))
             }
         }
         return data
@@ -203,7 +224,19 @@ extension WeightArray.Storage {
         case .float16: .F16
         case .float32: .F32
         case .float64: .F64
+        case .mapped(let weight):
+            switch weight.element {
+            case .float16: .F16
+            case .float32: .F32
+            case .float64: .F64
+            }
         }
+    }
+
+    /// The bytes the values take in a file (a packed matrix's panels with their padding).
+    var storedByteCount: Int {
+        if case .mapped(let weight) = self { return weight.range.count }
+        return count * dtype.size
     }
 }
 

@@ -30,6 +30,10 @@ int kk_detected_isa(void);
 /// Whether `isa` can run here.
 int kk_isa_supported(int isa);
 
+/// The panel width `nr` of `isa`'s packed matrices on this platform, whether or not it can run here:
+/// 8 (SSE2), 16 (AVX2, and NEON on arm64), 32 (AVX-512).
+int kk_panel_width(int isa);
+
 /// Describes a `k × n` row-major matrix `B` packed for one ISA level.
 ///
 /// The `n` columns form `groups` equal groups (the four gates of an LSTM use 4); each group is cut
