@@ -171,3 +171,86 @@ struct ConfigDecodingTests {
         }
     }
 }
+
+/// KerasKit's own JSON reader and config decoder (no Foundation JSON), against what RFC 8259 and
+/// `JSONDecoder` say.
+@Suite("JSON reading")
+struct JSONReadingTests {
+    @Test("valid JSON reads as written", arguments: [
+        (#"{"a": [1, -2.5, 3e2, 0, -0.0, 1E-2], "b": true, "c": false, "d": null}"#,
+         JSONValue.object(["a": .array([.number(1), .number(-2.5), .number(300), .number(0), .number(-0.0), .number(0.01)]), "b": .bool(true), "c": .bool(false), "d": .null])),
+        (#" [ "x\"y\\z\/\b\f\n\r\t" ] "#, .array([.string("x\"y\\z/\u{08}\u{0C}\n\r\t")])),
+        (#"["\u00e9\u20AC\ud83d\ude00", "é€😀"]"#, .array([.string("é€😀"), .string("é€😀")])),
+        (#"{"k": 1, "k": 2}"#, .object(["k": .number(2)])),
+        ("{}", .object([:])),
+        ("[]", .array([])),
+        ("\"\"", .string("")),
+    ])
+    func valid(text: String, expected: JSONValue) throws {
+        let value = try JSONValue.parse(Data(text.utf8))
+        #expect(value == expected)
+        // What it prints reads back as the same value.
+        #expect(try JSONValue.parse(Data(value.description.utf8)) == value)
+    }
+
+    @Test("invalid JSON is refused with the byte it fails at", arguments: [
+        ("", "unexpected end of text"), ("{", "expected a member name"), (#"{"a" 1}"#, "expected ':'"),
+        (#"{"a": 1,}"#, "expected a member name"), ("[1,]", "unexpected ']'"), ("[1 2]", "expected ',' or ']'"),
+        ("01", "leading zero"), ("-", "malformed number"), ("1.", "malformed number"), ("1e", "malformed number"),
+        ("1e999", "out of range"), ("NaN", "unexpected 'N'"), ("Infinity", "unexpected 'I'"), ("nul", "unexpected 'n'"),
+        ("\"a", "unterminated string"), ("\"\u{01}\"", "raw control character"), (#""\x""#, "invalid escape"),
+        (#""\u12zz""#, #"invalid \u escape"#), (#""\u12""#, "unterminated string"), (#""\ud83d""#, "unpaired surrogate"), (#""\ude00""#, "unpaired surrogate"),
+        ("[1] x", "after the value"), ("'a'", "unexpected"),
+    ])
+    func invalid(text: String, reason: String) {
+        #expect {
+            _ = try JSONValue.parse(Data(text.utf8))
+        } throws: { error in
+            guard case .invalidJSON(let message) = error as? KerasConfigError else { return false }
+            return message.contains(reason) && message.hasPrefix("byte ")
+        }
+    }
+
+    @Test("bytes that aren't UTF-8 inside a string are refused")
+    func invalidUTF8() {
+        #expect(throws: KerasConfigError.self) { _ = try JSONValue.parse(Data([0x22, 0xFF, 0xFE, 0x22])) }
+    }
+
+    @Test("nesting beyond the limit is refused, at the limit read")
+    func nesting() throws {
+        let deep = String(repeating: "[", count: 9) + String(repeating: "]", count: 9)
+        #expect(throws: KerasConfigError.self) { _ = try JSONValue.parse(Data(deep.utf8), maxDepth: 8) }
+        let limit = String(repeating: "[", count: 8) + String(repeating: "]", count: 8)
+        _ = try JSONValue.parse(Data(limit.utf8), maxDepth: 8)
+    }
+
+    struct Sample: Decodable, Equatable {
+        var count: Int
+        var rate: Float
+        var name: String
+        var flags: [Bool]
+        var nested: [String: [Int?]]
+        var missing: Int?
+    }
+
+    @Test("typed values decode as JSONDecoder decodes them, and mismatches name the key path")
+    func typedDecoding() throws {
+        let value = try JSONValue.parse(Data(#"{"count": 3.0, "rate": 0.5, "name": "n", "flags": [true, false], "nested": {"a": [1, null]}}"#.utf8))
+        #expect(try value.decode(Sample.self) == Sample(count: 3, rate: 0.5, name: "n", flags: [true, false], nested: ["a": [1, nil]], missing: nil))
+        for (text, fragment) in [
+            (#"{"count": 3.5, "rate": 0, "name": "n", "flags": [], "nested": {}}"#, "count: Parsed JSON number <3.5> does not fit in Int"),
+            (#"{"count": "3", "rate": 0, "name": "n", "flags": [], "nested": {}}"#, "count: expected Int"),
+            (#"{"count": 3, "rate": 0, "name": "n", "flags": [1], "nested": {}}"#, "flags.[0]: expected Bool"),
+            (#"{"count": 3, "rate": 0, "name": null, "flags": [], "nested": {}}"#, "name: expected String, found null"),
+            (#"{"rate": 0, "name": "n", "flags": [], "nested": {}}"#, "count: required key is missing"),
+            (#"{"count": 3, "rate": 1e300, "name": "n", "flags": [], "nested": {}}"#, "does not fit in Float"),
+        ] {
+            #expect {
+                _ = try JSONValue.parse(Data(text.utf8)).decode(Sample.self)
+            } throws: { error in
+                guard let error = error as? DecodingError else { return false }
+                return error.oneLine.contains(fragment)
+            }
+        }
+    }
+}

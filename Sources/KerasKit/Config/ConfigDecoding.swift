@@ -82,7 +82,6 @@ extension KeyedDecodingContainer {
 extension JSONValue {
     /// Decodes a typed value from this JSON value.
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        let data = try JSONEncoder().encode(self)
-        return try JSONDecoder().decode(type, from: data)
+        try JSONValueDecoder.decode(type, from: self, codingPath: [])
     }
 }

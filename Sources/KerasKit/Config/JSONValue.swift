@@ -50,10 +50,7 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
             }
             return "\(value)"
         case .string(let value):
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .withoutEscapingSlashes
-            let data = (try? encoder.encode(value)) ?? Data()
-            return String(decoding: data, as: UTF8.self)
+            return Self.quoted(value)
         case .array(let values):
             return "[" + values.map(\.description).joined(separator: ", ") + "]"
         case .object(let members):
@@ -88,37 +85,15 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
         return nil
     }
 
-    /// Parses JSON text, with a limit on nesting so a hostile file can't exhaust the stack.
+    /// Parses JSON text (RFC 8259, strictly), with a limit on nesting so a hostile file can't
+    /// exhaust the stack.
     /// - Throws: ``KerasConfigError/invalidJSON(reason:)``.
     public static func parse(_ data: Data, maxDepth: Int = 256) throws(KerasConfigError) -> JSONValue {
-        try checkNesting(data, maxDepth: maxDepth)
+        var parser = JSONParser([UInt8](data), maxDepth: maxDepth)
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch let error as DecodingError {
-            throw .invalidJSON(reason: error.oneLine)
+            return try parser.parseDocument()
         } catch {
-            throw .invalidJSON(reason: "\(error)")
-        }
-    }
-
-    /// Counts bracket depth outside strings before Foundation's recursive parser sees the text.
-    private static func checkNesting(_ data: Data, maxDepth: Int) throws(KerasConfigError) {
-        var depth = 0
-        var inString = false
-        var escaped = false
-        for byte in data {
-            if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
-                depth += 1
-                if depth > maxDepth { throw .invalidJSON(reason: "nesting deeper than \(maxDepth) levels") }
-            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
-            default: break
-            }
+            throw .invalidJSON(reason: error.reason)
         }
     }
 }
