@@ -21,6 +21,8 @@ public final class KerasModel: Sendable {
     /// The backend the file was written from, if it says.
     public let backend: String?
     /// The weights exactly as loaded, by layer name in the config's layer order (for conversion).
+    /// A native file's stay in its memory map (``WeightArray/Storage/mapped(_:)``): their
+    /// values are read, and packed ones unpacked, only when asked for.
     public let weights: [(layer: String, arrays: [WeightArray])]
     /// Inputs and Keras's outputs for them, stored in a native file by `keraskit convert
     /// --check-input` so a deployed file can prove it still computes what Keras computed.

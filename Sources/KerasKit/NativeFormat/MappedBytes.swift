@@ -32,8 +32,8 @@ final class MappedBytes: @unchecked Sendable {
             base = nil
             return
         }
-        // MAP_PRIVATE: a later change to the file on disk can't be written through, and pages
-        // stay shared with the page cache until (never) written.
+        // Read-only and private: pages are shared with the page cache and never written. As
+        // with any mapping, the file must not be truncated while a model uses it.
         guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else {
             throw fail("mmap")
         }
