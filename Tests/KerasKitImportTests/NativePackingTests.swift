@@ -7,18 +7,56 @@ import Testing
 /// computing exactly what the Keras file computes whatever machine they were packed for.
 @Suite("Native files compute from their memory map")
 struct NativePackingTests {
-    /// Fixtures with top-level LSTM, GRU (both reset modes), SimpleRNN and Dense layers.
+    /// Fixtures with LSTM, GRU (both reset modes), SimpleRNN, Dense and Embedding layers, at the
+    /// top level and in Bidirectional and TimeDistributed wrappers.
     static let models = [
         "lstm_seq/keras3/model.h5", "stacked/keras2/model.h5", "gru_seq/keras3/model.h5", "gru_reset_before/keras2/model.h5",
-        "rnn_last/keras3/model.h5", "dense_2d/keras3/model.h5", "seed/keras2/model.h5",
+        "rnn_last/keras3/model.h5", "dense_2d/keras3/model.h5", "seed/keras2/model.h5", "embedding_lstm_seq/keras3/model.h5",
+        "bidi_lstm_concat_seq/keras3/model.h5", "bidi_gru_concat_seq/keras2/model.h5", "time_distributed_dense/keras3/model.h5",
     ]
+
+    /// The model's float32 layers by name, with the layers wrappers hold (named after the wrapper).
+    static func layers(_ model: KerasModel) throws -> [(name: String, layer: any InferenceLayer<Float>)] {
+        guard case .float32(let graph) = model.engine else { throw TestFailure("not a float32 model") }
+        func expand(_ name: String, _ layer: any InferenceLayer<Float>) -> [(String, any InferenceLayer<Float>)] {
+            switch layer {
+            case let bidirectional as BidirectionalLayer<Float>:
+                return expand(name + ".forward", bidirectional.forwardLayer) + expand(name + ".backward", bidirectional.backwardLayer)
+            case let wrapper as TimeDistributedLayer<Float>:
+                return expand(name + ".inner", wrapper.inner)
+            default:
+                return [(name, layer)]
+            }
+        }
+        return graph.layers.sorted { $0.key < $1.key }.flatMap { expand($0.key, $0.value) }
+    }
+
+    /// Every bias and embedding table of the model's float32 layers, by layer name.
+    static func vectors(_ model: KerasModel) throws -> [(layer: String, vector: WeightVector<Float>)] {
+        var result: [(String, WeightVector<Float>)] = []
+        for (name, layer) in try layers(model) {
+            switch layer {
+            case let lstm as RecurrentLayer<LSTMCell<Float>>:
+                result += [lstm.cell.inputBias, lstm.cell.fast.bias].compactMap { $0 }.map { (name, $0) }
+            case let gru as RecurrentLayer<GRUCell<Float>>:
+                result += [gru.cell.inputBias, gru.cell.recurrentBias].compactMap { $0 }.map { (name, $0) }
+            case let rnn as RecurrentLayer<SimpleRNNCell<Float>>:
+                result += [rnn.cell.inputBias].compactMap { $0 }.map { (name, $0) }
+            case let dense as DenseLayer<Float>:
+                result += [dense.bias].compactMap { $0 }.map { (name, $0) }
+            case let embedding as EmbeddingLayer<Float>:
+                result.append((name, embedding.embeddings))
+            default: break
+            }
+        }
+        return result
+    }
 
     /// Every packed matrix of the model's float32 layers, by layer name, and whether it is a
     /// whole stored weight (a GRU without reset_after splits its U into two new matrices).
     static func matrices(_ model: KerasModel) throws -> [(layer: String, matrix: PackedMatrix, isWholeWeight: Bool)] {
-        guard case .float32(let graph) = model.engine else { throw TestFailure("not a float32 model") }
         var result: [(String, PackedMatrix, Bool)] = []
-        for (name, layer) in graph.layers.sorted(by: { $0.key < $1.key }) {
+        for (name, layer) in try layers(model) {
             switch layer {
             case let lstm as RecurrentLayer<LSTMCell<Float>>:
                 result += [(name, lstm.cell.fast.kernel, true), (name, lstm.cell.fast.recurrentKernel, true)]
@@ -47,7 +85,7 @@ struct NativePackingTests {
         init(_ description: String) { self.description = description }
     }
 
-    @Test("packed for this machine: every whole-weight matrix is read in place, and predictions keep every bit", arguments: models)
+    @Test("packed for this machine: matrices, biases and embedding tables are read in place, and predictions keep every bit", arguments: models)
     func inPlace(model path: String) throws {
         let original = try KerasModel.load(contentsOf: Fixtures.path(path))
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keraskit-packing-\(UUID().uuidString)")
@@ -63,8 +101,14 @@ struct NativePackingTests {
             #expect(Self.isInPlace(matrix) == isWholeWeight,
                     "\(path): the \(matrix.rows)×\(matrix.columns) matrix of '\(layer)' is \(Self.isInPlace(matrix) ? "" : "not ")in the mapping")
         }
+        // Biases and embedding tables are read in place too: the load copied no weight.
+        let vectors = try Self.vectors(native)
+        #expect(!vectors.isEmpty)
+        for (layer, vector) in vectors {
+            #expect(vector.isMapped, "\(path): a vector of \(vector.count) values of '\(layer)' was copied")
+        }
         // The same bits as the Keras file, and the unpacked weights are Keras's own.
-        let x = try Self.input(for: original)
+        let x = try Self.input(model: path)
         #expect(try native.predict(x).map(\.scalars) == original.predict(x).map(\.scalars))
         for ((layer, arrays), (nativeLayer, nativeArrays)) in zip(original.weights, native.weights) {
             #expect(layer == nativeLayer)
@@ -76,12 +120,14 @@ struct NativePackingTests {
     @Test("packed for another width or row-major: packed at load instead, with the same bits", arguments: models)
     func repacked(model path: String) throws {
         let original = try KerasModel.load(contentsOf: Fixtures.path(path))
-        let x = try Self.input(for: original)
+        let x = try Self.input(model: path)
         let expected = try original.predict(x).map(\.scalars)
         let otherWidth = SIMDLevel.allCases.first { $0.panelWidth != SIMDLevel.current.panelWidth } ?? .avx512
         for layout in [NativeMatrixLayout.rowMajor, .packed(for: otherWidth)] {
             let data = try original.nativeFileData(layout: layout)
             let native = try KerasModel.load(nativeData: data, name: "model.safetensors")
+            // Biases and tables need no layout: still read in place.
+            #expect(try Self.vectors(native).allSatisfy { $0.vector.isMapped })
             for (layer, matrix, _) in try Self.matrices(native) {
                 #expect(!Self.isInPlace(matrix), "\(path) \(layout): '\(layer)' claims to read panels of another layout in place")
             }
@@ -120,15 +166,9 @@ struct NativePackingTests {
         expectMessage([name, "names tensor 'nope'"]) { try load(packing: "{\"nope\": {\"shape\": [2, 4], \"groups\": 1, \"panel_width\": 8}}") }
     }
 
-    /// A seeded standard-normal input of the model's shape, batch 2 and 7 steps where free.
-    static func input(for model: KerasModel) throws -> Tensor {
-        let shape = model.inputShape.enumerated().map { axis, size in size ?? (axis == 0 ? 2 : 7) }
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        let count = shape.reduce(1, *)
-        let values = (0..<count).map { _ -> Float in
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Float(Int64(bitPattern: state >> 11) % 2000 - 1000) / 500
-        }
-        return try Tensor(shape: shape, scalars: values)
+    /// The input Keras was called with when the fixture was made.
+    static func input(model path: String) throws -> Tensor {
+        let directory = (path as NSString).deletingLastPathComponent
+        return try NumpyArray(contentsOf: Fixtures.path(directory + "/call0_input0.npy")).tensor(as: Float.self)
     }
 }

@@ -3,11 +3,11 @@ struct DenseLayer<Scalar: ComputeScalar>: InferenceLayer {
     let config: DenseConfig
     let generation: KerasGeneration
     let inputUnits: Int
-    let bias: [Scalar]?
+    let bias: WeightVector<Scalar>?
     /// The kernel `(inputUnits, units)`, prepared once at load (packed for the SIMD kernels).
     let packedKernel: Scalar.Matrix
 
-    init(config: DenseConfig, generation: KerasGeneration, inputUnits: Int, kernel: Scalar.Matrix, bias: [Scalar]?) {
+    init(config: DenseConfig, generation: KerasGeneration, inputUnits: Int, kernel: Scalar.Matrix, bias: WeightVector<Scalar>?) {
         self.config = config
         self.generation = generation
         self.inputUnits = inputUnits

@@ -3,7 +3,7 @@
 struct EmbeddingLayer<Scalar: ComputeScalar>: InferenceLayer {
     let config: EmbeddingConfig
     /// `(inputDim, outputDim)`, row-major.
-    let embeddings: [Scalar]
+    let embeddings: WeightVector<Scalar>
 
     var name: String { config.common.name }
     var parameterCount: Int { embeddings.count }

@@ -9,7 +9,7 @@ struct LSTMCell<Scalar: ComputeScalar>: RecurrentCell {
     let activation: Activation
     let recurrentActivation: Activation
     let generation: KerasGeneration
-    let inputBias: [Scalar]?
+    let inputBias: WeightVector<Scalar>?
     /// The weights prepared once at load: packed for the SIMD kernels (`Float`), or kept for
     /// plain loops (`Double`).
     let fast: Scalar.Recurrence
@@ -21,7 +21,7 @@ struct LSTMCell<Scalar: ComputeScalar>: RecurrentCell {
     ///   - kernel: `W`, `(inputUnits, 4·units)`, prepared in 4 gate groups.
     ///   - recurrentKernel: `U`, `(units, 4·units)`, prepared in 4 gate groups.
     init(units: Int, inputUnits: Int, activation: Activation, recurrentActivation: Activation, generation: KerasGeneration,
-         kernel: Scalar.Matrix, recurrentKernel: Scalar.Matrix, inputBias: [Scalar]?) {
+         kernel: Scalar.Matrix, recurrentKernel: Scalar.Matrix, inputBias: WeightVector<Scalar>?) {
         self.units = units
         self.inputUnits = inputUnits
         self.activation = activation
@@ -57,9 +57,9 @@ struct GRUCell<Scalar: ComputeScalar>: RecurrentCell {
     let recurrentActivation: Activation
     let generation: KerasGeneration
     let resetAfter: Bool
-    let inputBias: [Scalar]?
+    let inputBias: WeightVector<Scalar>?
     /// `reset_after` only: the recurrent bias row.
-    let recurrentBias: [Scalar]?
+    let recurrentBias: WeightVector<Scalar>?
     /// `kernel` packed (3 gate groups).
     let packedKernel: Scalar.Matrix
     /// With `reset_after`, all of `U` (3 gate groups); without, its z and r columns only.
@@ -72,7 +72,7 @@ struct GRUCell<Scalar: ComputeScalar>: RecurrentCell {
     ///   - recurrentKernel: With `resetAfter`, `U` `(units, 3·units)` in 3 groups; without, the
     ///     row-major `U` to split (``packedRecurrent`` and ``packedCandidate``).
     init(units: Int, inputUnits: Int, activation: Activation, recurrentActivation: Activation, generation: KerasGeneration,
-         resetAfter: Bool, kernel: Scalar.Matrix, recurrentKernel: GRURecurrentKernel<Scalar>, inputBias: [Scalar]?, recurrentBias: [Scalar]?) {
+         resetAfter: Bool, kernel: Scalar.Matrix, recurrentKernel: GRURecurrentKernel<Scalar>, inputBias: WeightVector<Scalar>?, recurrentBias: WeightVector<Scalar>?) {
         self.units = units
         self.inputUnits = inputUnits
         self.activation = activation
@@ -163,14 +163,14 @@ struct SimpleRNNCell<Scalar: ComputeScalar>: RecurrentCell {
     let inputUnits: Int
     let activation: Activation
     let generation: KerasGeneration
-    let inputBias: [Scalar]?
+    let inputBias: WeightVector<Scalar>?
     /// `W`, `(inputUnits, units)`, prepared.
     let packedKernel: Scalar.Matrix
     /// `U`, `(units, units)`, prepared.
     let packedRecurrent: Scalar.Matrix
 
     init(units: Int, inputUnits: Int, activation: Activation, generation: KerasGeneration,
-         kernel: Scalar.Matrix, recurrentKernel: Scalar.Matrix, inputBias: [Scalar]?) {
+         kernel: Scalar.Matrix, recurrentKernel: Scalar.Matrix, inputBias: WeightVector<Scalar>?) {
         self.units = units
         self.inputUnits = inputUnits
         self.activation = activation

@@ -12,7 +12,7 @@ protocol RecurrentCell: Sendable {
     /// States carried between steps: 2 for an LSTM (`h`, `c`), 1 otherwise.
     var stateCount: Int { get }
     /// Added to every projected step, or nil.
-    var inputBias: [Scalar]? { get }
+    var inputBias: WeightVector<Scalar>? { get }
     /// Weight scalars, as Keras counts them.
     var parameterCount: Int { get }
     /// Scalars of scratch one step needs for `batch` samples.

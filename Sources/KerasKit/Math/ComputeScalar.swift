@@ -20,7 +20,7 @@ protocol ComputeScalar: KerasScalar {
 
     /// Prepares an LSTM from its prepared `kernel` `(inputUnits, 4·units)` and `recurrentKernel`
     /// `(units, 4·units)` (4 groups each) and `bias` `(4·units)`, gate order i, f, c, o.
-    static func lstmRecurrence(kernel: Matrix, recurrentKernel: Matrix, bias: [Self]?, inputUnits: Int, units: Int,
+    static func lstmRecurrence(kernel: Matrix, recurrentKernel: Matrix, bias: WeightVector<Self>?, inputUnits: Int, units: Int,
                                activation: Activation, recurrentActivation: Activation, generation: KerasGeneration) -> Recurrence
 
     /// `values[i] = exp(values[i])` for `count` values.

@@ -15,7 +15,7 @@ extension Double: ComputeScalar {
         ReferenceMatrix(weight.values(as: Double.self), rows: rows, columns: columns)
     }
 
-    static func lstmRecurrence(kernel: ReferenceMatrix<Double>, recurrentKernel: ReferenceMatrix<Double>, bias: [Double]?, inputUnits: Int, units: Int,
+    static func lstmRecurrence(kernel: ReferenceMatrix<Double>, recurrentKernel: ReferenceMatrix<Double>, bias: WeightVector<Double>?, inputUnits: Int, units: Int,
                                activation: Activation, recurrentActivation: Activation,
                                generation: KerasGeneration) -> ReferenceLSTMKernel<Double> {
         ReferenceLSTMKernel(kernel: kernel, recurrentKernel: recurrentKernel, bias: bias, inputUnits: inputUnits, units: units,

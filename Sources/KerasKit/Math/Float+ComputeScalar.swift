@@ -29,7 +29,7 @@ extension Float: ComputeScalar {
         return PackedMatrix(weight.values(as: Float.self), rows: rows, columns: columns, groups: groups)
     }
 
-    static func lstmRecurrence(kernel: PackedMatrix, recurrentKernel: PackedMatrix, bias: [Float]?, inputUnits: Int, units: Int,
+    static func lstmRecurrence(kernel: PackedMatrix, recurrentKernel: PackedMatrix, bias: WeightVector<Float>?, inputUnits: Int, units: Int,
                                activation: Activation, recurrentActivation: Activation, generation: KerasGeneration) -> LSTMKernel {
         LSTMKernel(kernel: kernel, recurrentKernel: recurrentKernel, bias: bias, inputUnits: inputUnits, units: units,
                    activation: activation, recurrentActivation: recurrentActivation, generation: generation)

@@ -18,7 +18,7 @@ final class LSTMKernel: Sendable {
     /// `U`, `(units, 4·units)`, in 4 gate groups.
     let recurrentKernel: PackedMatrix
     /// `(4·units)`, or nil.
-    let bias: [Float]?
+    let bias: WeightVector<Float>?
     let activation: Activation
     let recurrentActivation: Activation
     let generation: KerasGeneration
@@ -29,7 +29,7 @@ final class LSTMKernel: Sendable {
     /// Takes Keras's matrices packed in 4 gate groups, `kernel` `(inputUnits, 4·units)` and
     /// `recurrentKernel` `(units, 4·units)` (both for the same level), and `bias` `(4·units)`, in
     /// Keras's gate order i, f, c, o.
-    init(kernel: PackedMatrix, recurrentKernel: PackedMatrix, bias: [Float]?, inputUnits: Int, units: Int,
+    init(kernel: PackedMatrix, recurrentKernel: PackedMatrix, bias: WeightVector<Float>?, inputUnits: Int, units: Int,
          activation: Activation, recurrentActivation: Activation, generation: KerasGeneration) {
         self.units = units
         self.inputUnits = inputUnits
@@ -48,7 +48,7 @@ final class LSTMKernel: Sendable {
                      level: SIMDLevel = .current) {
         self.init(kernel: PackedMatrix(kernel, rows: inputUnits, columns: 4 * units, groups: 4, level: level),
                   recurrentKernel: PackedMatrix(recurrentKernel, rows: units, columns: 4 * units, groups: 4, level: level),
-                  bias: bias, inputUnits: inputUnits, units: units, activation: activation,
+                  bias: bias.map(WeightVector.init), inputUnits: inputUnits, units: units, activation: activation,
                   recurrentActivation: recurrentActivation, generation: generation)
     }
 

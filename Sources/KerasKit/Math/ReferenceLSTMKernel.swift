@@ -9,14 +9,14 @@ struct ReferenceLSTMKernel<Scalar: ComputeScalar>: LSTMRecurrence {
     /// `U`, `(units, 4·units)`.
     let recurrentKernel: Scalar.Matrix
     /// `(4·units)`, or nil.
-    let bias: [Scalar]?
+    let bias: WeightVector<Scalar>?
     let activation: Activation
     let recurrentActivation: Activation
     let generation: KerasGeneration
 
     /// Keeps Keras's matrices: `kernel` `(inputUnits, 4·units)`, `recurrentKernel`
     /// `(units, 4·units)`, and `bias` `(4·units)`, in Keras's gate order i, f, c, o.
-    init(kernel: Scalar.Matrix, recurrentKernel: Scalar.Matrix, bias: [Scalar]?, inputUnits: Int, units: Int,
+    init(kernel: Scalar.Matrix, recurrentKernel: Scalar.Matrix, bias: WeightVector<Scalar>?, inputUnits: Int, units: Int,
          activation: Activation, recurrentActivation: Activation, generation: KerasGeneration) {
         self.units = units
         self.inputUnits = inputUnits

@@ -16,7 +16,7 @@ extension EmbeddingConfig: LayerBuilding {
         guard (try? Tensor.elementCount(of: [inputDim, outputDim])) != nil else {
             throw .unsupportedTopology(layer: common.name, reason: "embeddings of \(inputDim) × \(outputDim) are too large")
         }
-        return EmbeddingLayer<Scalar>(config: self, embeddings: try weights.values(0, shape: [inputDim, outputDim]))
+        return EmbeddingLayer<Scalar>(config: self, embeddings: try weights.vector(0, shape: [inputDim, outputDim]))
     }
 }
 

@@ -86,6 +86,19 @@ struct WeightList<Scalar: ComputeScalar> {
         return weight.values(as: Scalar.self)
     }
 
+    /// Weight `index` as constant `Scalar` values after checking its shape: in place in a
+    /// native file's mapping when the file stores it as `Scalar` (no copy).
+    func vector(_ index: Int, shape expected: [Int]) throws(WeightLoadingError) -> WeightVector<Scalar> {
+        guard index < arrays.count else {
+            throw .missingWeights(layer: layer, expected: ["#\(index)"], found: arrays.map(\.source))
+        }
+        let weight = arrays[index]
+        guard weight.shape == expected else {
+            throw .shapeMismatch(layer: layer, weight: weight.source, expected: expected, actual: weight.shape)
+        }
+        return WeightVector(weight)
+    }
+
     /// Weight `index`, a `rows × columns` matrix (`shape`), prepared for products in `groups`
     /// column groups after checking its shape: straight from a native file's mapping when it
     /// stores the matrix packed for this machine (no copy), else from its values.
@@ -141,7 +154,7 @@ extension DenseConfig: LayerBuilding {
         return DenseLayer<Scalar>(
             config: self, generation: context.generation, inputUnits: inputUnits,
             kernel: try weights.matrix(0, shape: [inputUnits, units], groups: 1),
-            bias: useBias ? try weights.values(1, shape: [units]) : nil
+            bias: useBias ? try weights.vector(1, shape: [units]) : nil
         )
     }
 }

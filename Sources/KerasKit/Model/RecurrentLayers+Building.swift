@@ -14,7 +14,7 @@ extension LSTMConfig: LayerBuilding {
             generation: context.generation,
             kernel: try weights.matrix(0, shape: [inputUnits, gates], groups: 4),
             recurrentKernel: try weights.matrix(1, shape: [units, gates], groups: 4),
-            inputBias: recurrent.useBias ? try weights.values(2, shape: [gates]) : nil
+            inputBias: recurrent.useBias ? try weights.vector(2, shape: [gates]) : nil
         )
     }
 }
@@ -28,18 +28,18 @@ extension GRUConfig: LayerBuilding {
         let inputUnits = try recurrentInputUnits(input, layer: common.name)
         let units = recurrent.units, width = 3 * units
         try weights.expect(recurrent.useBias ? ["kernel", "recurrent_kernel", "bias"] : ["kernel", "recurrent_kernel"])
-        var inputBias: [Scalar]?
-        var recurrentBias: [Scalar]?
+        var inputBias: WeightVector<Scalar>?
+        var recurrentBias: WeightVector<Scalar>?
         // The bias's rank is the final word on reset_after: (2, 3u) with it, (3u,) without.
         var resetAfter = self.resetAfter
         if recurrent.useBias, weights.arrays.count == 3 {
             resetAfter = weights.arrays[2].shape.count == 2
             if resetAfter {
-                let bias = try weights.values(2, shape: [2, width])
-                inputBias = Array(bias[0..<width])
-                recurrentBias = Array(bias[width...])
+                let bias = try weights.vector(2, shape: [2, width])
+                inputBias = bias.slice(0..<width)
+                recurrentBias = bias.slice(width..<(2 * width))
             } else {
-                inputBias = try weights.values(2, shape: [width])
+                inputBias = try weights.vector(2, shape: [width])
             }
         }
         return GRUCell(
@@ -67,7 +67,7 @@ extension SimpleRNNConfig: LayerBuilding {
             units: units, inputUnits: inputUnits, activation: recurrent.activation, generation: context.generation,
             kernel: try weights.matrix(0, shape: [inputUnits, units], groups: 1),
             recurrentKernel: try weights.matrix(1, shape: [units, units], groups: 1),
-            inputBias: recurrent.useBias ? try weights.values(2, shape: [units]) : nil
+            inputBias: recurrent.useBias ? try weights.vector(2, shape: [units]) : nil
         )
     }
 }

@@ -116,11 +116,16 @@ public struct MappedWeight: Sendable {
 
     /// The stored floats, in place, when the file holds them as float32 little-endian values
     /// aligned for loading (nil otherwise, e.g. on a big-endian machine).
-    var storedFloats: UnsafeBufferPointer<Float>? {
+    var storedFloats: UnsafeBufferPointer<Float>? { storedValues(as: Float.self) }
+
+    /// The stored values, in place, when the file holds them as `Scalar` (float32 for `Float`,
+    /// float64 for `Double`), little-endian and aligned for loading; nil otherwise.
+    func storedValues<Scalar: KerasScalar>(as scalar: Scalar.Type) -> UnsafeBufferPointer<Scalar>? {
         #if _endian(little)
-        guard element == .float32, let base = bytes.bytes(range).baseAddress,
-              Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0 else { return nil }
-        return UnsafeBufferPointer(start: base.assumingMemoryBound(to: Float.self), count: range.count / 4)
+        let matches = (Scalar.self == Float.self && element == .float32) || (Scalar.self == Double.self && element == .float64)
+        guard matches, let base = bytes.bytes(range).baseAddress,
+              Int(bitPattern: base) % MemoryLayout<Scalar>.alignment == 0 else { return nil }
+        return UnsafeBufferPointer(start: base.assumingMemoryBound(to: Scalar.self), count: range.count / MemoryLayout<Scalar>.size)
         #else
         return nil
         #endif

@@ -39,8 +39,8 @@ extension KerasModel {
     /// float64 model, F32 otherwise).
     ///
     /// A float32 model's matrices that its layers multiply by (the kernels of `LSTM`, `GRU`,
-    /// `SimpleRNN` and `Dense` layers at the top level of the model) are stored as `layout`
-    /// says. Packed for the machine that loads the file, they are computed with in place in its
+    /// `SimpleRNN` and `Dense` layers at the top level of the model or in a `Bidirectional` or
+    /// `TimeDistributed` wrapper there) are stored as `layout` says. Packed for the machine that loads the file, they are computed with in place in its
     /// memory map: no copy. Elsewhere they are unpacked and repacked at load.
     ///
     /// - Parameters:
@@ -71,19 +71,36 @@ extension KerasModel {
         guard computePrecision == .float32 else { return [:] }
         var result: [String: [Int: Int]] = [:]
         for layer in config.layers {
-            switch layer.configuration {
-            case is LSTMConfig: result[layer.name] = [0: 4, 1: 4]
-            case is SimpleRNNConfig: result[layer.name] = [0: 1, 1: 1]
-            case is DenseConfig: result[layer.name] = [0: 1]
-            case let gru as GRUConfig:
-                // As the builder decides: the bias's rank, when there is one, says reset_after.
-                let arrays = weights.first { $0.layer == layer.name }?.arrays ?? []
-                let resetAfter = arrays.count == 3 ? arrays[2].shape.count == 2 : gru.resetAfter
-                result[layer.name] = resetAfter ? [0: 3, 1: 3] : [0: 3]
-            default: break
-            }
+            let arrays = weights.first { $0.layer == layer.name }?.arrays ?? []
+            let packable = Self.packableWeights(of: layer.configuration, arrays: arrays)
+            if !packable.isEmpty { result[layer.name] = packable }
         }
         return result
+    }
+
+    /// The packable weights of one layer, wrappers included: weight index → column groups.
+    private static func packableWeights(of configuration: any LayerConfiguration, arrays: [WeightArray]) -> [Int: Int] {
+        switch configuration {
+        case is LSTMConfig: return [0: 4, 1: 4]
+        case is SimpleRNNConfig: return [0: 1, 1: 1]
+        case is DenseConfig: return [0: 1]
+        case let gru as GRUConfig:
+            // As the builder decides: the bias's rank, when there is one, says reset_after.
+            let resetAfter = arrays.count == 3 ? arrays[2].shape.count == 2 : gru.resetAfter
+            return resetAfter ? [0: 3, 1: 3] : [0: 3]
+        case let wrapper as TimeDistributedConfig:
+            return packableWeights(of: wrapper.layer.configuration, arrays: arrays)
+        case let bidirectional as BidirectionalConfig:
+            // Forward weights, then backward: the list's halves, as the builder splits it.
+            guard arrays.count % 2 == 0 else { return [:] }
+            let half = arrays.count / 2
+            var result = packableWeights(of: bidirectional.forward.configuration, arrays: Array(arrays.prefix(half)))
+            for (index, groups) in packableWeights(of: bidirectional.backward.configuration, arrays: Array(arrays.dropFirst(half))) {
+                result[half + index] = groups
+            }
+            return result
+        default: return [:]
+        }
     }
 
     private func nativeFileData<Input: ComputeScalar>(checking checkInputs: [TensorOf<Input>], layout: NativeMatrixLayout) throws(PredictionError) -> Data {
