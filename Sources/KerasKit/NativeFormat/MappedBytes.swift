@@ -11,9 +11,25 @@ final class MappedBytes: @unchecked Sendable {
     /// Whether `base` is a mapping to unmap (otherwise an allocation to free).
     private let isMapped: Bool
 
+    private init(base: UnsafeRawPointer?, count: Int, isMapped: Bool) {
+        self.base = base
+        self.count = count
+        self.isMapped = isMapped
+    }
+
     /// Maps the file at `path`.
     /// - Throws: A message naming the failing call and the system's reason.
-    init(mapping path: String) throws(SafetensorsError) {
+    convenience init(mapping path: String) throws(SafetensorsError) {
+        #if os(Windows)
+        // No mmap here: read the file into memory of its own.
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw SafetensorsError(file: path, offset: nil, problem: "cannot read: \((error as NSError).localizedDescription)")
+        }
+        self.init(copying: data)
+        #else
         func fail(_ call: String) -> SafetensorsError {
             SafetensorsError(file: path, offset: nil, problem: "cannot read: \(call): \(String(cString: strerror(errno)))")
         }
@@ -26,10 +42,8 @@ final class MappedBytes: @unchecked Sendable {
             throw SafetensorsError(file: path, offset: nil, problem: "cannot read: not a regular file")
         }
         let size = Int(status.st_size)
-        isMapped = size > 0
-        count = size
         guard size > 0 else {
-            base = nil
+            self.init(base: nil, count: 0, isMapped: false)
             return
         }
         // Read-only and private: pages are shared with the page cache and never written. As
@@ -37,28 +51,29 @@ final class MappedBytes: @unchecked Sendable {
         guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else {
             throw fail("mmap")
         }
-        base = UnsafeRawPointer(address)
+        self.init(base: UnsafeRawPointer(address), count: size, isMapped: true)
+        #endif
     }
 
     /// Copies `data` into aligned memory of its own.
-    init(copying data: Data) {
-        count = data.count
-        isMapped = false
+    convenience init(copying data: Data) {
         guard !data.isEmpty else {
-            base = nil
+            self.init(base: nil, count: 0, isMapped: false)
             return
         }
         let memory = UnsafeMutableRawPointer.allocate(byteCount: data.count, alignment: 64)
         data.withUnsafeBytes { source in
             if let from = source.baseAddress { memory.copyMemory(from: from, byteCount: source.count) }
         }
-        base = UnsafeRawPointer(memory)
+        self.init(base: UnsafeRawPointer(memory), count: data.count, isMapped: false)
     }
 
     deinit {
         guard let base else { return }
         if isMapped {
+            #if !os(Windows)
             munmap(UnsafeMutableRawPointer(mutating: base), count)
+            #endif
         } else {
             UnsafeMutableRawPointer(mutating: base).deallocate()
         }
