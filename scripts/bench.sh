@@ -4,13 +4,14 @@
 #
 #   scripts/bench.sh [case …]        cases: seed small medium large (default: all)
 #   KERASKIT=path/to/keraskit scripts/bench.sh …   time that binary instead of building one
+#   KERASKIT_BENCH_SETTLE=N scripts/bench.sh …      pause N s after the anchors (default 15)
 #
 # 1. builds keraskit with scripts/build-keraskit (release, scratch path .build-bench);
 # 2. makes the Python venv .venv-bench (tensorflow-cpu, torch CPU build, onnxruntime, onnx, numpy)
 #    unless it is there;
 # 3. runs ../shared/bench/anchors.py (or $ANCHORS) in .build-bench/anchors/, which writes
 #    anchor_models/<case>.h5, <case>_x.npy and anchor_results.json there (git-ignored);
-# 4. right after, `keraskit bench --json` on each <case>.h5 with <case>_x.npy;
+# 4. after a pause for the machine to settle, `keraskit bench --json` on each <case>.h5 with <case>_x.npy;
 # 5. prints one table with the ratios and the goals, and the cold start (wall ms, max RSS) of
 #    `keraskit predict` on the seed model, .h5 and native (scripts/coldstart).
 #
@@ -64,9 +65,14 @@ mkdir -p "$work"
 echo "== anchors (Keras, tf.function, PyTorch, ONNX Runtime): several minutes" >&2
 (cd "$work" && "${bench_env[@]}" "$venv/bin/python" "$anchors" "${cases[@]}") >&2
 
+# The anchors' Python process held several GB; right after it exits the kernel is still
+# reclaiming that memory, and a 2-thread run started then measured up to 2× slower (medium:
+# 20 ms instead of 10; after a 2.4 GB process, 11.1 ms median at once, 9.9 ms 15 s later).
+# The anchors time a warmed-up steady state; so does this.
+sleep "${KERASKIT_BENCH_SETTLE:-15}"
 echo "== keraskit bench on the same files" >&2
 for name in "${cases[@]}"; do
-    case "$name" in seed | small) iterations=2000 ;; medium) iterations=50 ;; *) iterations=10 ;; esac
+    case "$name" in seed | small) iterations=2000 ;; medium) iterations=100 ;; *) iterations=20 ;; esac
     "${bench_env[@]}" "$keraskit" bench "$work/anchor_models/$name.h5" --input "$work/anchor_models/${name}_x.npy" \
         --iterations "$iterations" --warmup 3 --json > "$work/keraskit_$name.json"
 done
