@@ -186,20 +186,24 @@ struct KernelTests {
     }
 
     /// `(batch, time, inputUnits, units)`. `(8, 30, 8, 48)` and `(40, 20, 6, 24)` split the batch
-    /// over cores; `(3, 200, 4, 8)` projects in several chunks one sample at a time, `(300, 3, 2, 5)`
+    /// over cores, `(100, 12, 8, 24)` into more tasks than cores (on 2); `(3, 200, 4, 8)` projects in several chunks one sample at a time, `(300, 3, 2, 5)`
     /// and `(40, 20, 6, 24)` in several chunks one step at a time. Batch 1 takes its own kernel
     /// paths: units in whole vectors and a partial one, the input projection folded into the steps
     /// (narrow inputs) or made first (`(1, 5, 24, 32)`), and beyond 256 units (state no longer in
     /// local buffers).
     static let lstmShapes: [(Int, Int, Int, Int)] = [
         (1, 1, 1, 1), (1, 10, 2, 3), (3, 5, 4, 17), (2, 7, 5, 33), (5, 3, 16, 32), (8, 30, 8, 48), (13, 9, 3, 40),
-        (3, 200, 4, 8), (300, 3, 2, 5), (40, 20, 6, 24),
+        (3, 200, 4, 8), (300, 3, 2, 5), (40, 20, 6, 24), (100, 12, 8, 24),
         (1, 6, 5, 40), (1, 4, 3, 64), (1, 3, 2, 100), (1, 5, 24, 32), (1, 3, 2, 260),
     ]
 
     @Test("the fused LSTM recurrence matches Keras's step-by-step formula", arguments: SIMDLevel.supported)
     func lstmRecurrence(level: SIMDLevel) {
         #expect(Self.lstmShapes.contains { $0.0 * $0.1 * 4 * $0.3 * ($0.2 + $0.3) >= LSTMKernel.parallelThreshold }, "one shape takes the parallel path")
+        // (100, 12, 8, 24) runs as 6 tasks of 16–17 samples on 2 cores.
+        #expect(LSTMKernel.taskCount(batch: 100, cores: 2) == 6 && LSTMKernel.taskCount(batch: 40, cores: 2) == 2)
+        #expect(LSTMKernel.taskCount(batch: 128, cores: 2) == 8 && LSTMKernel.taskCount(batch: 1000, cores: 2) == 8)
+        #expect(LSTMKernel.taskCount(batch: 3, cores: 8) == 3 && LSTMKernel.taskCount(batch: 100, cores: 8) == 8)
         #expect(Self.lstmShapes.contains { $0.0 * $0.1 > 2 * LSTMKernel.chunkRows && $0.0 < $0.1 }, "one shape projects in chunks, sample by sample")
         #expect(Self.lstmShapes.contains { $0.0 * $0.1 > 2 * LSTMKernel.chunkRows && $0.0 > $0.1 }, "one shape projects in chunks, step by step")
         let batchOne = Self.lstmShapes.filter { $0.0 == 1 }.map { shape in
