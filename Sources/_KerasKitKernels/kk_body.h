@@ -564,7 +564,7 @@ KK_INLINE void kk_store_n(float *p, vf v, long count) {
 // three divisions per vector instead of five (σ i, f, o and two tanh): the divider, not the
 // FMAs, was what the gate math waited on. A·B and E·(1 + e_c) stay below 2^117, so nothing
 // overflows for any c.
-KK_INLINE void kk_lstm_cells(const int nv, vf *z, float *c_p, float *h_p, long last) {
+KK_INLINE void kk_lstm_cells(const int nv, const vf *z, float *c_p, float *h_p, long last) {
     const unsigned g_mask = ((1u << nv) - 1u) << (2 * nv);
     const vf one = kk_splat(1.0f);
     vf p[16], scale[16], sign[16];

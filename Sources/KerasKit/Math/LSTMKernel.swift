@@ -6,10 +6,11 @@ internal import _KerasKitKernels
 ///
 /// With Keras's default activations (σ = sigmoid, φ = tanh) the whole recurrence runs in the C
 /// kernels: one packed product per step, then all four gates, the cell and the output fused in
-/// one vectorized pass, no allocation inside the time loop. Large batches are split across the
-/// cores; samples are independent, so the halves never wait for each other. Other activations
-/// keep the packed product and apply ``Activation`` per gate in Swift. ``step(z:h:c:batch:fused:)``
-/// is one step of the same, for loops that drive the steps themselves (masks).
+/// one vectorized pass, no allocation inside the time loop. Large batches are split into tasks
+/// of whole samples that the cores take as they become free; samples are independent, so no task
+/// waits for another. Other activations keep the packed product and apply ``Activation`` per
+/// gate in Swift. ``step(z:h:c:batch:fused:)`` is one step of the same, for loops that drive the
+/// steps themselves (masks).
 final class LSTMKernel: Sendable {
     let units: Int
     let inputUnits: Int

@@ -96,21 +96,22 @@ public struct MappedWeight: Sendable {
     let packing: PanelPacking?
 
     /// The values as `Scalar` (unpacked when stored in panels).
-    func values<Scalar: KerasScalar>(as scalar: Scalar.Type) -> [Scalar] {
+    func values<Scalar: KerasScalar>(as scalar: Scalar.Type) -> [Scalar] { copied().values(as: scalar) }
+
+    /// The values copied out of the file in their stored precision, row-major (unpacked when
+    /// stored in panels).
+    func copied() -> WeightArray.Storage {
         let raw = bytes.bytes(range)
         func load<Bits: FixedWidthInteger>(_ index: Int, _ type: Bits.Type) -> Bits {
             Bits(littleEndian: raw.loadUnaligned(fromByteOffset: index * MemoryLayout<Bits>.size, as: Bits.self))
         }
         if let packing {
-            return packing.unpack(count: raw.count / 4) { Scalar(Float(bitPattern: load($0, UInt32.self))) }
+            return .float32(packing.unpack(count: raw.count / 4) { Float(bitPattern: load($0, UInt32.self)) })
         }
         switch element {
-        case .float16: return (0..<count).map { Scalar(Float(float16Bits: load($0, UInt16.self))) }
-        case .float32: return (0..<count).map { Scalar(Float(bitPattern: load($0, UInt32.self))) }
-        case .float64:
-            return Scalar.self == Double.self
-                ? unsafeBitCast((0..<count).map { Double(bitPattern: load($0, UInt64.self)) }, to: [Scalar].self)
-                : (0..<count).map { Scalar(Double(bitPattern: load($0, UInt64.self))) }
+        case .float16: return .float16((0..<count).map { load($0, UInt16.self) })
+        case .float32: return .float32((0..<count).map { Float(bitPattern: load($0, UInt32.self)) })
+        case .float64: return .float64((0..<count).map { Double(bitPattern: load($0, UInt64.self)) })
         }
     }
 

@@ -137,18 +137,7 @@ public struct SafetensorsFile: Sendable {
     public func entry(named name: String) -> Entry? { entries.first { $0.name == name } }
 
     /// A tensor's values in their stored precision, copied out of the file.
-    public func weight(_ entry: Entry) -> WeightArray.Storage {
-        let raw = bytes.bytes(dataStart + entry.range.lowerBound ..< dataStart + entry.range.upperBound)
-        let count = entry.range.count / entry.dtype.size
-        func load<Bits: FixedWidthInteger>(_ index: Int, _ type: Bits.Type) -> Bits {
-            Bits(littleEndian: raw.loadUnaligned(fromByteOffset: index * MemoryLayout<Bits>.size, as: Bits.self))
-        }
-        switch entry.dtype {
-        case .F16: return .float16((0..<count).map { load($0, UInt16.self) })
-        case .F32: return .float32((0..<count).map { Float(bitPattern: load($0, UInt32.self)) })
-        case .F64: return .float64((0..<count).map { Double(bitPattern: load($0, UInt64.self)) })
-        }
-    }
+    public func weight(_ entry: Entry) -> WeightArray.Storage { mappedWeight(entry).copied() }
 
     /// A tensor left in the file: nothing is read until its values are asked for.
     /// - Parameters:
