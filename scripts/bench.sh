@@ -5,6 +5,7 @@
 #   scripts/bench.sh [case …]        cases: seed small medium large (default: all)
 #   KERASKIT=path/to/keraskit scripts/bench.sh …   time that binary instead of building one
 #   KERASKIT_BENCH_SETTLE=N scripts/bench.sh …      pause N s after the anchors (default 15)
+#   KERASKIT_BENCH_ROUNDS=N scripts/bench.sh …      paired rounds per case (default 5, 0: none)
 #
 # 1. builds keraskit with scripts/build-keraskit (release, scratch path .build-bench);
 # 2. makes the Python venv .venv-bench (tensorflow-cpu, torch CPU build, onnxruntime, onnx, numpy)
@@ -12,8 +13,11 @@
 # 3. runs ../shared/bench/anchors.py (or $ANCHORS) in .build-bench/anchors/, which writes
 #    anchor_models/<case>.h5, <case>_x.npy and anchor_results.json there (git-ignored);
 # 4. after a pause for the machine to settle, `keraskit bench --json` on each <case>.h5 with <case>_x.npy;
-# 5. prints one table with the ratios and the goals, and the cold start (wall ms, max RSS) of
-#    `keraskit predict` on the seed model, .h5 and native (scripts/coldstart).
+# 5. paired rounds (scripts/bench_paired.py): ONNX Runtime, on the model the anchors exported, and
+#    `keraskit bench` take turns in fresh processes, back to back, so each pair sees the same
+#    moment of a shared host;
+# 6. prints one table with the ratios and the goals, one with the paired rounds, and the cold start
+#    (wall ms, max RSS) of `keraskit predict` on the seed model, .h5 and native (scripts/coldstart).
 #
 # OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, set on some machines for old OpenBLAS builds, slow
 # current numeric wheels: they are unset for the benchmark processes only.
@@ -77,6 +81,14 @@ for name in "${cases[@]}"; do
         --iterations "$iterations" --warmup 3 --json > "$work/keraskit_$name.json"
 done
 
+rounds="${KERASKIT_BENCH_ROUNDS:-5}"
+rm -f "$work/paired.json"
+if [ "$rounds" -gt 0 ]; then
+    echo "== paired rounds: ONNX Runtime and keraskit bench back to back, $rounds rounds per case" >&2
+    "${bench_env[@]}" "$venv/bin/python" scripts/bench_paired.py --work "$work" --keraskit "$keraskit" \
+        --rounds "$rounds" "${cases[@]}"
+fi
+
 echo "== cold start: keraskit predict on the seed model, .h5 and native (scripts/coldstart)" >&2
 "${bench_env[@]}" env KERASKIT="$keraskit" scripts/coldstart --json > "$work/coldstart.json"
 
@@ -101,6 +113,8 @@ for name in cases:
     rows.append([name, fmt(a["keras_predict"]), fmt(a["tf_function"]), fmt(a["torch"]), fmt(a["onnxruntime"]),
                  fmt(k["median_seconds"]), f"{ratio:.2f}", f"≤ {goal:.2f}", "yes" if ratio <= goal else "no",
                  f"{k['gflops_per_second']:.1f}"])
+paired_path = os.path.join(work, "paired.json")
+paired = json.load(open(paired_path)) if os.path.exists(paired_path) else {}
 cold = json.load(open(os.path.join(work, "coldstart.json")))
 print(f"machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.machine()}, keraskit SIMD level {simd}")
 print(f"medians; anchors from {os.path.join(work, 'anchor_results.json')}\n")
@@ -109,6 +123,22 @@ print("| " + " | ".join(head) + " |")
 print("|" + "|".join("---" for _ in head) + "|")
 for r in rows: print("| " + " | ".join(r) + " |")
 print()
+if paired:
+    n = len(next(iter(paired.values()))["rounds"])
+    print(f"paired rounds: ONNX Runtime and KerasKit back to back in fresh processes, {n} per case, each the median of "
+          "the anchors' call count; medians over the rounds\n")
+    head = ["case", "ORT", "KerasKit", "ratio per round", "median ratio", "goal", "met?", "rounds met"]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "|".join("---" for _ in head) + "|")
+    for name in cases:
+        p = paired[name]
+        goal = goals[name]
+        ratios = [r["ratio"] for r in p["rounds"]]
+        print("| " + " | ".join([name, fmt(p["onnxruntime_median"]), fmt(p["keraskit_median"]),
+                                 " ".join(f"{x:.2f}" for x in ratios), f"{p['ratio_median']:.2f}", f"≤ {goal:.2f}",
+                                 "yes" if p["ratio_median"] <= goal else "no",
+                                 f"{sum(x <= goal for x in ratios)}/{len(ratios)}"]) + " |")
+    print()
 for kind, label in (("h5", "model.h5"), ("native", "the same model converted to the native format")):
     c = cold[kind]
     ok = c["median_ms"] <= 30 and c["max_rss_mb"] <= 20

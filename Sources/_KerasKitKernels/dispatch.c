@@ -20,7 +20,10 @@
                                    long, int);                                                     \
     void kk_lstm_sequence1x_##suffix(const kk_layout *, const float *, const float *, const kk_layout *, \
                                      const float *, const float *, long, long, long, float *, float *,  \
-                                     float *, long, int);
+                                     float *, long, int);                                               \
+    void kk_lstm_sequence_x_##suffix(const kk_layout *, const float *, const float *, const kk_layout *,  \
+                                     const float *, const float *, long, long, long, long, long, float *, \
+                                     float *, float *, float *, long, long, int);
 
 KK_DECLARE(baseline)
 #if defined(__x86_64__) && defined(__clang__)
@@ -158,4 +161,18 @@ void kk_lstm_sequence1x(const kk_layout *kernel_layout, const float *kernel, con
         return;
     KK_DISPATCH(recurrent_layout->isa, kk_lstm_sequence1x, kernel_layout, kernel, bias, recurrent_layout, recurrent, x,
                 x_step_stride, steps, units, h, c, sequence, sequence_step_stride, backwards)
+}
+
+void kk_lstm_sequence_x(const kk_layout *kernel_layout, const float *kernel, const float *bias,
+                        const kk_layout *recurrent_layout, const float *recurrent,
+                        const float *x, long x_sample_stride, long x_step_stride, long batch, long steps, long units,
+                        float *h, float *c, float *scratch, float *sequence, long sequence_sample_stride,
+                        long sequence_step_stride, int backwards) {
+    if (units <= 0 || steps <= 0 || batch <= 0 || kernel_layout->isa != recurrent_layout->isa ||
+        kernel_layout->groups != 4 || recurrent_layout->groups != 4 || kernel_layout->n != 4 * units ||
+        recurrent_layout->n != 4 * units || recurrent_layout->k != units)
+        return;
+    KK_DISPATCH(recurrent_layout->isa, kk_lstm_sequence_x, kernel_layout, kernel, bias, recurrent_layout, recurrent, x,
+                x_sample_stride, x_step_stride, batch, steps, units, h, c, scratch, sequence, sequence_sample_stride,
+                sequence_step_stride, backwards)
 }

@@ -171,10 +171,12 @@ void KK_FN(kk_pack)(const kk_layout *layout, const float *b, long ldb, float *pa
     }
 }
 
-// c[mr × cols] (+)= a[mr × k] · panel[k × nr]; mr is a compile-time constant after inlining.
-// With `bias` (already offset to the tile's first column), bias is added to every row too.
-KK_INLINE void kk_micro(const int mr, long k, const float *a, long lda, const float *panel,
-                        float *c, long ldc, long cols, int accumulate, const float *bias) {
+// c[mr × cols] (+)= a[mr × k] · panel[k × nr] + a2[mr × k2] · panel2[k2 × nr] (k2 = 0: no second
+// product) in one set of accumulators; mr is a compile-time constant after inlining. With `bias`
+// (already offset to the tile's first column), bias is added to every row too.
+KK_INLINE void kk_micro2(const int mr, long k, const float *a, long lda, const float *panel, long k2,
+                         const float *a2, long lda2, const float *panel2, float *c, long ldc, long cols,
+                         int accumulate, const float *bias) {
     vf acc[KK_MR][KK_NV];
     KK_UNROLL for (int r = 0; r < mr; r++)
         KK_UNROLL for (int v = 0; v < KK_NV; v++) acc[r][v] = (vf){0};
@@ -205,6 +207,14 @@ KK_INLINE void kk_micro(const int mr, long k, const float *a, long lda, const fl
             }
         }
     }
+    for (long p = 0; p < k2; p++) {
+        vf bv[KK_NV];
+        KK_UNROLL for (int v = 0; v < KK_NV; v++) bv[v] = kk_load(panel2 + p * KK_NR + v * KK_VW);
+        KK_UNROLL for (int r = 0; r < mr; r++) {
+            vf av = kk_splat(a2[r * lda2 + p]);
+            KK_UNROLL for (int v = 0; v < KK_NV; v++) acc[r][v] = kk_fma(av, bv[v], acc[r][v]);
+        }
+    }
     if (bias) {
         float padded[KK_NR] = {0};
         const float *source = bias;
@@ -231,6 +241,11 @@ KK_INLINE void kk_micro(const int mr, long k, const float *a, long lda, const fl
             for (long j = 0; j < cols; j++) out[j] = accumulate ? out[j] + tile[j] : tile[j];
         }
     }
+}
+
+KK_INLINE void kk_micro(const int mr, long k, const float *a, long lda, const float *panel,
+                        float *c, long ldc, long cols, int accumulate, const float *bias) {
+    kk_micro2(mr, k, a, lda, panel, 0, NULL, 0, NULL, c, ldc, cols, accumulate, bias);
 }
 
 #ifndef KK_GP
@@ -311,8 +326,9 @@ __attribute__((noinline)) static void KK_FN(kk_rows_panels_any)(int mr, int np, 
 #undef KK_NP
 }
 
-static void KK_FN(kk_micro_any)(int mr, long k, const float *a, long lda, const float *panel,
-                                float *c, long ldc, long cols, int accumulate, const float *bias);
+static void KK_FN(kk_micro_any)(int mr, long k, const float *a, long lda, const float *panel, long k2,
+                                const float *a2, long lda2, const float *panel2, float *c, long ldc, long cols,
+                                int accumulate, const float *bias);
 
 // More than 64 panels: one panel at a time.
 __attribute__((noinline)) static void KK_FN(kk_small_rows_wide)(const kk_layout *layout, const float *packed,
@@ -328,7 +344,8 @@ __attribute__((noinline)) static void KK_FN(kk_small_rows_wide)(const kk_layout 
                 const long col = g * width + q * KK_NR;
                 const long cols = width - q * KK_NR < KK_NR ? width - q * KK_NR : KK_NR;
                 KK_FN(kk_micro_any)((int)(row_end - row_begin), kc, a + row_begin * lda + kb, lda,
-                                    packed + p * layout->panel_stride + kb * KK_NR, c + row_begin * ldc + col, ldc, cols, acc,
+                                    packed + p * layout->panel_stride + kb * KK_NR, 0, NULL, 0, NULL,
+                                    c + row_begin * ldc + col, ldc, cols, acc,
                                     block_bias ? block_bias + col : NULL);
             }
     }
@@ -369,9 +386,10 @@ __attribute__((noinline)) static void KK_FN(kk_small_rows)(const kk_layout *layo
 }
 
 __attribute__((noinline)) static void KK_FN(kk_micro_any)(int mr, long k, const float *a, long lda, const float *panel,
-                                float *c, long ldc, long cols, int accumulate, const float *bias) {
+                                                          long k2, const float *a2, long lda2, const float *panel2,
+                                                          float *c, long ldc, long cols, int accumulate, const float *bias) {
     switch (mr) {
-#define KK_CASE(n) case n: kk_micro(n, k, a, lda, panel, c, ldc, cols, accumulate, bias); break;
+#define KK_CASE(n) case n: kk_micro2(n, k, a, lda, panel, k2, a2, lda2, panel2, c, ldc, cols, accumulate, bias); break;
     KK_CASE(1) KK_CASE(2) KK_CASE(3) KK_CASE(4) KK_CASE(5) KK_CASE(6)
 #if KK_MR >= 8
     KK_CASE(7) KK_CASE(8)
@@ -388,18 +406,26 @@ __attribute__((noinline)) static void KK_FN(kk_micro_any)(int mr, long k, const 
 }
 
 
+// Rows row_begin ..< row_end of c = (accumulate ? c : 0) + a · B (+ a2 · B2) + bias in KK_MR-row
+// tiles. B2 (`layout2`, NULL: none) has B's columns, panels and level, its own k: the two products
+// share each tile's accumulators, as one product over k + k2 would (blocks of KK_KC of the joint k).
 __attribute__((noinline)) static void KK_FN(kk_gemm_tiles)(const kk_layout *layout, const float *packed, long row_begin, long row_end,
-                                                         const float *a, long lda, float *c, long ldc, int accumulate, const float *bias) {
-    const long k = layout->k, width = layout->n / layout->groups, ppg = layout->panels_per_group;
+                                                         const float *a, long lda, const kk_layout *layout2, const float *packed2,
+                                                         const float *a2, long lda2, float *c, long ldc, int accumulate,
+                                                         const float *bias) {
+    const long k1 = layout->k, k2 = layout2 ? layout2->k : 0, kt = k1 + k2;
+    const long width = layout->n / layout->groups, ppg = layout->panels_per_group;
     const long panels = layout->groups * ppg;
     if (row_end <= row_begin) return;
-    if (k == 0) {
+    if (kt == 0) {
         for (long i = row_begin; i < row_end; i++)
             for (long j = 0; j < layout->n; j++) c[i * ldc + j] = (accumulate ? c[i * ldc + j] : 0.0f) + (bias ? bias[j] : 0.0f);
         return;
     }
-    for (long kb = 0; kb < k; kb += KK_KC) {
-        const long kc = k - kb < KK_KC ? k - kb : KK_KC;
+    for (long kb = 0; kb < kt; kb += KK_KC) {
+        const long kc = kt - kb < KK_KC ? kt - kb : KK_KC;
+        // The block's share of each product: n1 of the first from kb, n2 of the second from s2.
+        const long n1 = kb < k1 ? (kb + kc < k1 ? kc : k1 - kb) : 0, n2 = kc - n1, s2 = kb + n1 - k1;
         const int acc = accumulate || kb > 0;
         const float *block_bias = kb == 0 ? bias : NULL;
         for (long pb = 0; pb < panels; pb += KK_NC_PANELS) {
@@ -414,12 +440,22 @@ __attribute__((noinline)) static void KK_FN(kk_gemm_tiles)(const kk_layout *layo
                 for (long p = pb; p < pe; p++, (++q == ppg ? (q = 0, g++) : 0)) {
                     const long col = g * width + q * KK_NR;
                     const long cols = width - q * KK_NR < KK_NR ? width - q * KK_NR : KK_NR;
-                    const float *panel = packed + p * layout->panel_stride + kb * KK_NR;
+                    // The first segment of the block leads (kk_micro's own loop); an empty one is skipped.
+                    const float *pa = n1 ? a + i * lda + kb : a2 + i * lda2 + s2;
+                    const long la = n1 ? lda : lda2;
+                    const float *panel = n1 ? packed + p * layout->panel_stride + kb * KK_NR
+                                            : packed2 + p * layout2->panel_stride + s2 * KK_NR;
+                    const long k_lead = n1 ? n1 : n2, k_next = n1 ? n2 : 0;
+                    const float *a_next = k_next ? a2 + i * lda2 + s2 : NULL;
+                    const float *panel_next = k_next ? packed2 + p * layout2->panel_stride + s2 * KK_NR : NULL;
+                    float *ct = c + i * ldc + col;
                     const float *tile_bias = block_bias ? block_bias + col : NULL;
-                    if (mr == KK_MR) {
-                        kk_micro(KK_MR, kc, a + i * lda + kb, lda, panel, c + i * ldc + col, ldc, cols, acc, tile_bias);
+                    if (mr == KK_MR && !k_next) {
+                        kk_micro(KK_MR, k_lead, pa, la, panel, ct, ldc, cols, acc, tile_bias);
+                    } else if (mr == KK_MR) {
+                        kk_micro2(KK_MR, k_lead, pa, la, panel, k_next, a_next, lda2, panel_next, ct, ldc, cols, acc, tile_bias);
                     } else {
-                        KK_FN(kk_micro_any)(mr, kc, a + i * lda + kb, lda, panel, c + i * ldc + col, ldc, cols, acc, tile_bias);
+                        KK_FN(kk_micro_any)(mr, k_lead, pa, la, panel, k_next, a_next, lda2, panel_next, ct, ldc, cols, acc, tile_bias);
                     }
                 }
                 i += mr;
@@ -435,7 +471,7 @@ void KK_FN(kk_gemm_rows)(const kk_layout *layout, const float *packed, long row_
     if (layout->k > 0 && row_end - row_begin <= 2)
         KK_FN(kk_small_rows)(layout, packed, row_begin, row_end, a, lda, c, ldc, accumulate, bias);
     else
-        KK_FN(kk_gemm_tiles)(layout, packed, row_begin, row_end, a, lda, c, ldc, accumulate, bias);
+        KK_FN(kk_gemm_tiles)(layout, packed, row_begin, row_end, a, lda, NULL, NULL, NULL, 0, c, ldc, accumulate, bias);
 }
 
 // MARK: - Gate activations
@@ -783,6 +819,24 @@ void KK_FN(kk_lstm_sequence1x)(const kk_layout *kernel_layout, const float *kern
     }
     memcpy(h, hbuf[steps & 1], (size_t)units * sizeof(float));
     memcpy(c, cbuf, (size_t)units * sizeof(float));
+}
+
+// Batches with the input projection in each step's product: z = b + xₜ·W + hₜ₋₁·U in one set of
+// accumulators per tile (kk_gemm_tiles with two operands), so no projection is written and read
+// back and each tile runs one longer k loop instead of two short ones.
+void KK_FN(kk_lstm_sequence_x)(const kk_layout *kernel_layout, const float *kernel, const float *bias,
+                               const kk_layout *layout, const float *recurrent, const float *x, long xss, long xts,
+                               long batch, long steps, long units, float *h, float *c, float *scratch,
+                               float *sequence, long sss, long sts, int backwards) {
+    const long gates = 4 * units;
+    for (long t = 0; t < steps; t++) {
+        const float *xt = x + (backwards ? steps - 1 - t : t) * xts;
+        KK_FN(kk_gemm_tiles)(kernel_layout, kernel, 0, batch, xt, xss, layout, recurrent, h, units, scratch, gates, 0, bias);
+        for (long s = 0; s < batch; s++) {
+            kk_lstm_gates_row(scratch + s * gates, NULL, c + s * units, h + s * units, units);
+            if (sequence) memcpy(sequence + s * sss + t * sts, h + s * units, (size_t)units * sizeof(float));
+        }
+    }
 }
 
 void KK_FN(kk_lstm_sequence)(const kk_layout *layout, const float *recurrent,

@@ -186,14 +186,17 @@ struct KernelTests {
     }
 
     /// `(batch, time, inputUnits, units)`. `(8, 30, 8, 48)` and `(40, 20, 6, 24)` split the batch
-    /// over cores, `(100, 12, 8, 24)` into more tasks than cores (on 2); `(3, 200, 4, 8)` projects in several chunks one sample at a time, `(300, 3, 2, 5)`
-    /// and `(40, 20, 6, 24)` in several chunks one step at a time. Batch 1 takes its own kernel
+    /// over cores, `(100, 12, 8, 24)` into more tasks than cores (on 2). Three samples or more fold
+    /// each step's input projection into its product; `(6, 2, 200, 100)` and `(3, 4, 300, 20)`
+    /// have a joint k beyond one block of it (256), split inside the recurrent and inside the input
+    /// part. With other activations (mode "generic"), `(3, 200, 4, 8)` projects in several chunks
+    /// one sample at a time, `(300, 3, 2, 5)` and `(40, 20, 6, 24)` in several chunks one step at a time. Batch 1 takes its own kernel
     /// paths: units in whole vectors and a partial one, the input projection folded into the steps
     /// (narrow inputs) or made first (`(1, 5, 24, 32)`), and beyond 256 units (state no longer in
     /// local buffers).
     static let lstmShapes: [(Int, Int, Int, Int)] = [
         (1, 1, 1, 1), (1, 10, 2, 3), (3, 5, 4, 17), (2, 7, 5, 33), (5, 3, 16, 32), (8, 30, 8, 48), (13, 9, 3, 40),
-        (3, 200, 4, 8), (300, 3, 2, 5), (40, 20, 6, 24), (100, 12, 8, 24),
+        (3, 200, 4, 8), (300, 3, 2, 5), (40, 20, 6, 24), (100, 12, 8, 24), (6, 2, 200, 100), (3, 4, 300, 20),
         (1, 6, 5, 40), (1, 4, 3, 64), (1, 3, 2, 100), (1, 5, 24, 32), (1, 3, 2, 260),
     ]
 
@@ -206,6 +209,17 @@ struct KernelTests {
         #expect(LSTMKernel.taskCount(batch: 3, cores: 8) == 3 && LSTMKernel.taskCount(batch: 100, cores: 8) == 8)
         #expect(Self.lstmShapes.contains { $0.0 * $0.1 > 2 * LSTMKernel.chunkRows && $0.0 < $0.1 }, "one shape projects in chunks, sample by sample")
         #expect(Self.lstmShapes.contains { $0.0 * $0.1 > 2 * LSTMKernel.chunkRows && $0.0 > $0.1 }, "one shape projects in chunks, step by step")
+        // Whether every task of a shape gets the 3 samples that fold the projection.
+        func folds(_ shape: (Int, Int, Int, Int)) -> Bool {
+            let (batch, time, inputUnits, units) = shape
+            let parallel = batch * time * 4 * units * (units + inputUnits) >= LSTMKernel.parallelThreshold
+            return batch / (parallel ? LSTMKernel.taskCount(batch: batch, cores: Parallel.coreCount) : 1) >= 3
+        }
+        #expect(Self.lstmShapes.contains { folds($0) && $0.2 < 256 && $0.2 + $0.3 > 256 }, "one folded projection's first block holds both products")
+        #expect(Self.lstmShapes.contains { folds($0) && $0.2 > 256 }, "one folded projection's second block starts inside the input part")
+        let folding = LSTMKernel(kernel: [], recurrentKernel: [], bias: nil, inputUnits: 2, units: 3, activation: .tanh,
+                                 recurrentActivation: .sigmoid, generation: .keras3)
+        #expect(folding.foldsProjectionInBatches(count: 3) && !folding.foldsProjectionInBatches(count: 2))
         let batchOne = Self.lstmShapes.filter { $0.0 == 1 }.map { shape in
             LSTMKernel(kernel: [], recurrentKernel: [], bias: nil, inputUnits: shape.2, units: shape.3,
                        activation: .tanh, recurrentActivation: .sigmoid, generation: .keras3).foldsProjection

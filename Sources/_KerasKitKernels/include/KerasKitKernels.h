@@ -104,6 +104,18 @@ void kk_lstm_sequence1x(const kk_layout *kernel_layout, const float *kernel, con
                         const float *x, long x_step_stride, long steps, long units,
                         float *h, float *c, float *sequence, long sequence_step_stride, int backwards);
 
+/// ``kk_lstm_sequence`` with the input projection in each step's product, for batches:
+/// z = bias + x[s, step] · W + h[s] · U, one set of accumulators for both products (`W` packed as
+/// `kernel_layout`, 4 groups, `k` = input width, same level and columns as `U`; `bias` 4·units floats
+/// or NULL). `x[s, step]` is at `x + s*x_sample_stride + step*x_step_stride`; `scratch` holds
+/// `batch × 4·units` floats; `sequence` as in ``kk_lstm_sequence``. Does nothing when the layouts
+/// don't match.
+void kk_lstm_sequence_x(const kk_layout *kernel_layout, const float *kernel, const float *bias,
+                        const kk_layout *recurrent_layout, const float *recurrent,
+                        const float *x, long x_sample_stride, long x_step_stride, long batch, long steps, long units,
+                        float *h, float *c, float *scratch, float *sequence, long sequence_sample_stride,
+                        long sequence_step_stride, int backwards);
+
 #ifdef __cplusplus
 }
 #endif
