@@ -197,24 +197,20 @@ KK_INLINE void kk_micro2(const int mr, long k, const float *a, long lda, const f
         for (; p < k; p++)
             KK_UNROLL for (int v = 0; v < KK_NV; v++) acc[0][v] = kk_fma(kk_splat(a[p]), kk_load(panel + p * KK_NR + v * KK_VW), acc[0][v]);
         KK_UNROLL for (int v = 0; v < KK_NV; v++) acc[0][v] = (acc[0][v] + acc2[0][v]) + (acc2[1][v] + acc2[2][v]);
-    } else {
-        for (long p = 0; p < k; p++) {
-            vf bv[KK_NV];
-            KK_UNROLL for (int v = 0; v < KK_NV; v++) bv[v] = kk_load(panel + p * KK_NR + v * KK_VW);
-            KK_UNROLL for (int r = 0; r < mr; r++) {
-                vf av = kk_splat(a[r * lda + p]);
-                KK_UNROLL for (int v = 0; v < KK_NV; v++) acc[r][v] = kk_fma(av, bv[v], acc[r][v]);
-            }
-        }
     }
-    for (long p = 0; p < k2; p++) {
-        vf bv[KK_NV];
-        KK_UNROLL for (int v = 0; v < KK_NV; v++) bv[v] = kk_load(panel2 + p * KK_NR + v * KK_VW);
-        KK_UNROLL for (int r = 0; r < mr; r++) {
-            vf av = kk_splat(a2[r * lda2 + p]);
-            KK_UNROLL for (int v = 0; v < KK_NV; v++) acc[r][v] = kk_fma(av, bv[v], acc[r][v]);
-        }
+    // acc[r] += a_[r·lda_ + p] · panel_[p] for p < k_: one B row loaded, then every row's FMAs.
+#define KK_MICRO_K_LOOP(k_, a_, lda_, panel_)                                                         \
+    for (long p = 0; p < (k_); p++) {                                                                 \
+        vf bv[KK_NV];                                                                                 \
+        KK_UNROLL for (int v = 0; v < KK_NV; v++) bv[v] = kk_load((panel_) + p * KK_NR + v * KK_VW);  \
+        KK_UNROLL for (int r = 0; r < mr; r++) {                                                      \
+            vf av = kk_splat((a_)[r * (lda_) + p]);                                                   \
+            KK_UNROLL for (int v = 0; v < KK_NV; v++) acc[r][v] = kk_fma(av, bv[v], acc[r][v]);       \
+        }                                                                                             \
     }
+    if (mr > 1) KK_MICRO_K_LOOP(k, a, lda, panel)
+    KK_MICRO_K_LOOP(k2, a2, lda2, panel2)
+#undef KK_MICRO_K_LOOP
     if (bias) {
         float padded[KK_NR] = {0};
         const float *source = bias;
