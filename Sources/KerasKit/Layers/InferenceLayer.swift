@@ -19,9 +19,11 @@ protocol InferenceLayer<Scalar>: Sendable {
     /// Runs one call of the layer. `state` carries a stateful layer's states between calls;
     /// layers that keep no state ignore it.
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>]
-    /// The masks of a call's outputs, as Keras's `compute_mask` gives them. The default drops
-    /// every mask, as Keras 3 does for layers that don't support masking; layers that support
-    /// it pass it through (``passThroughMasks(_:outputs:)``) or compute their own.
+    /// The masks of a call's outputs, as Keras's `compute_mask` gives them: one per output, or
+    /// empty when no output has a mask (readers treat a missing entry as no mask, so a call
+    /// without masks allocates no array). The default drops every mask, as Keras 3 does for layers
+    /// that don't support masking; layers that support it pass it through
+    /// (``passThroughMasks(_:outputs:)``) or compute their own.
     func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?]
     /// How the layer treats the time axis, for streaming. The default, `.wholeSequence`, is
     /// right for any layer that mixes time steps.
@@ -40,14 +42,15 @@ enum TimeBehavior: Sendable {
 
 extension InferenceLayer {
     func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] {
-        Array(repeating: nil, count: outputs.count)
+        []
     }
 
     var timeBehavior: TimeBehavior { .wholeSequence }
 
     /// Keras's `supports_masking = True`: every output carries the first input's mask.
     func passThroughMasks(_ call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] {
-        Array(repeating: call.mask, count: outputs.count)
+        guard let mask = call.mask else { return [] }
+        return Array(repeating: mask, count: outputs.count)
     }
 }
 
@@ -55,7 +58,7 @@ extension InferenceLayer {
 struct LayerCall<Scalar: ComputeScalar> {
     /// The tensor inputs (one for most layers).
     var inputs: [TensorOf<Scalar>]
-    /// Each input's mask, if it has one (same count as `inputs`).
+    /// Each input's mask, if it has one (same count as `inputs`, or empty when no input has one).
     var masks: [Mask?] = []
     /// `initial_state` for a recurrent layer.
     var initialState: [TensorOf<Scalar>] = []

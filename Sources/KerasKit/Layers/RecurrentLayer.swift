@@ -83,7 +83,9 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
     @_specialize(where Cell == GRUCell<Double>)
     @_specialize(where Cell == SimpleRNNCell<Double>)
     func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] {
-        [options.returnSequences ? call.mask : nil] + Array(repeating: nil, count: outputs.count - 1)
+        // Only the sequence output keeps the mask; the states never have one.
+        guard options.returnSequences, let mask = call.mask else { return [] }
+        return [mask]
     }
 
     @_specialize(where Cell == LSTMCell<Float>)
@@ -115,8 +117,7 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
         let width = cell.projectionWidth
         let units = cell.units
         let stateCount = batch * units
-        guard let projectionCount = [batch, time, width].checkedProduct,
-              let sequenceCount = [batch, time, units].checkedProduct else {
+        guard let projectionCount = Self.product(batch, time, width), let sequenceCount = Self.product(batch, time, units) else {
             throw .tooLarge(layer: name, elements: "\(batch)×\(time)×\(width)")
         }
 
@@ -258,6 +259,14 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
         var outputs = [output, TensorOf(uncheckedShape: [batch, units], scalars: hidden)]
         if hasCellState { outputs.append(TensorOf(uncheckedShape: [batch, units], scalars: finalCell)) }
         return outputs
+    }
+
+    /// `a·b·c`, or nil on overflow or a negative factor (``Swift/Array/checkedProduct`` without an array).
+    private static func product(_ a: Int, _ b: Int, _ c: Int) -> Int? {
+        guard a >= 0, b >= 0, c >= 0 else { return nil }
+        let (ab, first) = a.multipliedReportingOverflow(by: b)
+        let (abc, second) = ab.multipliedReportingOverflow(by: c)
+        return first || second ? nil : abc
     }
 }
 

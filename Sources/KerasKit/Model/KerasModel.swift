@@ -153,10 +153,12 @@ public final class KerasModel: Sendable {
     /// (streaming).
     func run<Scalar: ComputeScalar>(_ inputs: [TensorOf<Scalar>], plan: ExecutionPlan<Scalar>, states stored: inout [NodeKey: LayerState<Scalar>],
                                     carrying: Set<NodeKey>, inputMasks: [Mask?] = []) throws(PredictionError) -> (outputs: [TensorOf<Scalar>], masks: [Mask?]) {
-        // Every slot's outputs and their masks, indexed as `plan` says.
+        // Every slot's outputs and their masks, indexed as `plan` says. A slot's masks are empty
+        // when none of its values has one, so a model without masks builds no mask arrays.
         var slots = [ExecutionPlan<Scalar>.Values](repeating: ExecutionPlan<Scalar>.Values(), count: plan.inputCount + plan.calls.count)
         for (index, input) in inputs.prefix(plan.inputCount).enumerated() {
-            slots[index] = ExecutionPlan<Scalar>.Values(tensors: [input], masks: [index < inputMasks.count ? inputMasks[index] : nil])
+            let inputMask = index < inputMasks.count ? inputMasks[index] : nil
+            slots[index] = ExecutionPlan<Scalar>.Values(tensors: [input], masks: inputMask.map { [$0] } ?? [])
         }
         // The builder checked every reference resolves; the fallbacks are never taken.
         let missing = TensorOf<Scalar>(uncheckedShape: [0], scalars: [])
@@ -171,7 +173,7 @@ public final class KerasModel: Sendable {
         for (index, planned) in plan.calls.enumerated() {
             let call = LayerCall(
                 inputs: planned.inputs.map(value),
-                masks: planned.inputs.map(mask),
+                masks: planned.inputs.contains { mask($0) != nil } ? planned.inputs.map(mask) : [],
                 initialState: planned.initialState.map(value),
                 carriesState: !carrying.isEmpty && carrying.contains(planned.key)
             )
@@ -187,7 +189,7 @@ public final class KerasModel: Sendable {
             }
             slots[plan.inputCount + index] = ExecutionPlan<Scalar>.Values(tensors: outputs, masks: planned.layer.outputMasks(for: call, outputs: outputs))
         }
-        return (plan.outputs.map(value), plan.outputs.map(mask))
+        return (plan.outputs.map(value), plan.outputs.contains { mask($0) != nil } ? plan.outputs.map(mask) : [])
     }
 
     /// Forgets the states that `stateful` layers carried over; the next call starts from zeros.

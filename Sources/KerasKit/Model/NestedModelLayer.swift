@@ -29,7 +29,7 @@ struct NestedModelLayer<Scalar: ComputeScalar>: InferenceLayer {
         // Recomputing is the price of keeping forward's signature; nested models are small.
         var states: [NodeKey: LayerState<Scalar>] = [:]
         return (try? model.run(call.inputs, plan: plan, states: &states, carrying: [], inputMasks: call.masks).masks)
-            ?? Array(repeating: nil, count: outputs.count)
+            ?? []
     }
 }
 
