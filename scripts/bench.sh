@@ -35,6 +35,8 @@ for name in "${cases[@]}"; do
     case "$name" in seed | small | medium | large) ;; *) echo "unknown case '$name' (seed small medium large)" >&2; exit 2 ;; esac
 done
 [ -f "$anchors" ] || { echo "anchors script not found: $anchors (set ANCHORS=…)" >&2; exit 1; }
+rounds="${KERASKIT_BENCH_ROUNDS:-5}"
+case "$rounds" in '' | *[!0-9]*) echo "KERASKIT_BENCH_ROUNDS must be a whole number, not '$rounds'" >&2; exit 2 ;; esac
 
 if [ -n "${KERASKIT:-}" ]; then
     keraskit="$KERASKIT" # an already built binary, e.g. from another branch
@@ -81,7 +83,6 @@ for name in "${cases[@]}"; do
         --iterations "$iterations" --warmup 3 --json > "$work/keraskit_$name.json"
 done
 
-rounds="${KERASKIT_BENCH_ROUNDS:-5}"
 rm -f "$work/paired.json"
 if [ "$rounds" -gt 0 ]; then
     echo "== paired rounds: ONNX Runtime and keraskit bench back to back, $rounds rounds per case" >&2

@@ -190,10 +190,10 @@ struct KernelTests {
     /// each step's input projection into its product; `(6, 2, 200, 100)` and `(3, 4, 300, 20)`
     /// have a joint k beyond one block of it (256), split inside the recurrent and inside the input
     /// part. With other activations (mode "generic"), `(3, 200, 4, 8)` projects in several chunks
-    /// one sample at a time, `(300, 3, 2, 5)` and `(40, 20, 6, 24)` in several chunks one step at a time. Batch 1 takes its own kernel
-    /// paths: units in whole vectors and a partial one, the input projection folded into the steps
-    /// (narrow inputs) or made first (`(1, 5, 24, 32)`), and beyond 256 units (state no longer in
-    /// local buffers).
+    /// one sample at a time, `(300, 3, 2, 5)` and `(40, 20, 6, 24)` in several chunks one step at
+    /// a time. Batch 1 takes its own kernel paths: units in whole vectors and a partial one, the
+    /// input projection folded into the steps (narrow inputs) or made first (`(1, 5, 24, 32)`), and
+    /// beyond 256 units (state no longer in local buffers).
     static let lstmShapes: [(Int, Int, Int, Int)] = [
         (1, 1, 1, 1), (1, 10, 2, 3), (3, 5, 4, 17), (2, 7, 5, 33), (5, 3, 16, 32), (8, 30, 8, 48), (13, 9, 3, 40),
         (3, 200, 4, 8), (300, 3, 2, 5), (40, 20, 6, 24), (100, 12, 8, 24), (6, 2, 200, 100), (3, 4, 300, 20),
