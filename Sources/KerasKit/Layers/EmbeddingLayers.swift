@@ -54,6 +54,8 @@ struct EmbeddingLayer<Scalar: ComputeScalar>: InferenceLayer {
         return [TensorOf(uncheckedShape: outputShape, scalars: output)]
     }
 
+    var createsMasks: Bool { config.maskZero }
+
     /// `input != 0` when `mask_zero` (compared before the cast, as Keras does), else none: an
     /// incoming mask is not propagated.
     @_specialize(where Scalar == Float)
@@ -127,6 +129,8 @@ struct MaskingLayer<Scalar: ComputeScalar>: InferenceLayer {
         }
         return [TensorOf(uncheckedShape: input.shape, scalars: output)]
     }
+
+    var createsMasks: Bool { true }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

@@ -28,6 +28,10 @@ protocol InferenceLayer<Scalar>: Sendable {
     /// How the layer treats the time axis, for streaming. The default, `.wholeSequence`, is
     /// right for any layer that mixes time steps.
     var timeBehavior: TimeBehavior { get }
+    /// Whether the layer can give its outputs a mask when its inputs have none (`Masking`,
+    /// `Embedding(mask_zero=True)`, a nested model holding one). The default is false: the layer's
+    /// masks, if any, come from its inputs'.
+    var createsMasks: Bool { get }
 }
 
 /// How a layer relates output steps to input steps (streaming needs to know).
@@ -46,6 +50,8 @@ extension InferenceLayer {
     }
 
     var timeBehavior: TimeBehavior { .wholeSequence }
+
+    var createsMasks: Bool { false }
 
     /// Keras's `supports_masking = True`: every output carries the first input's mask.
     func passThroughMasks(_ call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] {

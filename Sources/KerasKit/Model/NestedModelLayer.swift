@@ -5,6 +5,15 @@ struct NestedModelLayer<Scalar: ComputeScalar>: InferenceLayer {
     let model: KerasModel
     /// The nested model's compiled plan, its layers built for `Scalar`.
     let plan: ExecutionPlan<Scalar>
+    /// Whether a layer of the nested model makes masks of its own.
+    let createsMasks: Bool
+
+    init(name: String, model: KerasModel, plan: ExecutionPlan<Scalar>) {
+        self.name = name
+        self.model = model
+        self.plan = plan
+        createsMasks = plan.calls.contains { $0.layer.createsMasks }
+    }
 
     var parameterCount: Int { model.parameterCount }
 
@@ -26,7 +35,9 @@ struct NestedModelLayer<Scalar: ComputeScalar>: InferenceLayer {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] {
-        // Recomputing is the price of keeping forward's signature; nested models are small.
+        // No mask comes in and none is made inside: none comes out, without running the model again.
+        guard createsMasks || call.masks.contains(where: { $0 != nil }) else { return [] }
+        // Recomputing is the price of keeping forward's signature.
         var states: [NodeKey: LayerState<Scalar>] = [:]
         return (try? model.run(call.inputs, plan: plan, states: &states, carrying: [], inputMasks: call.masks).masks)
             ?? []
