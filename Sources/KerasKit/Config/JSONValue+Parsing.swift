@@ -78,15 +78,7 @@ struct JSONParser {
             position += 1
             skipWhitespace()
             members[key] = try parseValue(depth: depth)
-            skipWhitespace()
-            guard position < bytes.count else { throw fail("unterminated object") }
-            if bytes[position] == UInt8(ascii: ",") {
-                position += 1
-                continue
-            }
-            guard bytes[position] == UInt8(ascii: "}") else { throw fail("expected ',' or '}', found \(describe(position))") }
-            position += 1
-            return .object(members)
+            if try closes(with: "}", container: "object") { return .object(members) }
         }
     }
 
@@ -102,16 +94,21 @@ struct JSONParser {
         while true {
             skipWhitespace()
             elements.append(try parseValue(depth: depth))
-            skipWhitespace()
-            guard position < bytes.count else { throw fail("unterminated array") }
-            if bytes[position] == UInt8(ascii: ",") {
-                position += 1
-                continue
-            }
-            guard bytes[position] == UInt8(ascii: "]") else { throw fail("expected ',' or ']', found \(describe(position))") }
-            position += 1
-            return .array(elements)
+            if try closes(with: "]", container: "array") { return .array(elements) }
         }
+    }
+
+    /// After a member of an object or an element of an array: consumes the `,` before the next
+    /// one (false) or the container's `closing` bracket (true).
+    private mutating func closes(with closing: Unicode.Scalar, container: String) throws(Failure) -> Bool {
+        skipWhitespace()
+        guard position < bytes.count else { throw fail("unterminated \(container)") }
+        let byte = bytes[position]
+        guard byte == UInt8(ascii: ",") || byte == UInt8(ascii: closing) else {
+            throw fail("expected ',' or '\(closing)', found \(describe(position))")
+        }
+        position += 1
+        return byte != UInt8(ascii: ",")
     }
 
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, which must be a finite `Double`.
