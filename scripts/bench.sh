@@ -6,12 +6,15 @@
 #   KERASKIT=path/to/keraskit scripts/bench.sh …   time that binary instead of building one
 #   KERASKIT_BENCH_SETTLE=N scripts/bench.sh …      pause N s after the anchors (default 15)
 #   KERASKIT_BENCH_ROUNDS=N scripts/bench.sh …      paired rounds per case (default 5, 0: none)
+#   ANCHORS=path/to/anchors.py scripts/bench.sh …   another anchor script (same arguments and files)
 #
 # 1. builds keraskit with scripts/build-keraskit (release, scratch path .build-bench);
 # 2. makes the Python venv .venv-bench (tensorflow-cpu, torch CPU build, onnxruntime, onnx, numpy)
 #    unless it is there;
-# 3. runs ../shared/bench/anchors.py (or $ANCHORS) in .build-bench/anchors/, which writes
-#    anchor_models/<case>.h5, <case>_x.npy and anchor_results.json there (git-ignored);
+# 3. runs scripts/bench_anchors.py (or $ANCHORS) in .build-bench/anchors/ (git-ignored): it times
+#    each case's Keras model in Keras (predict, eager call, tf.function), PyTorch nn.LSTM and ONNX
+#    Runtime, and writes anchor_models/<case>.h5, <case>_x.npy and anchor_results.json there and
+#    the exported model /tmp/<case>.onnx;
 # 4. after a pause for the machine to settle, `keraskit bench --json` on each <case>.h5 with <case>_x.npy;
 # 5. paired rounds (scripts/bench_paired.py): ONNX Runtime, on the model the anchors exported, and
 #    `keraskit bench` take turns in fresh processes, back to back, so each pair sees the same
@@ -24,7 +27,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-anchors="${ANCHORS:-$root/../shared/bench/anchors.py}"
+anchors="${ANCHORS:-$root/scripts/bench_anchors.py}"
 venv="$root/.venv-bench"
 scratch="$root/.build-bench"
 work="$scratch/anchors"

@@ -3,7 +3,7 @@
     python scripts/bench_paired.py --work DIR --keraskit PATH [--rounds N] case …
     python scripts/bench_paired.py ort MODEL.onnx INPUT.npy CALLS     (one timing, for the rounds)
 
-scripts/bench.sh runs this after the anchors (../shared/bench/anchors.py) with the venv that ran
+scripts/bench.sh runs this after the anchors (scripts/bench_anchors.py) with the venv that ran
 them. Each round starts one fresh process per engine, ONNX Runtime and `keraskit bench`, one
 right after the other (which goes first alternates), and times the same number of calls after the
 same warm-up as the anchors do (median of 20 calls, 5 for large, after 3). ONNX Runtime runs the
@@ -16,7 +16,7 @@ the same moment; the median of the rounds' ratios is the comparison. Writes DIR/
 """
 import argparse, json, os, statistics, subprocess, sys, time
 
-CALLS = {"seed": 20, "small": 20, "medium": 20, "large": 5}  # as in anchors.py
+CALLS = {"seed": 20, "small": 20, "medium": 20, "large": 5}  # as in bench_anchors.py
 WARMUP = 3
 
 

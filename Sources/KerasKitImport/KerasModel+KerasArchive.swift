@@ -121,23 +121,20 @@ struct ArchiveWeightReader {
 
     /// A layer's weights: its own `vars`, or those of the objects Keras saves it through.
     private func weights(of layer: LayerConfig, at path: String) throws(KerasFileError) -> [WeightArray] {
-        switch layer.configuration {
-        case is LSTMConfig, is GRUConfig, is SimpleRNNConfig:
-            return try vars(at: "\(path)/cell/vars")
-        case let bidirectional as BidirectionalConfig:
-            return try weights(of: bidirectional.forward, at: "\(path)/forward_layer")
-                + weights(of: bidirectional.backward, at: "\(path)/backward_layer")
-        case let wrapper as TimeDistributedConfig:
-            return try weights(of: wrapper.layer, at: "\(path)/layer")
-        case let nested as NestedModelConfig:
+        switch layer.configuration.archiveWeights {
+        case .vars(let relative):
+            return try vars(at: "\(path)/\(relative)")
+        case .sublayers(let sublayers):
+            var arrays: [WeightArray] = []
+            for sublayer in sublayers { arrays += try weights(of: sublayer.layer, at: "\(path)/\(sublayer.path)") }
+            return arrays
+        case .nestedModel(let model):
             let container = try layersContainer(under: path)
             var perLayer: [String: [WeightArray]] = [:]
-            for (layer, layerPath) in Self.paths(of: nested.model.layers.filter { !$0.isOperation }, in: container) {
+            for (layer, layerPath) in Self.paths(of: model.layers.filter { !$0.isOperation }, in: container) {
                 perLayer[layer.name] = try weights(of: layer, at: layerPath)
             }
-            return nested.legacyOrderedWeights(perLayer)
-        default:
-            return try vars(at: "\(path)/vars")
+            return (layer.configuration as? NestedModelConfig)?.legacyOrderedWeights(perLayer) ?? perLayer.values.flatMap { $0 }
         }
     }
 

@@ -9,7 +9,8 @@
 #define KK_NV 2
 #define KK_MR 6
 #define KK_HAS_FMA 1
-// Batch-1 steps: one k-phase (measured 10% faster than two at 32–128 units).
+// Batch-1 steps: one k-phase, 8 accumulator chains instead of 16; with the broadcast of h and
+// the panel loads, 16 would need more than AVX2's 16 registers (measured: docs/BENCHMARKS.md).
 #define KK_STEP1_PH 1
 #include "kk_body.h"
 #pragma clang attribute pop

@@ -130,7 +130,9 @@ KK_INLINE vf kk_tanh_v(vf x) {
     return (vf)((vi)y | ((vi)x & sign_mask));
 }
 
-// KK_EW_NV vectors per pass (AVX-512: 4, measured ~10% faster; elsewhere 1, no gain).
+// KK_EW_NV vectors per pass, interleaved so that their long dependency chains hide each other's
+// latency. AVX-512 (32 registers) takes 4; elsewhere 1, as more gained nothing measurable
+// (docs/BENCHMARKS.md).
 #ifndef KK_EW_NV
 #define KK_EW_NV 1
 #endif

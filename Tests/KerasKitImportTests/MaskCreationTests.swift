@@ -11,7 +11,7 @@ struct MaskCreationTests {
     static func layers(_ fixture: String) throws -> [String: any InferenceLayer<Float>] {
         let model = try KerasModel.load(contentsOf: Fixtures.path(fixture))
         guard case .float32(let graph) = model.engine else { throw NativePackingTests.TestFailure("not a float32 model") }
-        return graph.layers
+        return graph.layers.mapValues(\.layer)
     }
 
     /// A fixture's whole model run as a nested layer, as a parent model would hold it.

@@ -21,14 +21,14 @@ struct NativePackingTests {
         func expand(_ name: String, _ layer: any InferenceLayer<Float>) -> [(String, any InferenceLayer<Float>)] {
             switch layer {
             case let bidirectional as BidirectionalLayer<Float>:
-                return expand(name + ".forward", bidirectional.forwardLayer) + expand(name + ".backward", bidirectional.backwardLayer)
+                return expand(name + ".forward", bidirectional.forwardLayer.layer) + expand(name + ".backward", bidirectional.backwardLayer.layer)
             case let wrapper as TimeDistributedLayer<Float>:
-                return expand(name + ".inner", wrapper.inner)
+                return expand(name + ".inner", wrapper.inner.layer)
             default:
                 return [(name, layer)]
             }
         }
-        return graph.layers.sorted { $0.key < $1.key }.flatMap { expand($0.key, $0.value) }
+        return graph.layers.sorted { $0.key < $1.key }.flatMap { expand($0.key, $0.value.layer) }
     }
 
     /// Every bias and embedding table of the model's float32 layers, by layer name.
@@ -66,7 +66,7 @@ struct NativePackingTests {
             case let rnn as RecurrentLayer<SimpleRNNCell<Float>>:
                 result += [(name, rnn.cell.packedKernel, true), (name, rnn.cell.packedRecurrent, true)]
             case let dense as DenseLayer<Float>:
-                result.append((name, dense.packedKernel, true))
+                result.append((name, dense.kernel, true))
             default: break
             }
         }

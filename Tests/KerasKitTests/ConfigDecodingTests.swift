@@ -106,14 +106,31 @@ struct ConfigDecodingTests {
         #expect(activation.activation == .silu)
     }
 
-    @Test("an unknown layer class names the class and the layer")
-    func unknownLayer() {
-        let json = #"{"class_name": "Sequential", "config": {"layers": [{"class_name": "InputLayer", "config": {"name": "i", "batch_shape": [null, 3, 2]}}, {"class_name": "Lambda", "config": {"name": "my_lambda", "function": "..."}}]}}"#
-        #expect(throws: KerasConfigError.unsupportedLayer(className: "Lambda", name: "my_lambda")) { () throws -> Void in
+    @Test("an unknown layer class decodes for inspection, and building names every unsupported class at once")
+    func unknownLayer() throws {
+        let json = #"{"class_name": "Sequential", "config": {"layers": [{"class_name": "InputLayer", "config": {"name": "i", "batch_shape": [null, 3, 2]}}, {"class_name": "Lambda", "config": {"name": "my_lambda", "function": "..."}}, {"class_name": "Conv2D", "config": {"name": "c1"}}, {"class_name": "Lambda", "config": {"name": "my_lambda_1", "function": "..."}}]}}"#
+        let config = try ModelConfig(json: Data(json.utf8))
+        #expect(config.layers.map(\.isSupported) == [false, false, false])
+        #expect(config.layers.first?.kerasArguments.map(\.name) == ["function", "name"], "the config as written")
+        #expect(throws: WeightLoadingError.unsupportedLayerClasses([
+            UnsupportedLayerClass(className: "Lambda", layers: ["my_lambda", "my_lambda_1"]), UnsupportedLayerClass(className: "Conv2D", layers: ["c1"]),
+        ])) {
+            _ = try KerasModel(config: config, weights: [:], kerasVersion: "3.15.1")
+        }
+        let message = WeightLoadingError.unsupportedLayerClasses([UnsupportedLayerClass(className: "Lambda", layers: ["my_lambda", "my_lambda_1"]), UnsupportedLayerClass(className: "Conv2D", layers: ["c1"])]).description
+        #expect(message == "unsupported layer classes: Lambda (my_lambda, my_lambda_1), Conv2D (c1)")
+    }
+
+    @Test("an argument no config reads is refused by name")
+    func unknownArgument() {
+        let json = #"{"class_name": "Sequential", "config": {"layers": [{"class_name": "InputLayer", "config": {"name": "i", "batch_shape": [null, 3]}}, {"class_name": "Dense", "config": {"name": "d", "units": 2, "fancy": true}}]}}"#
+        #expect(throws: KerasConfigError.invalidLayerConfig(layer: "d", className: "Dense", reason: "unsupported argument 'fancy' = True (KerasKit does not implement it)")) {
             _ = try ModelConfig(json: Data(json.utf8))
         }
-        let message = KerasConfigError.unsupportedLayer(className: "Lambda", name: "my_lambda").description
-        #expect(message == "layer 'my_lambda': unsupported layer class 'Lambda'")
+        let lora = #"{"class_name": "Sequential", "config": {"layers": [{"class_name": "InputLayer", "config": {"name": "i", "batch_shape": [null, 3]}}, {"class_name": "Dense", "config": {"name": "d", "units": 2, "lora_rank": 4}}]}}"#
+        #expect(throws: KerasConfigError.invalidLayerConfig(layer: "d", className: "Dense", reason: "lora_rank: 4 is not supported (LoRA-adapted kernels are not supported)")) {
+            _ = try ModelConfig(json: Data(lora.utf8))
+        }
     }
 
     @Test("an unknown activation names the activation and the layer")

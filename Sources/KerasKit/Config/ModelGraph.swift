@@ -24,6 +24,9 @@ public struct NodeConfig: Sendable, Hashable {
     public var inputs: [TensorReference]
     /// States passed as `initial_state` to a recurrent layer.
     public var initialState: [TensorReference]
+    /// Masks passed explicitly as the call's `mask=` argument, one per input (nil where that
+    /// input's own mask applies); empty when the call passes none.
+    public var masks: [TensorReference?]
     /// The call's positional arguments as written (Keras 3 only), tensors included as
     /// `__keras_tensor__` objects: operations read their constants from here.
     public var arguments: [JSONValue]
@@ -31,9 +34,11 @@ public struct NodeConfig: Sendable, Hashable {
     public var keywordArguments: [String: JSONValue]
 
     /// Creates a node.
-    public init(inputs: [TensorReference], initialState: [TensorReference] = [], arguments: [JSONValue] = [], keywordArguments: [String: JSONValue] = [:]) {
+    public init(inputs: [TensorReference], initialState: [TensorReference] = [], masks: [TensorReference?] = [],
+                arguments: [JSONValue] = [], keywordArguments: [String: JSONValue] = [:]) {
         self.inputs = inputs
         self.initialState = initialState
+        self.masks = masks
         self.arguments = arguments
         self.keywordArguments = keywordArguments
     }
@@ -77,7 +82,8 @@ extension ModelGraph {
                 }
                 let kwargs = members["kwargs"]
                 let initialState = try kwargs?["initial_state"].map { value throws(KerasConfigError) in try kerasTensors(in: value, layer: layer) } ?? []
-                nodes.append(NodeConfig(inputs: inputs, initialState: initialState,
+                let masks = try explicitMasks(kwargs?["mask"], inputCount: inputs.count, layer: layer)
+                nodes.append(NodeConfig(inputs: inputs, initialState: initialState, masks: masks,
                                         arguments: members["args"]?.arrayValue ?? [], keywordArguments: kwargs?.objectValue ?? [:]))
             } else if let references = call.arrayValue {
                 // Keras 2: [[name, node, tensor, kwargs], ...]; a recurrent layer's extra
@@ -88,15 +94,45 @@ extension ModelGraph {
                 }
                 let kwargs = references.first?.arrayValue.flatMap { $0.count > 3 ? $0[3].objectValue : nil } ?? [:]
                 if layer.isRecurrent, inputs.count > 1 {
-                    nodes.append(NodeConfig(inputs: [inputs[0]], initialState: Array(inputs.dropFirst()), keywordArguments: kwargs))
+                    let masks = try explicitMasks(kwargs["mask"], inputCount: 1, layer: layer)
+                    nodes.append(NodeConfig(inputs: [inputs[0]], initialState: Array(inputs.dropFirst()), masks: masks, keywordArguments: kwargs))
                 } else {
-                    nodes.append(NodeConfig(inputs: inputs, keywordArguments: kwargs))
+                    let masks = try explicitMasks(kwargs["mask"], inputCount: inputs.count, layer: layer)
+                    nodes.append(NodeConfig(inputs: inputs, masks: masks, keywordArguments: kwargs))
                 }
             } else {
                 throw .invalidLayerConfig(layer: layer.name, className: layer.className, reason: "inbound node is neither a list nor an object")
             }
         }
         return nodes
+    }
+
+    /// A call's `mask=` argument: Keras 3 writes `null`, a `__keras_tensor__` or a list of them
+    /// (one per input, `null` where none); Keras 2 a `[layer, node, tensor]` triple or a list.
+    private static func explicitMasks(_ value: JSONValue?, inputCount: Int, layer: LayerConfig) throws(KerasConfigError) -> [TensorReference?] {
+        guard let value, value != .null else { return [] }
+        func reference(_ item: JSONValue) throws(KerasConfigError) -> TensorReference? {
+            if item == .null { return nil }
+            if item["class_name"]?.stringValue == "__keras_tensor__" {
+                let found = try kerasTensors(in: item, layer: layer)
+                return found.first
+            }
+            return try tensorReference(item, layer: layer)
+        }
+        let items: [JSONValue]
+        if value.objectValue != nil || (value.arrayValue?.first?.stringValue != nil) {
+            items = [value]
+        } else if let list = value.arrayValue {
+            items = list
+        } else {
+            throw .invalidLayerConfig(layer: layer.name, className: layer.className, reason: "mask argument \(value) is neither a tensor nor a list of tensors")
+        }
+        guard items.count == inputCount || items.count == 1 else {
+            throw .invalidLayerConfig(layer: layer.name, className: layer.className, reason: "\(items.count) masks passed for \(inputCount) inputs")
+        }
+        var masks: [TensorReference?] = []
+        for item in items { masks.append(try reference(item)) }
+        return masks.allSatisfy { $0 == nil } ? [] : masks
     }
 
     /// Every `__keras_tensor__` in a Keras 3 call argument, depth first.

@@ -56,10 +56,11 @@ final class LSTMKernel: Sendable {
     }
 
     /// Whether a single sample's steps each compute their own `x·W` inside the recurrence
-    /// (``kk_lstm_sequence1x``) rather than after one projection of every step. It saves the
-    /// projection's set-up and its round trip through memory, which matter for tiny layers
-    /// (the seed's 3 units: 0.85 µs instead of 1.6) and break even at 32 units with 16 inputs;
-    /// with inputs twice as wide as the units (64 for 32) the separate product is faster (45 µs against 50).
+    /// (``kk_lstm_sequence1x``) rather than after one projection of every step. Folding saves the
+    /// projection's set-up and its round trip through memory, most of a tiny layer's time; but a
+    /// one-row product loads each weight of `W` for a single multiply-add, where the separate
+    /// projection uses each loaded weight for a whole tile of rows, so with inputs wider than half
+    /// the units the separate projection is faster (both measured in docs/BENCHMARKS.md).
     var foldsProjection: Bool { units <= 256 && (2 * inputUnits <= units || units < 16) }
 
     /// Whether the recurrence runs fully in the fused C kernel.
@@ -119,8 +120,8 @@ final class LSTMKernel: Sendable {
     /// The fewest samples a parallel run gives one task when the batch allows more tasks than
     /// cores (up to 4 per core): still full-speed products, and a core that is free takes the
     /// next task. On a shared host that slows one vCPU for a while, the other then runs more of
-    /// the batch instead of waiting (large, under such noise: 1.11 s mean of four runs with one
-    /// task per core, 1.01 s with four); with equal cores the tasks finish together as before.
+    /// the batch instead of waiting for it (docs/BENCHMARKS.md); with equal cores the tasks finish
+    /// together, as one task per core would.
     static let chunkSamples = 16
 
     /// The tasks a parallel run splits `batch` samples into on `cores` cores: one per core, or up
@@ -196,9 +197,9 @@ final class LSTMKernel: Sendable {
 
     /// Whether `count` samples run with each step's input projection inside its product
     /// (``kk_lstm_sequence_x``): z = b + xₜ·W + hₜ₋₁·U in one set of accumulators per tile. One k
-    /// loop of `inputUnits + units` instead of two and no projection written and read back: the
-    /// benchmark's medium model (32 × 100 × 64, 128 units) 10.0 → 9.8 ms, large the same. One or two
-    /// samples keep the projection pass, whose recurrent product has its own path for so few rows.
+    /// loop of `inputUnits + units` instead of two and no projection written and read back
+    /// (docs/BENCHMARKS.md). One or two samples keep the projection pass, whose recurrent product
+    /// has its own path for so few rows.
     func foldsProjectionInBatches(count: Int) -> Bool {
         hasFusedGates && count >= 3 && kernel.level == recurrentKernel.level
     }

@@ -2,7 +2,7 @@
 /// its `stateful` layers carry between `predict` calls.
 final class LayerGraph<Scalar: ComputeScalar>: Sendable {
     /// The runnable layers by name (`InputLayer`s have none).
-    let layers: [String: any InferenceLayer<Scalar>]
+    let layers: [String: RunnableLayer<Scalar>]
     /// The schedule with every reference resolved to a slot.
     let plan: ExecutionPlan<Scalar>
     /// The carried states of stateful layers.
@@ -49,8 +49,8 @@ enum ComputeEngine: Sendable {
     /// time behavior).
     func layer(named name: String) -> (any InferenceLayer)? {
         switch self {
-        case .float32(let graph): graph.layers[name]
-        case .float64(let graph): graph.layers[name]
+        case .float32(let graph): graph.layers[name]?.layer
+        case .float64(let graph): graph.layers[name]?.layer
         }
     }
 

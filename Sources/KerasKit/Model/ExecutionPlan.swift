@@ -14,9 +14,11 @@ struct ExecutionPlan<Scalar: ComputeScalar>: Sendable {
     /// One call of one layer, ready to run.
     struct Call: Sendable {
         var key: NodeKey
-        var layer: any InferenceLayer<Scalar>
+        var layer: RunnableLayer<Scalar>
         var inputs: [Source]
         var initialState: [Source]
+        /// Tensors passed as the call's `mask=`, one per input (nil: that input's own mask); empty for none.
+        var masks: [Source?]
         /// Whether the layer keeps states between calls (`stateful=True`).
         var isStateful: Bool
     }
@@ -32,7 +34,7 @@ struct ExecutionPlan<Scalar: ComputeScalar>: Sendable {
     let outputs: [Source]
 
     /// Compiles `schedule`; the graph builder has already checked that every reference resolves.
-    init(config: ModelConfig, layers: [String: any InferenceLayer<Scalar>], schedule: [NodeKey]) {
+    init(config: ModelConfig, layers: [String: RunnableLayer<Scalar>], schedule: [NodeKey]) {
         let graph = config.graph
         inputCount = graph.inputs.count
         var slotOf: [NodeKey: Int] = [:]
@@ -49,7 +51,7 @@ struct ExecutionPlan<Scalar: ComputeScalar>: Sendable {
         for key in schedule {
             guard let layer = layers[key.layer], let node = graph.nodes[key.layer]?[key.node] else { continue }
             calls.append(Call(key: key, layer: layer, inputs: node.inputs.map(source), initialState: node.initialState.map(source),
-                              isStateful: statefulLayers.contains(key.layer)))
+                              masks: node.masks.map { $0.map(source) }, isStateful: statefulLayers.contains(key.layer)))
             slotOf[key] = inputCount + calls.count - 1
         }
         self.calls = calls

@@ -2,14 +2,17 @@
 /// (with the input shape of its first call) and orders the calls so each runs after its inputs.
 enum GraphBuilder {
     struct Wiring<Scalar: ComputeScalar> {
-        var layers: [String: any InferenceLayer<Scalar>]
+        var layers: [String: RunnableLayer<Scalar>]
         var schedule: [NodeKey]
+        /// Every call's output shapes.
         var shapes: [NodeKey: [[Int?]]]
+        /// Every call's tensor input shapes (initial states aside).
+        var inputShapes: [NodeKey: [[Int?]]]
     }
 
     static func build<Scalar: ComputeScalar>(
         config: ModelConfig,
-        makeLayer: (LayerConfig, [[Int?]]) throws(WeightLoadingError) -> any InferenceLayer<Scalar>
+        makeLayer: (LayerConfig, [[Int?]]) throws(WeightLoadingError) -> RunnableLayer<Scalar>
     ) throws(WeightLoadingError) -> Wiring<Scalar> {
         var shapes: [NodeKey: [[Int?]]] = [:]
         for (reference, input) in zip(config.graph.inputs, config.inputs) {
@@ -50,13 +53,14 @@ enum GraphBuilder {
         for (index, key) in pending.enumerated() {
             guard configs[key.layer] != nil, let node = config.graph.nodes[key.layer]?[key.node] else { continue }
             runnable[index] = true
-            for reference in node.inputs + node.initialState where try shape(of: reference, for: key.layer) == nil {
+            for reference in node.inputs + node.initialState + node.masks.compactMap({ $0 }) where try shape(of: reference, for: key.layer) == nil {
                 waitingOn[index] += 1
                 dependents[NodeKey(reference), default: []].append(index)
             }
         }
         var ready = pending.indices.filter { runnable[$0] && waitingOn[$0] == 0 }
-        var layers: [String: any InferenceLayer<Scalar>] = [:]
+        var layers: [String: RunnableLayer<Scalar>] = [:]
+        var callInputShapes: [NodeKey: [[Int?]]] = [:]
         var schedule: [NodeKey] = []
         var cursor = 0
         while cursor < ready.count {
@@ -66,6 +70,7 @@ enum GraphBuilder {
             guard !node.inputs.isEmpty else {
                 throw .unsupportedTopology(layer: key.layer, reason: "call \(key.node) has no inputs")
             }
+            try checkCallArguments(node, layer: key.layer)
             var inputShapes: [[Int?]] = []
             for reference in node.inputs + node.initialState {
                 guard let resolved = try shape(of: reference, for: key.layer) else {
@@ -73,13 +78,14 @@ enum GraphBuilder {
                 }
                 inputShapes.append(resolved)
             }
-            let layer: any InferenceLayer<Scalar>
+            let layer: RunnableLayer<Scalar>
             if let existing = layers[key.layer] {
                 layer = existing
             } else {
                 layer = try makeLayer(layerConfig, inputShapes)
                 layers[key.layer] = layer
             }
+            callInputShapes[key] = Array(inputShapes.prefix(node.inputs.count))
             shapes[key] = try layer.outputShapes(for: Array(inputShapes.prefix(node.inputs.count)))
             schedule.append(key)
             for dependent in dependents[key] ?? [] {
@@ -102,6 +108,24 @@ enum GraphBuilder {
                 throw .unsupportedTopology(layer: layerConfig.name, reason: "the layer is never called in the model graph")
             }
         }
-        return Wiring(layers: layers, schedule: schedule, shapes: shapes)
+        return Wiring(layers: layers, schedule: schedule, shapes: shapes, inputShapes: callInputShapes)
+    }
+
+    /// The keyword arguments a call may record: each either runs (`mask`, `initial_state`) or
+    /// changes nothing at inference (`training` false). Any other is refused by name, so no
+    /// argument is silently dropped.
+    static func checkCallArguments(_ node: NodeConfig, layer: String) throws(WeightLoadingError) {
+        for (key, value) in node.keywordArguments.sorted(by: { $0.key < $1.key }) {
+            switch key {
+            case "mask", "initial_state":
+                continue
+            case "training":
+                guard value == .null || value == .bool(false) else {
+                    throw .unsupportedTopology(layer: layer, reason: "the call passes training=\(pythonLiteral(value)), which runs the layer's training-time computation in predict; KerasKit runs inference only")
+                }
+            default:
+                throw .unsupportedTopology(layer: layer, reason: "the call passes the argument '\(key)' = \(pythonLiteral(value)), which KerasKit does not implement")
+            }
+        }
     }
 }

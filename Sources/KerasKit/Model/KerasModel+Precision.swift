@@ -4,12 +4,8 @@ extension LayerConfig {
     /// Whether this layer, or a layer it wraps or contains, has the dtype policy `float64`.
     var computesInFloat64: Bool {
         if !isInput, common.dtype?.name == "float64" { return true }
-        switch configuration {
-        case let nested as NestedModelConfig: return nested.model.layers.contains { $0.computesInFloat64 }
-        case let bidirectional as BidirectionalConfig: return bidirectional.forward.computesInFloat64 || bidirectional.backward.computesInFloat64
-        case let wrapper as TimeDistributedConfig: return wrapper.layer.computesInFloat64
-        default: return false
-        }
+        if let nested = configuration as? NestedModelConfig { return nested.model.layers.contains { $0.computesInFloat64 } }
+        return configuration.wrappedLayers.contains { $0.computesInFloat64 }
     }
 }
 
@@ -107,9 +103,10 @@ extension KerasModel {
     static func wire<Scalar: ComputeScalar>(
         _ config: ModelConfig, weights: [String: [WeightArray]], generation: KerasGeneration, as scalar: Scalar.Type
     ) throws(WeightLoadingError) -> GraphBuilder.Wiring<Scalar> {
-        try GraphBuilder.build(config: config) { layerConfig, inputShapes throws(WeightLoadingError) in
-            try Self.makeLayer(layerConfig, inputs: inputShapes, weights: weights[layerConfig.name] ?? [], as: Scalar.self,
-                               generation: generation, arguments: config.graph.nodes[layerConfig.name]?.first?.arguments ?? [])
+        let builders = LayerRegistry.builders(for: Scalar.self)
+        return try GraphBuilder.build(config: config) { layerConfig, inputShapes throws(WeightLoadingError) in
+            let context = LayerBuildContext(generation: generation, arguments: config.graph.nodes[layerConfig.name]?.first?.arguments ?? [], builders: builders)
+            return try builders.build(layerConfig, inputs: inputShapes, weights: weights[layerConfig.name] ?? [], context: context)
         }
     }
 }

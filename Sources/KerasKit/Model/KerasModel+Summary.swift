@@ -1,32 +1,62 @@
 extension KerasModel {
     /// One row of ``summaryRows``: what Keras's `model.summary()` shows for a layer.
-    public struct SummaryRow: Sendable, Equatable {
-        /// The layer name.
-        public var name: String
-        /// The Keras class name.
-        public var className: String
-        /// The layer's output shapes (several for `return_state`).
+    public struct SummaryRow: Sendable {
+        /// The layer's config (name, class, arguments).
+        public var layer: LayerConfig
+        /// The layer's output shapes (several for `return_state`); empty when they can't be known
+        /// (a model KerasKit can't run, past its first unsupported layer).
         public var outputShapes: [[Int?]]
         /// The layer's parameter count.
         public var parameterCount: Int
+        /// The parameters training updates (Keras's `trainable_weights`).
+        public var trainableParameterCount: Int
+        /// Whether KerasKit implements the layer's class.
+        public var isSupported: Bool
+
+        /// The layer name.
+        public var name: String { layer.name }
+        /// The Keras class name.
+        public var className: String { layer.className }
+        /// The parameters training doesn't update (statistics, frozen layers).
+        public var nonTrainableParameterCount: Int { parameterCount - trainableParameterCount }
     }
 
-    /// The rows of a Keras-style summary, one per layer in call order.
+    /// The rows of a Keras-style summary, one per layer of `model.layers` (Keras 3's operation
+    /// nodes aside), in config order.
     public var summaryRows: [SummaryRow] {
-        config.layers.filter { !$0.isOperation }.map { layerConfig in
-            SummaryRow(
-                name: layerConfig.name, className: layerConfig.className,
-                outputShapes: shapes[NodeKey(layer: layerConfig.name, node: 0)] ?? [],
-                parameterCount: engine.layer(named: layerConfig.name)?.parameterCount ?? 0
-            )
+        Self.summaryRows(config: config, weights: Dictionary(weights.map { ($0.layer, $0.arrays) }, uniquingKeysWith: { first, _ in first }),
+                         shapes: { shapes[NodeKey(layer: $0, node: 0)] })
+    }
+
+    /// Summary rows from a config and its stored weights alone, for a model that may not build:
+    /// parameter counts are the stored weights' sizes, shapes come from `shapes` (nil: unknown).
+    public static func summaryRows(config: ModelConfig, weights: [String: [WeightArray]], shapes: (String) -> [[Int?]]?) -> [SummaryRow] {
+        config.layers.filter { !$0.isOperation }.map { layer in
+            let arrays = weights[layer.name] ?? []
+            let roles = layer.weightRoles
+            var total = 0, trainable = 0
+            for (index, array) in arrays.enumerated() {
+                let size = array.shape.reduce(1, *)
+                total += size
+                if index < roles.count, roles[index].trainable { trainable += size }
+            }
+            return SummaryRow(layer: layer, outputShapes: shapes(layer.name) ?? [], parameterCount: total,
+                              trainableParameterCount: trainable, isSupported: layer.isSupported)
         }
     }
 
     /// A Keras-style summary table: layer, output shape and parameters, then the totals.
     public func summary() -> String {
+        Self.summary(name: config.name, rows: summaryRows)
+    }
+
+    /// A Keras-style summary table of `rows`; unsupported layers are marked.
+    public static func summary(name: String, rows summaryRows: [SummaryRow]) -> String {
         let rows = summaryRows.map { row -> (String, String, String) in
             let shapes = row.outputShapes.map(\.shapeDescription)
-            return ("\(row.name) (\(row.className))", shapes.count == 1 ? shapes[0] : "[" + shapes.joined(separator: ", ") + "]", String(row.parameterCount))
+            let shape = shapes.isEmpty ? "?" : shapes.count == 1 ? shapes[0] : "[" + shapes.joined(separator: ", ") + "]"
+            let marker = row.isSupported ? "" : " [unsupported]"
+            return ("\(row.name) (\(row.className))\(marker)", shape, String(row.parameterCount))
         }
         let headers = ("Layer (type)", "Output Shape", "Param #")
         let nameWidth = max(headers.0.count, rows.map(\.0.count).max() ?? 0) + 2
@@ -38,21 +68,25 @@ extension KerasModel {
                 + b.padding(toLength: shapeWidth, withPad: " ", startingAt: 0)
                 + String(repeating: " ", count: max(0, paramWidth - c.count)) + c
         }
-        var text = "Model: \"\(config.name)\"\n"
+        let total = summaryRows.reduce(0) { $0 + $1.parameterCount }
+        let trainable = summaryRows.reduce(0) { $0 + $1.trainableParameterCount }
+        var text = "Model: \"\(name)\"\n"
         text += String(repeating: "_", count: width) + "\n"
         text += line(headers.0, headers.1, headers.2) + "\n"
         text += String(repeating: "=", count: width) + "\n"
         text += rows.map { line($0.0, $0.1, $0.2) }.joined(separator: "\n" + String(repeating: "_", count: width) + "\n") + "\n"
         text += String(repeating: "=", count: width) + "\n"
-        text += "Total params: \(parameterCount)\n"
-        text += "Trainable params: \(trainableParameterCount)\n"
-        text += "Non-trainable params: \(parameterCount - trainableParameterCount)\n"
+        text += "Total params: \(total)\n"
+        text += "Trainable params: \(trainable)\n"
+        text += "Non-trainable params: \(total - trainable)\n"
         text += String(repeating: "_", count: width)
         return text
     }
 
-    /// Parameters of layers marked trainable.
-    public var trainableParameterCount: Int {
-        config.layers.reduce(0) { $0 + ($1.common.trainable ? engine.layer(named: $1.name)?.parameterCount ?? 0 : 0) }
-    }
+    /// Parameters training updates, as Keras counts them: the weights each layer declares
+    /// trainable, in layers marked trainable.
+    public var trainableParameterCount: Int { summaryRows.reduce(0) { $0 + $1.trainableParameterCount } }
+
+    /// Parameters training doesn't update (normalization statistics, frozen layers).
+    public var nonTrainableParameterCount: Int { parameterCount - trainableParameterCount }
 }

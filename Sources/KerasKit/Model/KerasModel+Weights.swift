@@ -12,6 +12,8 @@ public enum WeightLoadingError: Error, Sendable, Equatable, CustomStringConverti
     case unknownInputSize(layer: String, shape: [Int?])
     /// The layers can't be wired as the config asks.
     case unsupportedTopology(layer: String, reason: String)
+    /// The model holds layer classes KerasKit doesn't implement: each class with its layers' names.
+    case unsupportedLayerClasses([UnsupportedLayerClass])
 
     public var description: String {
         switch self {
@@ -27,25 +29,11 @@ public enum WeightLoadingError: Error, Sendable, Equatable, CustomStringConverti
             "layer '\(layer)': input shape \(shape.shapeDescription) leaves a needed axis unknown"
         case .unsupportedTopology(let layer, let reason):
             "layer '\(layer)': \(reason)"
+        case .unsupportedLayerClasses(let classes):
+            "unsupported layer class\(classes.count == 1 ? "" : "es"): "
+                + classes.map { "\($0.className) (\($0.layers.joined(separator: ", ")))" }.joined(separator: ", ")
         }
     }
-}
-
-/// What a layer config needs to build its runnable layer.
-struct LayerBuildContext {
-    /// Whose numerics to reproduce.
-    var generation: KerasGeneration
-    /// The positional arguments of the layer's first call as the config writes them (Keras 3
-    /// only): operations such as `NotEqual` read their constant operands here.
-    var arguments: [JSONValue] = []
-}
-
-/// A layer config that can build its runnable layer from checked weights. Every registered
-/// ``LayerConfiguration`` but `InputLayer` conforms.
-protocol LayerBuilding: LayerConfiguration {
-    /// Checks `weights` (in Keras's stored order) against the config and the input shapes and
-    /// builds the layer, computing in `Scalar` with its weights converted to `Scalar`.
-    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar>
 }
 
 /// A layer's stored weights with the checks every layer applies: the count, the role each name
@@ -53,6 +41,36 @@ protocol LayerBuilding: LayerConfiguration {
 struct WeightList<Scalar: ComputeScalar> {
     let layer: String
     let arrays: [WeightArray]
+    /// The roles the layer declares, in stored order.
+    var roles: [WeightRole] = []
+
+    /// Checks the stored weights against the declared roles (``expect(_:)``).
+    func expectRoles() throws(WeightLoadingError) {
+        try expect(roles.map(\.name))
+    }
+
+    /// The index of the declared role `name`.
+    func index(of name: String) throws(WeightLoadingError) -> Int {
+        guard let index = roles.firstIndex(where: { $0.name == name }) else {
+            throw .missingWeights(layer: layer, expected: [name], found: arrays.map(\.source))
+        }
+        return index
+    }
+
+    /// The weight of role `name` as `Scalar`, after checking its shape.
+    func values(_ name: String, shape expected: [Int]) throws(WeightLoadingError) -> [Scalar] {
+        try values(try index(of: name), shape: expected)
+    }
+
+    /// The weight of role `name` as constant values, in place in a native file's mapping when it can.
+    func vector(_ name: String, shape expected: [Int]) throws(WeightLoadingError) -> WeightVector<Scalar> {
+        try vector(try index(of: name), shape: expected)
+    }
+
+    /// The weight of role `name` as a matrix for products in `groups` column groups.
+    func matrix(_ name: String, shape expected: [Int], groups: Int) throws(WeightLoadingError) -> Scalar.Matrix {
+        try matrix(try index(of: name), shape: expected, groups: groups)
+    }
 
     /// Checks there are exactly as many weights as `roles`, and that each stored name ends in
     /// its role (`kernel`, `recurrent_kernel`, `bias`, …; `:0`, scopes and `.keras`'s numeric
@@ -120,42 +138,17 @@ func knownLastAxis(_ shape: [Int?], layer: String) throws(WeightLoadingError) ->
     return size
 }
 
-// The single place where Keras's stored weights meet layer configs: every count and shape is
-// checked by the config's `makeLayer` before a layer is built.
-extension KerasModel {
-    /// Builds the runnable layer of `config`, computing in `Scalar`.
-    static func makeLayer<Scalar: ComputeScalar>(_ config: LayerConfig, inputs: [[Int?]], weights: [WeightArray], as scalar: Scalar.Type,
-                                                 generation: KerasGeneration, arguments: [JSONValue] = []) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
-        guard let builder = config.configuration as? any LayerBuilding else {
-            throw .unsupportedTopology(layer: config.name, reason: "\(config.className) cannot be called as a layer")
-        }
-        return try builder.makeLayer(inputs: inputs, weights: WeightList<Scalar>(layer: config.name, arrays: weights), context: LayerBuildContext(generation: generation, arguments: arguments))
+
+/// A layer class KerasKit doesn't implement, with the names of the model's layers of that class.
+public struct UnsupportedLayerClass: Sendable, Hashable {
+    /// The Keras class name.
+    public var className: String
+    /// The layers of that class, in model order (wrapped and nested ones included).
+    public var layers: [String]
+
+    /// Creates an entry.
+    public init(className: String, layers: [String]) {
+        self.className = className
+        self.layers = layers
     }
 }
-
-extension DropoutConfig: LayerBuilding {
-    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
-        try weights.expect([])
-        return DropoutLayer<Scalar>(config: self)
-    }
-}
-
-extension ActivationConfig: LayerBuilding {
-    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
-        try weights.expect([])
-        return ActivationLayer<Scalar>(config: self, generation: context.generation)
-    }
-}
-
-extension DenseConfig: LayerBuilding {
-    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext) throws(WeightLoadingError) -> any InferenceLayer<Scalar> {
-        let inputUnits = try knownLastAxis(inputs.first ?? [], layer: common.name)
-        try weights.expect(useBias ? ["kernel", "bias"] : ["kernel"])
-        return DenseLayer<Scalar>(
-            config: self, generation: context.generation, inputUnits: inputUnits,
-            kernel: try weights.matrix(0, shape: [inputUnits, units], groups: 1),
-            bias: useBias ? try weights.vector(1, shape: [units]) : nil
-        )
-    }
-}
-

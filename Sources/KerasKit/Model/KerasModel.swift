@@ -36,6 +36,8 @@ public final class KerasModel: Sendable {
     let schedule: [NodeKey]
     /// The shapes of every call's outputs, batch axis first.
     let shapes: [NodeKey: [[Int?]]]
+    /// The shapes of every call's tensor inputs, batch axis first.
+    let inputShapesByCall: [NodeKey: [[Int?]]]
     /// Whether any layer is `stateful` (the batch axis is then fixed).
     public let isStateful: Bool
 
@@ -87,6 +89,18 @@ public final class KerasModel: Sendable {
         self.kerasVersion = kerasVersion
         self.backend = backend
         self.generation = generation
+        let unsupported = config.layers.flatMap(\.unsupportedLayers)
+        if !unsupported.isEmpty {
+            var classes: [UnsupportedLayerClass] = []
+            for layer in unsupported {
+                if let index = classes.firstIndex(where: { $0.className == layer.className }) {
+                    classes[index].layers.append(layer.name)
+                } else {
+                    classes.append(UnsupportedLayerClass(className: layer.className, layers: [layer.name]))
+                }
+            }
+            throw .unsupportedLayerClasses(classes)
+        }
         let known = Set(config.layers.map(\.name))
         if let stray = weights.keys.sorted().first(where: { !known.contains($0) && !(weights[$0]?.isEmpty ?? true) }) {
             throw .unknownLayer(layer: stray, weights: weights[stray]?.map(\.source) ?? [])
@@ -94,10 +108,10 @@ public final class KerasModel: Sendable {
         switch precision ?? config.computePrecision {
         case .float32:
             let wiring = try Self.wire(config, weights: weights, generation: generation, as: Float.self)
-            (engine, schedule, shapes) = (.float32(LayerGraph(config: config, wiring: wiring)), wiring.schedule, wiring.shapes)
+            (engine, schedule, shapes, inputShapesByCall) = (.float32(LayerGraph(config: config, wiring: wiring)), wiring.schedule, wiring.shapes, wiring.inputShapes)
         case .float64:
             let wiring = try Self.wire(config, weights: weights, generation: generation, as: Double.self)
-            (engine, schedule, shapes) = (.float64(LayerGraph(config: config, wiring: wiring)), wiring.schedule, wiring.shapes)
+            (engine, schedule, shapes, inputShapesByCall) = (.float64(LayerGraph(config: config, wiring: wiring)), wiring.schedule, wiring.shapes, wiring.inputShapes)
         }
         self.isStateful = config.layers.contains { $0.configuration.isStateful }
         self.weights = config.layers.map { ($0.name, weights[$0.name] ?? []) }
@@ -171,9 +185,15 @@ public final class KerasModel: Sendable {
             return slots[source.slot].masks[source.tensor]
         }
         for (index, planned) in plan.calls.enumerated() {
+            let inputs = planned.inputs.map(value)
+            var masks = planned.inputs.contains { mask($0) != nil } ? planned.inputs.map(mask) : []
+            if !planned.masks.isEmpty {
+                // An explicit `mask=` replaces the inputs' own masks, as in Keras's `Layer.__call__`.
+                masks = try explicitMasks(planned.masks.map { $0.map(value) }, for: inputs, layer: planned.key.layer, fallback: masks)
+            }
             let call = LayerCall(
-                inputs: planned.inputs.map(value),
-                masks: planned.inputs.contains { mask($0) != nil } ? planned.inputs.map(mask) : [],
+                inputs: inputs,
+                masks: masks,
                 initialState: planned.initialState.map(value),
                 carriesState: !carrying.isEmpty && carrying.contains(planned.key)
             )
@@ -190,6 +210,26 @@ public final class KerasModel: Sendable {
             slots[plan.inputCount + index] = ExecutionPlan<Scalar>.Values(tensors: outputs, masks: planned.layer.outputMasks(for: call, outputs: outputs))
         }
         return (plan.outputs.map(value), plan.outputs.contains { mask($0) != nil } ? plan.outputs.map(mask) : [])
+    }
+
+    /// The masks of a call given explicit `mask=` tensors (booleans as 0/1 values, shaped like
+    /// their input without its last axis): one per input, the input's own mask where none is given.
+    private func explicitMasks<Scalar: ComputeScalar>(_ tensors: [TensorOf<Scalar>?], for inputs: [TensorOf<Scalar>], layer: String,
+                                                      fallback: [Mask?]) throws(PredictionError) -> [Mask?] {
+        var masks: [Mask?] = []
+        for (index, input) in inputs.enumerated() {
+            guard index < tensors.count, let tensor = tensors[index] else {
+                masks.append(index < fallback.count ? fallback[index] : nil)
+                continue
+            }
+            let mask = Mask(batch: tensor.shape.first ?? 0, steps: tensor.rank <= 1 ? 1 : product(tensor.shape, 1..<tensor.rank),
+                            values: tensor.scalars.map { $0 != 0 })
+            guard mask.fits(input.shape), Array(input.shape.dropLast()) == tensor.shape || input.rank == 2 else {
+                throw .inputShapeMismatch(layer: layer, expected: "a mask of shape \(Array(input.shape.dropLast()).shapeDescription)", actual: tensor.shape)
+            }
+            masks.append(mask)
+        }
+        return masks
     }
 
     /// Forgets the states that `stateful` layers carried over; the next call starts from zeros.

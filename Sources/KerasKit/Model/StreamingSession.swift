@@ -46,10 +46,10 @@ public final class StreamingSession {
                 let consumers = model.schedule.filter { key in
                     model.config.graph.nodes[key.layer]?[key.node].inputs.contains { $0.layer == reference.layer } ?? false
                 }
-                // Embedding and Keras 3's elementwise mask operations keep a token axis as time.
+                // Layers that read a rank-2 input step by step (token ids into an embedding, mask
+                // operations) keep its second axis as time.
                 if let consumer = consumers.first(where: { key in
-                    guard let layer = model.config.layers.first(where: { $0.name == key.layer }) else { return true }
-                    return layer.className != "Embedding" && !layer.isOperation
+                    !(model.engine.layer(named: key.layer)?.readsRank2Sequences ?? false)
                 }) {
                     throw .notStreamable(layer: consumer.layer, reason: "the model input '\(reference.layer)' has no time axis")
                 }

@@ -72,35 +72,10 @@ extension KerasModel {
         var result: [String: [Int: Int]] = [:]
         for layer in config.layers {
             let arrays = weights.first { $0.layer == layer.name }?.arrays ?? []
-            let packable = Self.packableWeights(of: layer.configuration, arrays: arrays)
+            let packable = (layer.configuration as? any LayerBuilding)?.packedWeights(stored: arrays) ?? [:]
             if !packable.isEmpty { result[layer.name] = packable }
         }
         return result
-    }
-
-    /// The packable weights of one layer, wrappers included: weight index → column groups.
-    private static func packableWeights(of configuration: any LayerConfiguration, arrays: [WeightArray]) -> [Int: Int] {
-        switch configuration {
-        case is LSTMConfig: return [0: 4, 1: 4]
-        case is SimpleRNNConfig: return [0: 1, 1: 1]
-        case is DenseConfig: return [0: 1]
-        case let gru as GRUConfig:
-            // As the builder decides: the bias's rank, when there is one, says reset_after.
-            let resetAfter = arrays.count == 3 ? arrays[2].shape.count == 2 : gru.resetAfter
-            return resetAfter ? [0: 3, 1: 3] : [0: 3]
-        case let wrapper as TimeDistributedConfig:
-            return packableWeights(of: wrapper.layer.configuration, arrays: arrays)
-        case let bidirectional as BidirectionalConfig:
-            // Forward weights, then backward: the list's halves, as the builder splits it.
-            guard arrays.count % 2 == 0 else { return [:] }
-            let half = arrays.count / 2
-            var result = packableWeights(of: bidirectional.forward.configuration, arrays: Array(arrays.prefix(half)))
-            for (index, groups) in packableWeights(of: bidirectional.backward.configuration, arrays: Array(arrays.dropFirst(half))) {
-                result[half + index] = groups
-            }
-            return result
-        default: return [:]
-        }
     }
 
     private func nativeFileData<Input: ComputeScalar>(checking checkInputs: [TensorOf<Input>], layout: NativeMatrixLayout) throws(PredictionError) -> Data {

@@ -1,0 +1,58 @@
+/// The Keras classes KerasKit runs: each listed once, here. Everything else about a class lives
+/// in its own file under `Layers/`.
+enum LayerRegistry {
+    /// Every class's builder for `Scalar`. Listing the config types in a function generic over
+    /// the scalar is what lets the compiler specialize each builder, and the layer it wraps in a
+    /// ``RunnableLayer``, for `Float` and for `Double` (see ``RunnableLayer``).
+    static func entries<Scalar: ComputeScalar>(_ scalar: Scalar.Type) -> [LayerEntry<Scalar>] {
+        [
+            // Core
+            .init(InputLayerConfig.self), .init(DenseConfig.self), .init(ActivationConfig.self), .init(EmbeddingConfig.self),
+            .init(MaskingConfig.self),
+            // Regularization (identity at inference)
+            .init(DropoutConfig.self), .init(SpatialDropout1DConfig.self),
+            // Recurrent layers and wrappers
+            .init(LSTMConfig.self), .init(GRUConfig.self), .init(SimpleRNNConfig.self),
+            .init(BidirectionalConfig.self), .init(TimeDistributedConfig.self),
+            // Reshaping
+            .init(FlattenConfig.self), .init(ReshapeConfig.self), .init(PermuteConfig.self), .init(RepeatVectorConfig.self),
+            // Merging
+            .init(ConcatenateConfig.self), .init(AddConfig.self), .init(SubtractConfig.self), .init(MultiplyConfig.self),
+            .init(AverageConfig.self), .init(MaximumConfig.self), .init(MinimumConfig.self),
+            // Convolution and pooling
+            .init(Conv1DConfig.self), .init(MaxPooling1DConfig.self), .init(AveragePooling1DConfig.self),
+            .init(GlobalAveragePooling1DConfig.self), .init(GlobalMaxPooling1DConfig.self),
+            // Normalization
+            .init(LayerNormalizationConfig.self), .init(BatchNormalizationConfig.self),
+            // Keras 3 operations (module keras.src.ops.numpy) that compute masks in Functional configs
+            .init(NotEqualConfig.self), .init(AnyConfig.self), .init(LogicalOrConfig.self), .init(LogicalAndConfig.self),
+            .init(ExpandDimsConfig.self), .init(ZerosLikeConfig.self), .init(OnesLikeConfig.self),
+            // Models used as layers
+            .init(NestedModelConfig.self),
+        ]
+    }
+
+    /// The registered config types, in registry order.
+    static let types: [any LayerBuilding.Type] = entries(Float.self).map(\.type)
+
+    /// The config types by every class name and alias they decode (nested models decode from
+    /// their whole entry, not by name).
+    private static let byName: [String: any LayerBuilding.Type] = {
+        var result: [String: any LayerBuilding.Type] = [:]
+        for type in types where type != NestedModelConfig.self {
+            for name in [type.className] + type.aliases where result[name] == nil { result[name] = type }
+        }
+        return result
+    }()
+
+    /// The config type for a class name or alias.
+    static func configurationType(named className: String) -> (any LayerBuilding.Type)? { byName[className] }
+
+    /// The Keras class names KerasKit can rebuild (aliases aside).
+    static var classNames: [String] { types.filter { $0 != NestedModelConfig.self }.map { $0.className } }
+
+    /// The builders for `Scalar`.
+    static func builders<Scalar: ComputeScalar>(for scalar: Scalar.Type) -> LayerBuilders<Scalar> {
+        LayerBuilders(entries(scalar))
+    }
+}

@@ -1,0 +1,129 @@
+/// `keras.layers.BatchNormalization` at inference:
+/// `(x − moving_mean) / sqrt(moving_variance + ε) · gamma + beta` over the last axis.
+public struct BatchNormalizationConfig: LayerBuilding {
+    public static let className = "BatchNormalization"
+    /// Fields every layer has.
+    public let common: LayerCommonConfig
+    /// The feature axis (KerasKit runs the last axis only; checked against the input rank when
+    /// the model is built). Keras 2 writes a one-element list.
+    public let axis: Int
+    /// Added to the variance before the square root.
+    public let epsilon: Double
+    /// Whether `beta` is added.
+    public let center: Bool
+    /// Whether `gamma` multiplies.
+    public let scale: Bool
+    /// Batch renormalization (training only; it adds three stored statistics that inference
+    /// doesn't read).
+    public let renorm: Bool
+
+    public init(common: LayerCommonConfig, arguments: inout LayerArguments) throws(KerasConfigError) {
+        self.common = common
+        let axes = try arguments.axes("axis", default: [-1])
+        guard axes.count == 1, let axis = axes.first else {
+            throw arguments.invalid("axis", "\(axes) is not supported (KerasKit runs BatchNormalization over one axis, the last)")
+        }
+        self.axis = axis
+        _ = try arguments.number("momentum", default: 0.99)
+        epsilon = try arguments.number("epsilon", default: 1e-3, in: 0...Double.greatestFiniteMagnitude)
+        center = try arguments.flag("center", default: true)
+        scale = try arguments.flag("scale", default: true)
+        _ = try arguments.object("beta_initializer", default: "Zeros")
+        _ = try arguments.object("gamma_initializer", default: "Ones")
+        _ = try arguments.object("moving_mean_initializer", default: "Zeros")
+        _ = try arguments.object("moving_variance_initializer", default: "Ones")
+        for key in ["beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint"] {
+            _ = try arguments.object(key, default: nil)
+        }
+        renorm = try arguments.flag("renorm", default: false)
+        arguments.trainingOnly("renorm_clipping")
+        _ = try arguments.number("renorm_momentum", default: 0.99)
+        // Cross-replica statistics, ghost batches and the fused kernel change training only.
+        _ = try arguments.flag("synchronized", default: false)
+        _ = try arguments.optionalInteger("virtual_batch_size")
+        arguments.trainingOnly("fused")
+        arguments.trainingOnly("adjustment")
+    }
+
+    public var weightRoles: [WeightRole] {
+        var roles: [WeightRole] = []
+        if scale { roles.append(WeightRole("gamma")) }
+        if center { roles.append(WeightRole("beta")) }
+        roles += [WeightRole("moving_mean", trainable: false), WeightRole("moving_variance", trainable: false)]
+        if renorm {
+            roles += [WeightRole("moving_stddev", trainable: false), WeightRole("renorm_mean", trainable: false), WeightRole("renorm_stddev", trainable: false)]
+        }
+        return roles
+    }
+
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext<Scalar>) throws(WeightLoadingError) -> RunnableLayer<Scalar> {
+        let input = inputs.first ?? []
+        let resolved = try resolvedInputAxis(axis, input: input, layer: common.name)
+        guard resolved == input.count - 1 else {
+            throw .unsupportedTopology(layer: common.name, reason: "BatchNormalization over axis \(axis) of input \(input.shapeDescription) is not supported (KerasKit normalizes the last axis only)")
+        }
+        let channels = try knownLastAxis(input, layer: common.name)
+        // Every statistic is checked, the renormalization ones too, though inference reads four.
+        for role in weightRoles { _ = try weights.values(role.name, shape: [channels]) }
+        return RunnableLayer(BatchNormalizationLayer<Scalar>(
+            config: self, channels: channels,
+            gamma: scale ? try weights.values("gamma", shape: [channels]) : nil,
+            beta: center ? try weights.values("beta", shape: [channels]) : nil,
+            mean: try weights.values("moving_mean", shape: [channels]),
+            variance: try weights.values("moving_variance", shape: [channels]),
+            parameterCount: weightRoles.count * channels
+        ))
+    }
+}
+
+/// `BatchNormalization` at inference over the last axis, folded per channel as TensorFlow's
+/// `batch_normalization` computes it: `x · inv + (beta − mean · inv)` with
+/// `inv = gamma / sqrt(moving_variance + ε)`. It passes the mask on.
+struct BatchNormalizationLayer<Scalar: ComputeScalar>: InferenceLayer {
+    let config: BatchNormalizationConfig
+    let channels: Int
+    /// Per channel: `gamma / sqrt(variance + ε)`.
+    let scale: [Scalar]
+    /// Per channel: `beta − mean · scale`.
+    let shift: [Scalar]
+    /// The number of stored scalars (gamma, beta, moving statistics, renorm statistics).
+    let parameterCount: Int
+
+    var name: String { config.common.name }
+
+    init(config: BatchNormalizationConfig, channels: Int, gamma: [Scalar]?, beta: [Scalar]?, mean: [Scalar], variance: [Scalar], parameterCount: Int) {
+        self.config = config
+        self.channels = channels
+        self.parameterCount = parameterCount
+        let epsilon = Scalar(config.epsilon)
+        var scale = [Scalar](repeating: 0, count: channels), shift = scale
+        for channel in 0..<channels {
+            var inverse = 1 / (variance[channel] + epsilon).squareRoot()
+            if let gamma { inverse *= gamma[channel] }
+            scale[channel] = inverse
+            shift[channel] = (beta?[channel] ?? 0) - mean[channel] * inverse
+        }
+        self.scale = scale
+        self.shift = shift
+    }
+
+    func outputShapes(for inputs: [[Int?]]) throws(WeightLoadingError) -> [[Int?]] { [inputs[0]] }
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
+        let input = call.input
+        guard input.rank >= 1, input.shape[input.rank - 1] == channels else {
+            throw .inputShapeMismatch(layer: name, expected: "(…, \(channels))", actual: input.shape)
+        }
+        var output = input.scalars
+        let rows = channels == 0 ? 0 : output.count / channels
+        output.withUnsafeMutableBufferPointer { y in
+            for row in 0..<rows {
+                let base = row * channels
+                for channel in 0..<channels { y[base + channel] = y[base + channel] * scale[channel] + shift[channel] }
+            }
+        }
+        return [TensorOf(uncheckedShape: input.shape, scalars: output)]
+    }
+    func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
+
+    var timeBehavior: TimeBehavior { .stepwise }
+}
