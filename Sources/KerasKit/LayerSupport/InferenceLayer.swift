@@ -30,6 +30,10 @@ protocol InferenceLayer<Scalar>: Sendable {
     /// `Embedding(mask_zero=True)`, a nested model holding one). The default is false: the layer's
     /// masks, if any, come from its inputs'.
     var createsMasks: Bool { get }
+    /// Whether the layer reads the tensors a call passes as `mask=` itself, as Keras's `call` does
+    /// with its `mask` argument, shaped as the caller made them (``LayerCall/maskTensors``),
+    /// rather than as ``Mask``s. The default is false.
+    var readsMaskTensors: Bool { get }
     /// Whether a `(batch, steps)` input is a sequence to the layer, step by step (token ids into
     /// an embedding, an element-wise mask operation), for streaming. The default is false.
     var readsRank2Sequences: Bool { get }
@@ -59,6 +63,8 @@ extension InferenceLayer {
 
     var readsRank2Sequences: Bool { false }
 
+    var readsMaskTensors: Bool { false }
+
     func estimatedFLOPs(inputs: [[Int]]) -> Double { 0 }
 
     /// Keras's `supports_masking = True`: every output carries the first input's mask.
@@ -76,6 +82,10 @@ struct LayerCall<Scalar: ComputeScalar> {
     var masks: [Mask?] = []
     /// `initial_state` for a recurrent layer.
     var initialState: [TensorOf<Scalar>] = []
+    /// For a layer that ``InferenceLayer/readsMaskTensors``: the tensors passed as the call's
+    /// `mask=`, one per input (nil where none; empty when the call passes none); its inputs'
+    /// own masks are then in `masks`.
+    var maskTensors: [TensorOf<Scalar>?] = []
     /// Streaming: a recurrent layer continues from `state` and leaves its final states there,
     /// whatever its `stateful` flag.
     var carriesState = false

@@ -311,6 +311,12 @@ public struct LayerArguments {
         record(key, value)
     }
 
+    /// Records every key not read yet as written: for a class all of whose own arguments act in
+    /// training only (an augmentation layer is the identity at inference whatever its factors).
+    public mutating func recordRemainingAsTrainingOnly() {
+        for key in members.keys.sorted() where !consumed.contains(key) { record(key, members[key] ?? .null) }
+    }
+
     /// The raw JSON of `key` for a config to interpret itself, recorded as written.
     public mutating func json(_ key: String, default fallback: JSONValue = .null) -> JSONValue {
         let value = take(key) ?? fallback

@@ -6,7 +6,9 @@
 /// concrete, so the compiler specializes the builder, this initializer and the closures it makes:
 /// a call through a ``RunnableLayer`` enters the layer's `Float` or `Double` code directly, with no
 /// generic set-up and no per-layer `@_specialize` to forget.
-struct RunnableLayer<Scalar: ComputeScalar>: Sendable {
+///
+/// A final class, so the plan's calls hold one reference each rather than three.
+final class RunnableLayer<Scalar: ComputeScalar>: Sendable {
     /// The layer, for what doesn't run per call (shapes, counts, time behavior).
     let layer: any InferenceLayer<Scalar>
     private let run: @Sendable (LayerCall<Scalar>, inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>]
@@ -27,6 +29,8 @@ struct RunnableLayer<Scalar: ComputeScalar>: Sendable {
     var timeBehavior: TimeBehavior { layer.timeBehavior }
     /// Whether the layer makes masks of its own.
     var createsMasks: Bool { layer.createsMasks }
+    /// Whether the layer reads `mask=` tensors as they are.
+    var readsMaskTensors: Bool { layer.readsMaskTensors }
 
     /// The shapes of the layer's outputs for its inputs' shapes.
     func outputShapes(for inputs: [[Int?]]) throws(WeightLoadingError) -> [[Int?]] {

@@ -8,9 +8,13 @@ enum LayerRegistry {
         [
             // Core
             .init(InputLayerConfig.self), .init(DenseConfig.self), .init(ActivationConfig.self), .init(EmbeddingConfig.self),
-            .init(MaskingConfig.self),
+            .init(MaskingConfig.self), .init(IdentityConfig.self),
+            // Activation layers
+            .init(ReLUConfig.self), .init(LeakyReLUConfig.self), .init(PReLUConfig.self), .init(ELUConfig.self), .init(SoftmaxConfig.self),
             // Regularization (identity at inference)
-            .init(DropoutConfig.self), .init(SpatialDropout1DConfig.self),
+            .init(DropoutConfig.self), .init(SpatialDropout1DConfig.self), .init(SpatialDropout2DConfig.self), .init(SpatialDropout3DConfig.self),
+            .init(GaussianNoiseConfig.self), .init(GaussianDropoutConfig.self), .init(AlphaDropoutConfig.self),
+            .init(ActivityRegularizationConfig.self),
             // Recurrent layers and wrappers
             .init(LSTMConfig.self), .init(GRUConfig.self), .init(SimpleRNNConfig.self),
             .init(BidirectionalConfig.self), .init(TimeDistributedConfig.self),
@@ -18,7 +22,7 @@ enum LayerRegistry {
             .init(FlattenConfig.self), .init(ReshapeConfig.self), .init(PermuteConfig.self), .init(RepeatVectorConfig.self),
             // Merging
             .init(ConcatenateConfig.self), .init(AddConfig.self), .init(SubtractConfig.self), .init(MultiplyConfig.self),
-            .init(AverageConfig.self), .init(MaximumConfig.self), .init(MinimumConfig.self),
+            .init(AverageConfig.self), .init(MaximumConfig.self), .init(MinimumConfig.self), .init(DotConfig.self),
             // Convolution and pooling
             .init(Conv1DConfig.self), .init(MaxPooling1DConfig.self), .init(AveragePooling1DConfig.self),
             .init(GlobalAveragePooling1DConfig.self), .init(GlobalMaxPooling1DConfig.self),
@@ -27,6 +31,16 @@ enum LayerRegistry {
             // Keras 3 operations (module keras.src.ops.numpy) that compute masks in Functional configs
             .init(NotEqualConfig.self), .init(AnyConfig.self), .init(LogicalOrConfig.self), .init(LogicalAndConfig.self),
             .init(ExpandDimsConfig.self), .init(ZerosLikeConfig.self), .init(OnesLikeConfig.self),
+            // Image augmentation (identity at inference)
+            .init(RandomFlipConfig.self), .init(RandomRotationConfig.self), .init(RandomZoomConfig.self),
+            .init(RandomTranslationConfig.self), .init(RandomContrastConfig.self), .init(RandomBrightnessConfig.self),
+            .init(RandomHeightConfig.self), .init(RandomWidthConfig.self), .init(RandomGrayscaleConfig.self),
+            .init(RandomHueConfig.self), .init(RandomSaturationConfig.self), .init(RandomSharpnessConfig.self),
+            .init(RandomShearConfig.self), .init(RandomColorJitterConfig.self), .init(RandomColorDegenerationConfig.self),
+            .init(RandomPosterizationConfig.self), .init(RandomInvertConfig.self), .init(RandomPerspectiveConfig.self),
+            .init(RandomElasticTransformConfig.self), .init(RandomErasingConfig.self), .init(RandomGaussianBlurConfig.self),
+            .init(AugMixConfig.self), .init(RandAugmentConfig.self), .init(CutMixConfig.self), .init(MixUpConfig.self),
+            .init(SolarizationConfig.self), .init(RandomCropConfig.self), .init(MaxNumBoundingBoxesConfig.self),
             // Models used as layers
             .init(NestedModelConfig.self),
         ]

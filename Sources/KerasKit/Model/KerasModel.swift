@@ -187,14 +187,20 @@ public final class KerasModel: Sendable {
         for (index, planned) in plan.calls.enumerated() {
             let inputs = planned.inputs.map(value)
             var masks = planned.inputs.contains { mask($0) != nil } ? planned.inputs.map(mask) : []
+            var maskTensors: [TensorOf<Scalar>?] = []
             if !planned.masks.isEmpty {
-                // An explicit `mask=` replaces the inputs' own masks, as in Keras's `Layer.__call__`.
-                masks = try explicitMasks(planned.masks.map { $0.map(value) }, for: inputs, layer: planned.key.layer, fallback: masks)
+                if planned.layer.readsMaskTensors {
+                    maskTensors = planned.masks.map { $0.map(value) }
+                } else {
+                    // An explicit `mask=` replaces the inputs' own masks, as in Keras's `Layer.__call__`.
+                    masks = try explicitMasks(planned.masks.map { $0.map(value) }, for: inputs, layer: planned.key.layer, fallback: masks)
+                }
             }
             let call = LayerCall(
                 inputs: inputs,
                 masks: masks,
                 initialState: planned.initialState.map(value),
+                maskTensors: maskTensors,
                 carriesState: !carrying.isEmpty && carrying.contains(planned.key)
             )
             // Only layers that keep states touch the (hashed) state store.

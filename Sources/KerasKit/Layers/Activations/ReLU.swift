@@ -1,0 +1,55 @@
+/// `keras.layers.ReLU`: `min(max(x, 0), max_value)` above `threshold`, and
+/// `negative_slope · (x − threshold)` below it (Keras's `ReLU.static_call`).
+public struct ReLUConfig: LayerBuilding {
+    public static let className = "ReLU"
+    /// Fields every layer has.
+    public let common: LayerCommonConfig
+    /// The largest output, nil for none.
+    public let maxValue: Double?
+    /// The slope below the threshold.
+    public let negativeSlope: Double
+    /// Values at or below it are damped (or zeroed with no slope).
+    public let threshold: Double
+
+    public init(common: LayerCommonConfig, arguments: inout LayerArguments) throws(KerasConfigError) {
+        self.common = common
+        maxValue = try arguments.optionalNumber("max_value", in: 0...Double.greatestFiniteMagnitude)
+        negativeSlope = try arguments.number("negative_slope", default: 0, in: 0...Double.greatestFiniteMagnitude)
+        threshold = try arguments.number("threshold", default: 0, in: 0...Double.greatestFiniteMagnitude)
+    }
+
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext<Scalar>) throws(WeightLoadingError) -> RunnableLayer<Scalar> {
+        RunnableLayer(ReLULayer<Scalar>(name: common.name, maxValue: maxValue.map { Scalar($0) }, negativeSlope: Scalar(negativeSlope), threshold: Scalar(threshold)))
+    }
+}
+
+/// `ReLU` element-wise, in Keras's order of operations: the positive part (zeroed at or below
+/// `threshold`), clipped to `max_value`, minus `negative_slope · relu(threshold − x)`.
+struct ReLULayer<Scalar: ComputeScalar>: InferenceLayer {
+    let name: String
+    let maxValue: Scalar?
+    let negativeSlope: Scalar
+    let threshold: Scalar
+
+    var parameterCount: Int { 0 }
+    var timeBehavior: TimeBehavior { .stepwise }
+
+    func outputShapes(for inputs: [[Int?]]) -> [[Int?]] { [inputs[0]] }
+
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
+        var output = call.input
+        let (slope, threshold, maxValue) = (negativeSlope, threshold, maxValue)
+        output.scalars.withUnsafeMutableBufferPointer { values in
+            for index in values.indices {
+                let x = values[index]
+                var y = threshold != 0 ? (x > threshold ? x : 0) : Swift.max(x, 0)
+                if let maxValue { y = Swift.min(y, maxValue) }
+                if slope != 0 { y -= slope * Swift.max(threshold - x, 0) }
+                values[index] = y
+            }
+        }
+        return [output]
+    }
+
+    func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
+}
