@@ -46,10 +46,13 @@ let package = Package(
 
         // MARK: Tests
 
-        .testTarget(name: "KerasKitTests", dependencies: ["KerasKit"]),
+        /// The fixture manifest decoded once, and the helpers the test targets share
+        /// (`expectClose`, `FixtureScalar`). Core only: no HDF5, so the core's tests can use it.
+        .target(name: "KerasKitTestSupport", dependencies: ["KerasKit"], path: "Tests/KerasKitTestSupport"),
+        .testTarget(name: "KerasKitTests", dependencies: ["KerasKit", "KerasKitTestSupport"]),
         .testTarget(name: "HDF5ReadingTests", dependencies: ["HDF5Reading"]),
-        .testTarget(name: "KerasKitImportTests", dependencies: ["KerasKit", "KerasKitImport"]),
+        .testTarget(name: "KerasKitImportTests", dependencies: ["KerasKit", "KerasKitImport", "KerasKitTestSupport"]),
         /// Runs the built `keraskit` binary; depends on `KerasKitCLI` so `swift test` builds it first.
-        .testTarget(name: "KerasKitCLITests", dependencies: ["KerasKit", "KerasKitImport", "KerasKitCLI"]),
+        .testTarget(name: "KerasKitCLITests", dependencies: ["KerasKit", "KerasKitImport", "KerasKitCLI", "KerasKitTestSupport"]),
     ]
 )

@@ -8,10 +8,10 @@ struct Bench: ParsableCommand {
         abstract: "Time predict in-process: median, min and max per call, samples/s and GFLOP/s."
     )
 
-    @Argument(help: "A Keras .h5 model file or a KerasKit native file.")
+    @Argument(help: "A Keras .h5 file, a Keras 3 .keras archive or a KerasKit native file.")
     var model: String
 
-    @Option(name: .customLong("input"), help: "A .npy input (repeat for several model inputs).")
+    @Option(name: .customLong("input"), help: "A .npy input (repeat for several model inputs), or one .npz holding them all.")
     var inputs: [String] = []
 
     @Option(help: "Samples per call of a generated input (seeded normal values; instead of --input).")

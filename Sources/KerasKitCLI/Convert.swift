@@ -9,7 +9,7 @@ struct Convert: ParsableCommand {
         discussion: "With --check-input, the file also stores that input and the model's output for it, so `keraskit verify OUT` can prove the deployed file still computes the same."
     )
 
-    @Argument(help: "A Keras .h5 model file (or a native file to rewrite).")
+    @Argument(help: "A Keras .h5 file or a Keras 3 .keras archive (or a native file to rewrite).")
     var model: String
 
     @Argument(help: "Where to write the native file.")

@@ -8,7 +8,7 @@ import KerasKitImport
 struct KerasKitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keraskit",
-        abstract: "Inspect, run and verify Keras models natively.",
+        abstract: "Inspect, run and verify Keras models (.h5, .keras) natively.",
         subcommands: [Inspect.self, Predict.self, Convert.self, Verify.self, Bench.self]
     )
 

@@ -8,10 +8,10 @@ struct Predict: ParsableCommand {
         abstract: "Run a model on .npy input and write or print its outputs."
     )
 
-    @Argument(help: "A Keras .h5 model file or a KerasKit native file.")
+    @Argument(help: "A Keras .h5 file, a Keras 3 .keras archive or a KerasKit native file.")
     var model: String
 
-    @Option(name: .customLong("input"), help: "A .npy input (float32, float64, int32 or int64), in the model's input order.")
+    @Option(name: .customLong("input"), help: "A .npy input (float32, float64, int32 or int64), in the model's input order, or one .npz holding them all.")
     var inputs: [String] = []
 
     @Option(name: .customLong("output"), help: "Where to write each output as .npy, in output order: float32, or float64 for a float64 model.")

@@ -9,10 +9,10 @@ struct Verify: ParsableCommand {
         discussion: "Prints the max absolute difference per output; exits 1 when any exceeds --atol. Without --input, uses the self-check stored in a native file by `keraskit convert --check-input`."
     )
 
-    @Argument(help: "A Keras .h5 model file or a KerasKit native file.")
+    @Argument(help: "A Keras .h5 file, a Keras 3 .keras archive or a KerasKit native file.")
     var model: String
 
-    @Option(name: .customLong("input"), help: "A .npy input, in the model's input order.")
+    @Option(name: .customLong("input"), help: "A .npy input, in the model's input order, or one .npz holding them all.")
     var inputs: [String] = []
 
     @Option(name: .customLong("expected"), help: "A .npy expected output, in the model's output order.")

@@ -40,7 +40,7 @@ extension KerasModel {
     }
 
     static func load(h5 file: HDF5File, label: String) throws(KerasFileError) -> KerasModel {
-        try H5ModelReader(file: file, label: label).read()
+        try H5ModelReader(file: file, label: label).readContents().model()
     }
 }
 
@@ -55,7 +55,7 @@ struct H5ModelReader {
 
     func fail(_ reason: KerasFileError.Reason) -> KerasFileError { KerasFileError(file: label, reason: reason) }
 
-    func read() throws(KerasFileError) -> KerasModel {
+    func readContents() throws(KerasFileError) -> ModelFileContents {
         let configText: String
         switch try attribute("model_config", at: "/") {
         case .strings(let values)? where values.count == 1:
@@ -87,11 +87,7 @@ struct H5ModelReader {
             }
             weights[layerName] = arrays
         }
-        do {
-            return try KerasModel(config: config, weights: weights, kerasVersion: kerasVersion, backend: backend)
-        } catch {
-            throw fail(.weights(error))
-        }
+        return ModelFileContents(file: label, config: config, weights: weights, kerasVersion: kerasVersion, backend: backend)
     }
 
     /// Says what a file without `model_config` is, so the message helps.

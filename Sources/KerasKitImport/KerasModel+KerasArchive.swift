@@ -23,6 +23,11 @@ extension KerasModel {
     /// Loads a `.keras` archive from bytes in memory.
     /// - Throws: ``KerasFileError`` naming `name` and the entry or weight at fault.
     public static func load(kerasArchiveData data: Data, name: String) throws(KerasFileError) -> KerasModel {
+        try readContents(kerasArchiveData: data, name: name).model()
+    }
+
+    /// Reads a `.keras` archive's config and weights without building the model.
+    static func readContents(kerasArchiveData data: Data, name: String) throws(KerasFileError) -> ModelFileContents {
         let archive = try ZipArchiveReader(data: data, label: name)
         func fail(_ reason: KerasFileError.Reason) -> KerasFileError { KerasFileError(file: name, reason: reason) }
         guard let configData = try archive.read("config.json", limit: 256 << 20) else {
@@ -50,11 +55,7 @@ extension KerasModel {
         }
         let reader = ArchiveWeightReader(file: file, label: name)
         let weights = try reader.weights(for: config)
-        do {
-            return try KerasModel(config: config, weights: weights, kerasVersion: kerasVersion)
-        } catch {
-            throw fail(.weights(error))
-        }
+        return ModelFileContents(file: name, config: config, weights: weights, kerasVersion: kerasVersion, backend: nil)
     }
 }
 

@@ -1,74 +1,15 @@
 import Foundation
 import KerasKit
-import Testing
+import KerasKitTestSupport
 
-/// The committed fixtures made by real Keras (`scripts/make_fixtures.py`), found from this file.
-enum CLIFixtures {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures")
-
-    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
-
-    struct Manifest: Decodable {
-        var fixtures: [Fixture]
-        var errors: [ErrorFixture]
-    }
-
-    struct Fixture: Decodable, CustomTestStringConvertible, Sendable {
-        struct Call: Decodable, Sendable {
-            var reset_states_before: Bool
-            var inputs: [String]
-            var outputs: [String]
-        }
-        struct Layer: Decodable, Sendable {
-            var name: String
-            var params: Int
-        }
-        var name: String
-        var writer: String
-        var model: String
-        var total_params: Int
-        var layers: [Layer]
-        var calls: [Call]
-        /// The model's dtype policy: `float32`, or `float64` for a model Keras ran in float64.
-        var dtype: String = "float32"
-        /// The largest difference from Keras's outputs accepted (1e-5; 1e-9 for float64 models).
-        var atol: Double = 1e-5
-        var testDescription: String { "\(name) (\(writer))" }
-        /// Whether the model computes in float64.
-        var isFloat64: Bool { dtype == "float64" }
-        /// The first call, which starts from zero states as a freshly started `keraskit` does.
-        var firstCall: Call { calls[0] }
-    }
-
-    struct ErrorFixture: Decodable, CustomTestStringConvertible, Sendable {
-        var name: String
-        var file: String
-        var expect: String
-        var testDescription: String { file }
-    }
-
-    static let manifest: Manifest = {
-        do {
-            let data = try Data(contentsOf: root.appendingPathComponent("manifest.json"))
-            return try JSONDecoder().decode(Manifest.self, from: data)
-        } catch {
-            // An empty manifest makes every parameterized test vanish; `manifestIsRead` fails instead.
-            return Manifest(fixtures: [], errors: [])
-        }
-    }()
-
-    static var all: [Fixture] { manifest.fixtures }
-    static var errors: [ErrorFixture] { manifest.errors }
-
+extension Fixtures {
     /// A small Keras 3 fixture used where one model is enough (LSTM(5) on input (None, 7, 3)).
     /// Without a manifest, its usual paths: the tests then fail on missing files, not a trap.
     static var lstmLast: Fixture {
-        all.first { $0.name == "lstm_last" && $0.writer == "keras3" } ?? Fixture(
-            name: "lstm_last", writer: "keras3", model: "lstm_last/keras3/model.h5", total_params: 180,
-            layers: [.init(name: "lstm", params: 180)],
-            calls: [.init(reset_states_before: false, inputs: ["lstm_last/keras3/call0_input0.npy"], outputs: ["lstm_last/keras3/call0_output0.npy"])]
+        all.first { $0.name == "lstm_last" && $0.writer == "keras3" && $0.format == "h5" } ?? Fixture(
+            name: "lstm_last", writer: "keras3", format: "h5", keras_version: "3", model: "lstm_last/keras3/model.h5", total_params: 180,
+            layers: [.init(name: "lstm", class_name: "LSTM", params: 180)],
+            calls: [.init(inputs: ["lstm_last/keras3/call0_input0.npy"], outputs: ["lstm_last/keras3/call0_output0.npy"])]
         )
     }
 }

@@ -1,15 +1,16 @@
 import Foundation
 import KerasKit
+import KerasKitTestSupport
 import Testing
 
 @Suite("keraskit convert and verify")
 struct ConvertVerifyCommandTests {
     /// Converts lstm_last (Keras 3) with a self-check into `directory`.
-    func convertedModel(in directory: TemporaryDirectory, checkInput: Bool = true) throws -> (fixture: CLIFixtures.Fixture, path: String) {
-        let fixture = CLIFixtures.lstmLast
+    func convertedModel(in directory: TemporaryDirectory, checkInput: Bool = true) throws -> (fixture: Fixtures.Fixture, path: String) {
+        let fixture = Fixtures.lstmLast
         let path = directory.path(checkInput ? "model.safetensors" : "unchecked.safetensors")
-        let checkArguments = checkInput ? ["--check-input", CLIFixtures.path(fixture.firstCall.inputs[0])] : []
-        let result = try Keraskit.run(["convert", CLIFixtures.path(fixture.model), path] + checkArguments)
+        let checkArguments = checkInput ? ["--check-input", Fixtures.path(fixture.firstCall.inputs[0])] : []
+        let result = try Keraskit.run(["convert", Fixtures.path(fixture.model), path] + checkArguments)
         expectSuccess(result)
         return (fixture, path)
     }
@@ -46,11 +47,11 @@ struct ConvertVerifyCommandTests {
 
     @Test("verify --input --expected passes within --atol and exits 1 beyond it")
     func verifyAgainstExpected() throws {
-        let fixture = CLIFixtures.lstmLast
+        let fixture = Fixtures.lstmLast
         let directory = try TemporaryDirectory()
-        let model = CLIFixtures.path(fixture.model)
-        let input = CLIFixtures.path(fixture.firstCall.inputs[0])
-        let expectedPath = CLIFixtures.path(fixture.firstCall.outputs[0])
+        let model = Fixtures.path(fixture.model)
+        let input = Fixtures.path(fixture.firstCall.inputs[0])
+        let expectedPath = Fixtures.path(fixture.firstCall.outputs[0])
         let passing = try Keraskit.run(["verify", model, "--input", input, "--expected", expectedPath])
         expectSuccess(passing)
         #expect(passing.stdout.contains("OK"))
@@ -72,9 +73,9 @@ struct ConvertVerifyCommandTests {
         let h5Named = directory.path("really-native.h5")
         let nativeNamed = directory.path("really-hdf5.safetensors")
         try FileManager.default.copyItem(atPath: native, toPath: h5Named)
-        try FileManager.default.copyItem(atPath: CLIFixtures.path(fixture.model), toPath: nativeNamed)
-        let input = CLIFixtures.path(fixture.firstCall.inputs[0])
-        let reference = try Keraskit.run(["predict", CLIFixtures.path(fixture.model), "--input", input])
+        try FileManager.default.copyItem(atPath: Fixtures.path(fixture.model), toPath: nativeNamed)
+        let input = Fixtures.path(fixture.firstCall.inputs[0])
+        let reference = try Keraskit.run(["predict", Fixtures.path(fixture.model), "--input", input])
         expectSuccess(reference)
         for path in [h5Named, nativeNamed] {
             let result = try Keraskit.run(["predict", path, "--input", input])
@@ -109,8 +110,8 @@ struct ConvertVerifyCommandTests {
     @Test("convert exits 1 when the output can't be written or a check input doesn't fit")
     func convertErrors() throws {
         let directory = try TemporaryDirectory()
-        let fixture = CLIFixtures.lstmLast
-        let model = CLIFixtures.path(fixture.model)
+        let fixture = Fixtures.lstmLast
+        let model = Fixtures.path(fixture.model)
         let unwritable = directory.path("missing-directory/model.safetensors")
         expectError(try Keraskit.run(["convert", model, unwritable]), naming: unwritable)
         let wrongShape = try directory.write(NpyWriter.data(shape: [1, 7, 4], dtype: .float32, values: Array(repeating: 0.5, count: 28)), to: "wrong.npy")

@@ -1,13 +1,14 @@
 import Foundation
 import KerasKit
 import KerasKitImport
+import KerasKitTestSupport
 import Testing
 @testable import KerasKitCLI
 
 @Suite("Native files predict bit for bit what the Keras file predicts")
 struct NativeRoundTripTests {
-    @Test("library: Keras file → nativeFileData → load(nativeData:) predicts identical bits", arguments: CLIFixtures.all)
-    func libraryRoundTrip(fixture: CLIFixtures.Fixture) throws {
+    @Test("library: Keras file → nativeFileData → load(nativeData:) predicts identical bits", arguments: Fixtures.all)
+    func libraryRoundTrip(fixture: Fixtures.Fixture) throws {
         // In the model's precision: Double for the float64 models.
         if fixture.isFloat64 {
             try libraryRoundTrip(fixture: fixture, as: Double.self)
@@ -16,9 +17,9 @@ struct NativeRoundTripTests {
         }
     }
 
-    private func libraryRoundTrip<Scalar: CommandScalar>(fixture: CLIFixtures.Fixture, as scalar: Scalar.Type) throws {
-        let path = CLIFixtures.path(fixture.model)
-        let checkInputs = try fixture.firstCall.inputs.map { try NumpyArray(contentsOf: CLIFixtures.path($0)).tensor(as: Scalar.self) }
+    private func libraryRoundTrip<Scalar: CommandScalar>(fixture: Fixtures.Fixture, as scalar: Scalar.Type) throws {
+        let path = Fixtures.path(fixture.model)
+        let checkInputs = try fixture.firstCall.inputs.map { try NumpyArray(contentsOf: Fixtures.path($0)).tensor(as: Scalar.self) }
         // Convert from one instance and compare against another, so nothing either does to
         // stateful layers' carried states can hide a difference.
         let data = try Scalar.nativeFileData(try KerasModel.load(contentsOf: path), checkInputs: checkInputs, layout: .packed(for: .current))
@@ -30,7 +31,7 @@ struct NativeRoundTripTests {
                 original.resetStates()
                 native.resetStates()
             }
-            let inputs = try call.inputs.map { try NumpyArray(contentsOf: CLIFixtures.path($0)).tensor(as: Scalar.self) }
+            let inputs = try call.inputs.map { try NumpyArray(contentsOf: Fixtures.path($0)).tensor(as: Scalar.self) }
             let expected = try Scalar.predict(original, inputs)
             let actual = try Scalar.predict(native, inputs)
             #expect(actual.map(\.shape) == expected.map(\.shape), "call \(index)")
@@ -45,12 +46,12 @@ struct NativeRoundTripTests {
         #expect(try Scalar.predict(KerasModel.load(contentsOf: path), checkInputs).map(\.bits) == selfCheck.outputs.map(TensorOf<Scalar>.init).map(\.bits))
     }
 
-    @Test("CLI: convert, verify, then predict from the native file writes the .h5's bytes", arguments: CLIFixtures.all)
-    func commandLineRoundTrip(fixture: CLIFixtures.Fixture) throws {
+    @Test("CLI: convert, verify, then predict from the native file writes the .h5's bytes", arguments: Fixtures.all)
+    func commandLineRoundTrip(fixture: Fixtures.Fixture) throws {
         let directory = try TemporaryDirectory()
-        let model = CLIFixtures.path(fixture.model)
+        let model = Fixtures.path(fixture.model)
         let native = directory.path("model.safetensors")
-        let inputs = fixture.firstCall.inputs.map(CLIFixtures.path)
+        let inputs = fixture.firstCall.inputs.map(Fixtures.path)
         let convert = try Keraskit.run(["convert", model, native] + inputs.flatMap { ["--check-input", $0] })
         expectSuccess(convert)
         #expect(convert.stdout.contains("\(fixture.total_params) parameters"))

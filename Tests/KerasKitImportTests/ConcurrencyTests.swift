@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import KerasKit
 import KerasKitImport
+import KerasKitTestSupport
 import Testing
 
 /// Collects results from concurrent workers.

@@ -2,11 +2,18 @@ import Foundation
 import Testing
 @testable import KerasKit
 import KerasKitImport
+import KerasKitTestSupport
 
 @Suite("float64 models compute in Double")
 struct Float64Tests {
     static let float64Fixtures = Fixtures.all.filter { $0.precision == .float64 }
-    static let float32Fixtures = Fixtures.all.filter { $0.precision == .float32 }
+    static let float32Fixtures = Fixtures.all.filter { $0.precision == .float32 && !precisionBound.contains("\($0.name)/\($0.writer)") }
+
+    /// Float32 fixtures whose Keras result depends on float32 itself, so a Double rebuild rightly
+    /// differs: tf.keras's masked softmax adds −1e9, which absorbs the input in float32 (a fully
+    /// masked row comes out uniform) but not in float64; `ReLU(threshold=0.3)` compares with
+    /// float32's 0.3, and an input equal to it falls on the other side of float64's 0.3.
+    static let precisionBound: Set<String> = ["softmax_masked/keras2", "relu_options/keras3", "relu_options/keras2"]
 
     /// The same model rebuilt to compute in `precision`, whatever its policy says.
     static func rebuilt(_ model: KerasModel, computingIn precision: ComputePrecision) throws -> KerasModel {
@@ -34,10 +41,10 @@ struct Float64Tests {
     func floatAPI(fixture: Fixtures.Fixture) throws {
         let model = try KerasModel.load(contentsOf: Fixtures.path(fixture.model))
         let call = try #require(fixture.calls.first)
-        let array = try Fixtures.array(call.inputs[0])
-        let fromFloat = try model.predict(array.tensor)[0]
+        let arrays = try call.inputs.map { try Fixtures.array($0) }
+        let fromFloat = try model.predict(try arrays.map { try $0.tensor(as: Float.self) })[0]
         // Keras's predict rounds the input to float32 first, so both APIs see the same input.
-        #expect(fromFloat == Tensor(try model.predict(array.tensor(as: Double.self))[0]))
+        #expect(fromFloat == Tensor(try model.predict(try arrays.map { try $0.tensor(as: Double.self) })[0]))
     }
 
     @Test("the native file keeps float64 weights and policy, and computes in Double to 1e-9", arguments: float64Fixtures)
@@ -69,7 +76,11 @@ struct Float64Tests {
             let outputs = try model.predict(inputs)
             try #require(outputs.count == call.outputs.count)
             for (output, path) in zip(outputs, call.outputs) {
-                expectClose(output, try Fixtures.array(path).tensor(as: Double.self), atol: fixture.atol, "call \(index) \(path)")
+                // Keras's float32 outputs are rounded relative to their size: images of 0…255
+                // give outputs in the hundreds, where float32 rounding alone exceeds 1e-5.
+                let expected = try Fixtures.array(path).tensor(as: Double.self)
+                let scale = max(1, expected.scalars.map(abs).max() ?? 0)
+                expectClose(output, expected, atol: fixture.atol * scale, "call \(index) \(path)")
             }
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import KerasKit
 import KerasKitImport
+import KerasKitTestSupport
 import Testing
 
 /// Checks `body` throws an error whose one-line message contains every fragment.

@@ -1,6 +1,7 @@
 import Foundation
 @testable import KerasKit
 import KerasKitImport
+import KerasKitTestSupport
 import Testing
 
 /// Which layers make masks of their own, and a nested model that skips its second run (for its

@@ -1,6 +1,7 @@
 import Foundation
 import KerasKit
 import KerasKitImport
+import KerasKitTestSupport
 import Testing
 
 /// SplitMix64: a tiny deterministic generator, so every run mutates the same bytes.
@@ -39,49 +40,51 @@ struct MutationTests {
         var badMessages: [String] = []
     }
 
-    /// Fixture names to mutate when the manifest has them (both writers each).
-    static let preferredNames = [
+    /// The fixtures mutated, from both writers, as `.h5` and (where the manifest lists one) as
+    /// `.keras`: recurrent, stacked, masked, embedding, chunked-attribute, Bidirectional, Conv1D
+    /// and nested models. A name the manifest lacks from either writer fails the test: a renamed
+    /// fixture must not silently drop its layers from the run.
+    static let subjectNames = [
         "lstm_seq", "stacked", "dense_3d", "lstm_state_last", "chunked_weight_names", "int_input",
-        "gru_seq", "embedding_mask_lstm", "masking_td", "bidi_concat", "conv1d", "nested_func",
+        "gru_seq", "embedding_mask_lstm", "masking_td", "bidi_lstm_concat_seq", "conv1d_same", "func_nested_functional",
     ]
-    static let maxH5Subjects = 12
-    static let maxKerasSubjects = 4
+    static let writers = ["keras2", "keras3"]
+    /// How many `.h5` subjects also become native files.
+    static let nativeSubjects = 2
     static let seed: UInt64 = 0x4B65_7261_734B_6974  // "KerasKit"
     static let flipsPerSubject = 40
     /// A run that takes longer than this stops early (and fails), so the suite stays bounded.
     static let timeBudget: Duration = .seconds(90)
 
-    static func subjects() throws -> [Subject] {
+    /// The subjects, and the (name, writer) pairs the manifest has no `.h5` fixture for.
+    static func subjects() throws -> (subjects: [Subject], missing: [String]) {
         var result: [Subject] = []
-        let fixtures = preferredNames.flatMap { name in Fixtures.all.filter { $0.name == name } }
+        var missing: [String] = []
         func inputs(_ fixture: Fixtures.Fixture) throws -> [Tensor] {
             try (fixture.calls.first?.inputs ?? []).map { try Fixtures.array($0).tensor }
         }
-        for fixture in fixtures.filter({ $0.model.hasSuffix(".h5") }).prefix(maxH5Subjects) {
+        func subject(_ fixture: Fixtures.Fixture, _ format: Format) throws -> Subject {
             let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixtures.path(fixture.model))))
-            result.append(Subject(label: fixture.model, format: .h5, bytes: bytes, inputs: try inputs(fixture)))
+            return Subject(label: fixture.model, format: format, bytes: bytes, inputs: try inputs(fixture))
         }
-        // .keras archives: those the manifest lists as models, else any next to an .h5 fixture.
-        var archives: [(String, Fixtures.Fixture)] = []
-        for fixture in fixtures {
-            if fixture.model.hasSuffix(".keras") {
-                archives.append((fixture.model, fixture))
-            } else {
-                let sibling = (fixture.model as NSString).deletingLastPathComponent + "/model.keras"
-                if FileManager.default.fileExists(atPath: Fixtures.path(sibling)) { archives.append((sibling, fixture)) }
+        for name in subjectNames {
+            for writer in writers {
+                let entries = Fixtures.all.filter { $0.name == name && $0.writer == writer }
+                guard let h5 = entries.first(where: { $0.format == "h5" }) else {
+                    missing.append("\(name) (\(writer))")
+                    continue
+                }
+                result.append(try subject(h5, .h5))
+                if let archive = entries.first(where: { $0.format == "keras" }) { result.append(try subject(archive, .keras)) }
             }
         }
-        for (path, fixture) in archives.prefix(maxKerasSubjects) {
-            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixtures.path(path))))
-            result.append(Subject(label: path, format: .keras, bytes: bytes, inputs: try inputs(fixture)))
-        }
-        // Native files made from the first two .h5 subjects, with their self-check tensors.
-        for subject in result.filter({ $0.format == .h5 }).prefix(2) {
+        // Native files made from the first .h5 subjects, with their self-check tensors.
+        for subject in result.filter({ $0.format == .h5 }).prefix(nativeSubjects) {
             let model = try KerasModel.load(h5Bytes: subject.bytes, name: subject.label)
             let data = try model.nativeFileData(checkInputs: subject.inputs)
             result.append(Subject(label: subject.label + ".safetensors", format: .native, bytes: [UInt8](data), inputs: subject.inputs))
         }
-        return result
+        return (result, missing)
     }
 
     /// The mutated copies of `bytes`: truncations at fixed and evenly spaced points, and copies
@@ -123,8 +126,11 @@ struct MutationTests {
 
     @Test("every fixture truncated and bit-flipped under a fixed seed ends in a result or a typed error")
     func mutatedFilesNeverCrash() throws {
-        let subjects = try Self.subjects()
-        try #require(subjects.contains { $0.format == .h5 } && subjects.contains { $0.format == .native })
+        let (subjects, missing) = try Self.subjects()
+        #expect(missing.isEmpty, "subjects missing from the manifest: \(missing)")
+        try #require(subjects.contains { $0.format == .keras } && subjects.contains { $0.format == .native })
+        // The variants made per format, to check each one ran.
+        var planned: [Format: Int] = [:]
         var generator = SplitMix64(state: Self.seed)
         var tallies: [Format: Tally] = [:]
         let clock = ContinuousClock()
@@ -135,7 +141,9 @@ struct MutationTests {
         // them under AddressSanitizer through the fuzz targets, or to seed their corpora).
         let dump = ProcessInfo.processInfo.environment["KERASKIT_MUTATION_DUMP"]
         outer: for subject in subjects {
-            for (mutation, bytes) in Self.variants(of: subject.bytes, generator: &generator) {
+            let variants = Self.variants(of: subject.bytes, generator: &generator)
+            planned[subject.format, default: 0] += variants.count
+            for (mutation, bytes) in variants {
                 guard clock.now - start < Self.timeBudget else {
                     Issue.record("mutation run exceeded its \(Self.timeBudget) budget")
                     break outer
@@ -180,6 +188,8 @@ struct MutationTests {
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print("mutation: \(total) variants of \(subjects.count) files in \(String(format: "%.1f", seconds)) s")
-        #expect(total >= 300)
+        for format in Format.allCases {
+            #expect(tallies[format]?.variants == planned[format], "\(format): \(tallies[format]?.variants ?? 0) of \(planned[format] ?? 0) variants ran")
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 @testable import KerasKit
 import KerasKitImport
+import KerasKitTestSupport
 import Testing
 
 /// Native files that store matrices in the kernels' panels: loaded with no copy of them, and

@@ -1,22 +1,53 @@
 import Foundation
 import KerasKit
 import KerasKitImport
+import KerasKitTestSupport
 import Testing
 
 @Suite("Parity with Keras's own predict on every fixture")
 struct ParityTests {
-    @Test("the manifest lists fixtures from both writers")
+    /// The fixture counts are not written here: the manifest and the files on disk are two
+    /// independent records of what `scripts/make_fixtures.py` made, and they must agree exactly,
+    /// per writer and format, so a fixture dropped from either (a skipped model, a stale
+    /// manifest) fails instead of silently shrinking every parameterized test.
+    @Test("the manifest lists exactly the model and error files on disk, from both writers")
     func manifestIsComplete() {
-        let writers = Set(Fixtures.all.map(\.writer))
-        #expect(writers == ["keras2", "keras3"])
-        #expect(Fixtures.all.count >= 60)
+        #expect(Fixtures.manifestError == nil, "\(Fixtures.manifestError ?? "")")
+        let listed = Fixtures.everything.map(\.model)
+        let onDisk = Fixtures.modelFilesOnDisk
+        #expect(!onDisk.isEmpty, "no model files under \(Fixtures.root.path)")
+        #expect(listed.count == Set(listed).count, "the manifest lists a model file twice")
+        let unlisted = Set(onDisk).subtracting(listed).sorted(), missing = Set(listed).subtracting(onDisk).sorted()
+        #expect(unlisted.isEmpty && missing.isEmpty, "\(unlisted.count) on disk, not listed: \(unlisted.prefix(8)); \(missing.count) listed, not on disk: \(missing.prefix(8))")
+        // The same agreement, counted per writer and format (an entry's path says both).
+        func counts(_ paths: [String]) -> [String: Int] {
+            Dictionary(grouping: paths) { path in
+                let parts = path.split(separator: "/")
+                return parts.count == 3 ? "\(parts[1]) .\(parts[2].split(separator: ".").last ?? "")" : path
+            }.mapValues(\.count)
+        }
+        #expect(counts(listed) == counts(onDisk))
+        #expect(Set(counts(onDisk).keys) == ["keras2 .h5", "keras2 .keras", "keras3 .h5", "keras3 .keras"])
+        for fixture in Fixtures.all {
+            #expect(fixture.model == "\(fixture.name)/\(fixture.writer)/model.\(fixture.format)", "\(fixture.testDescription): \(fixture.model)")
+        }
+        let errorFiles = Fixtures.errors.map(\.file)
+        #expect(errorFiles.count == Set(errorFiles).count, "the manifest lists an error file twice")
+        #expect(Set(errorFiles) == Set(Fixtures.errorFilesOnDisk), "error files on disk, not listed: \(Set(Fixtures.errorFilesOnDisk).subtracting(errorFiles).sorted()); listed, not on disk: \(Set(errorFiles).subtracting(Fixtures.errorFilesOnDisk).sorted())")
         #expect(Fixtures.all.contains { $0.name == "seed" && $0.writer == "keras3" })
     }
 
     @Test("the manifest gives float64 models a float64 tolerance")
     func float64FixturesAreListed() {
+        // Which fixtures are float64 is checked per entry against the file itself
+        // (`predictMatchesKeras` loads each and compares its computePrecision); here, that each
+        // float64 model comes from both writers in both formats.
         let float64 = Fixtures.all.filter { $0.dtype == "float64" }
-        #expect(float64.count == 4, "float64_model from both writers in both formats")
+        #expect(Set(float64.map(\.name)).contains("float64_model"))
+        for name in Set(float64.map(\.name)) {
+            let entries = float64.filter { $0.name == name }.map { "\($0.writer) .\($0.format)" }
+            #expect(entries.sorted() == ["keras2 .h5", "keras2 .keras", "keras3 .h5", "keras3 .keras"], "\(name): \(entries)")
+        }
         #expect(float64.allSatisfy { $0.atol <= 1e-9 })
         #expect(Fixtures.all.filter { $0.dtype != "float64" }.allSatisfy { $0.atol <= 1e-5 })
     }

@@ -1,6 +1,7 @@
 import Foundation
 import KerasKit
 import KerasKitImport
+import KerasKitTestSupport
 import Testing
 
 @Suite("Streaming one step at a time gives what predict gives")
@@ -45,7 +46,8 @@ struct StreamingTests {
         }
     }
 
-    @Test("the float64 model streams in Double", arguments: Fixtures.all.filter { $0.precision == .float64 })
+    /// The float64 models of one input, all of whose layers work step by step (Dot mixes steps).
+    @Test("the float64 model streams in Double", arguments: Fixtures.all.filter { $0.precision == .float64 && $0.name != "dot_float64" })
     func float64Streams(fixture: Fixtures.Fixture) throws {
         #expect(Self.streamable.contains { $0.model == fixture.model })
     }

@@ -10,8 +10,12 @@ enum GraphBuilder {
         var inputShapes: [NodeKey: [[Int?]]]
     }
 
+    /// - Parameter lenient: For inspecting a model that may not build: a call whose layer can't be
+    ///   built (or whose inputs' shapes are unknown) gets outputs of unknown shape (`[]`), and the
+    ///   wiring goes on instead of throwing.
     static func build<Scalar: ComputeScalar>(
         config: ModelConfig,
+        lenient: Bool = false,
         makeLayer: (LayerConfig, [[Int?]]) throws(WeightLoadingError) -> RunnableLayer<Scalar>
     ) throws(WeightLoadingError) -> Wiring<Scalar> {
         var shapes: [NodeKey: [[Int?]]] = [:]
@@ -78,21 +82,27 @@ enum GraphBuilder {
                 }
                 inputShapes.append(resolved)
             }
-            let layer: RunnableLayer<Scalar>
-            if let existing = layers[key.layer] {
-                layer = existing
-            } else {
-                layer = try makeLayer(layerConfig, inputShapes)
-                layers[key.layer] = layer
+            do {
+                let layer: RunnableLayer<Scalar>
+                if let existing = layers[key.layer] {
+                    layer = existing
+                } else {
+                    layer = try makeLayer(layerConfig, inputShapes)
+                    layers[key.layer] = layer
+                }
+                callInputShapes[key] = Array(inputShapes.prefix(node.inputs.count))
+                shapes[key] = try layer.outputShapes(for: Array(inputShapes.prefix(node.inputs.count)))
+            } catch {
+                guard lenient else { throw error }
+                shapes[key] = Array(repeating: [], count: max(layerConfig.outputCount, 1))
             }
-            callInputShapes[key] = Array(inputShapes.prefix(node.inputs.count))
-            shapes[key] = try layer.outputShapes(for: Array(inputShapes.prefix(node.inputs.count)))
             schedule.append(key)
             for dependent in dependents[key] ?? [] {
                 waitingOn[dependent] -= 1
                 if waitingOn[dependent] == 0 { ready.append(dependent) }
             }
         }
+        if lenient { return Wiring(layers: layers, schedule: schedule, shapes: shapes, inputShapes: callInputShapes) }
         if let stuck = pending.indices.first(where: { runnable[$0] && waitingOn[$0] > 0 }).map({ pending[$0] }) {
             throw .unsupportedTopology(layer: stuck.layer, reason: "call \(stuck.node) depends on outputs that are never computed (a cycle or a missing layer)")
         }

@@ -38,11 +38,34 @@ extension KerasModel {
             for (index, array) in arrays.enumerated() {
                 let size = array.shape.reduce(1, *)
                 total += size
-                if index < roles.count, roles[index].trainable { trainable += size }
+                // A class KerasKit doesn't implement declares no roles: its weights count as
+                // trainable when the layer is (the summary says so).
+                if index < roles.count ? roles[index].trainable : (!layer.isSupported && layer.common.trainable) { trainable += size }
             }
             return SummaryRow(layer: layer, outputShapes: shapes(layer.name) ?? [], parameterCount: total,
                               trainableParameterCount: trainable, isSupported: layer.isSupported)
         }
+    }
+
+    /// Summary rows of a model that may not build (layers of classes KerasKit doesn't implement):
+    /// output shapes as far as the supported layers infer them (unknown past an unsupported
+    /// layer), parameter counts from the stored weights.
+    /// - Parameters:
+    ///   - config: The model config.
+    ///   - weights: The stored weights by layer name.
+    ///   - kerasVersion: The writer's `keras_version`.
+    /// - Returns: One row per layer, as ``summaryRows`` gives them for a model that builds.
+    public static func summaryRows(config: ModelConfig, weights: [String: [WeightArray]], kerasVersion: String?) -> [SummaryRow] {
+        let generation = KerasGeneration(kerasVersion: kerasVersion)
+        let builders = LayerRegistry.builders(for: Float.self)
+        let wiring = try? GraphBuilder.build(config: config, lenient: true) { layerConfig, inputShapes throws(WeightLoadingError) in
+            guard layerConfig.isSupported, inputShapes.allSatisfy({ !$0.isEmpty }) else {
+                throw .unsupportedTopology(layer: layerConfig.name, reason: "not built for inspection")
+            }
+            let context = LayerBuildContext(generation: generation, arguments: config.graph.nodes[layerConfig.name]?.first?.arguments ?? [], builders: builders)
+            return try builders.build(layerConfig, inputs: inputShapes, weights: weights[layerConfig.name] ?? [], context: context)
+        }
+        return summaryRows(config: config, weights: weights, shapes: { wiring?.shapes[NodeKey(layer: $0, node: 0)] })
     }
 
     /// A Keras-style summary table: layer, output shape and parameters, then the totals.
@@ -79,6 +102,9 @@ extension KerasModel {
         text += "Total params: \(total)\n"
         text += "Trainable params: \(trainable)\n"
         text += "Non-trainable params: \(total - trainable)\n"
+        if summaryRows.contains(where: { !$0.isSupported }) {
+            text += "(the weights of unsupported layers are counted as trainable when the layer is)\n"
+        }
         text += String(repeating: "_", count: width)
         return text
     }
