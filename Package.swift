@@ -18,7 +18,7 @@ let package = Package(
 
         /// Tensors, Keras config types, layers, models and predict. No C library dependency.
         .target(name: "KerasKit", dependencies: ["_KerasKitKernels"]),
-        /// Keras `.h5` files (and `.npz` input archives) into `KerasKit` values.
+        /// Keras `.h5` files and Keras 3 `.keras` archives (and `.npz` input archives) into `KerasKit` values.
         .target(name: "KerasKitImport", dependencies: ["KerasKit", "HDF5Reading", "ZIPFoundation"]),
         /// The `keraskit` command-line tool: argument parsing only.
         .executableTarget(

@@ -92,9 +92,12 @@ struct LayerEntry<Scalar: ComputeScalar>: Sendable {
 /// The registry's builders for one scalar, by config type.
 struct LayerBuilders<Scalar: ComputeScalar>: Sendable {
     private let entries: [ObjectIdentifier: LayerEntry<Scalar>]
+    /// The config types, in registry order.
+    let types: [any LayerBuilding.Type]
 
     init(_ entries: [LayerEntry<Scalar>]) {
         self.entries = Dictionary(entries.map { (ObjectIdentifier($0.type), $0) }, uniquingKeysWith: { first, _ in first })
+        types = entries.map(\.type)
     }
 
     /// Checks `weights` against the layer's declared roles and builds it.

@@ -46,8 +46,12 @@ enum LayerRegistry {
         ]
     }
 
+    /// The builders for each scalar, made once (on first use) and shared by every model.
+    private static let floatBuilders = LayerBuilders(entries(Float.self))
+    private static let doubleBuilders = LayerBuilders(entries(Double.self))
+
     /// The registered config types, in registry order.
-    static let types: [any LayerBuilding.Type] = entries(Float.self).map(\.type)
+    static let types: [any LayerBuilding.Type] = floatBuilders.types
 
     /// The config types by every class name and alias they decode (nested models decode from
     /// their whole entry, not by name).
@@ -67,6 +71,6 @@ enum LayerRegistry {
 
     /// The builders for `Scalar`.
     static func builders<Scalar: ComputeScalar>(for scalar: Scalar.Type) -> LayerBuilders<Scalar> {
-        LayerBuilders(entries(scalar))
+        (floatBuilders as? LayerBuilders<Scalar>) ?? (doubleBuilders as? LayerBuilders<Scalar>) ?? LayerBuilders(entries(scalar))
     }
 }

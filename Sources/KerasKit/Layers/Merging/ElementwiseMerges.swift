@@ -11,9 +11,14 @@ public enum MergeOperation: String, Sendable, Hashable {
 protocol ElementwiseMergeConfiguration: LayerBuilding {
     /// What the layer computes.
     static var operation: MergeOperation { get }
+    init(common: LayerCommonConfig)
 }
 
 extension ElementwiseMergeConfiguration {
+    public init(common: LayerCommonConfig, arguments: inout LayerArguments) throws(KerasConfigError) {
+        self.init(common: common)
+    }
+
     func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext<Scalar>) throws(WeightLoadingError) -> RunnableLayer<Scalar> {
         RunnableLayer(ElementwiseMergeLayer<Scalar>(name: common.name, operation: Self.operation, generation: context.generation))
     }
@@ -26,9 +31,7 @@ public struct AddConfig: ElementwiseMergeConfiguration {
     /// Fields every layer has.
     public let common: LayerCommonConfig
 
-    public init(common: LayerCommonConfig, arguments: inout LayerArguments) throws(KerasConfigError) {
-        self.common = common
-    }
+    init(common: LayerCommonConfig) { self.common = common }
 }
 
 /// `keras.layers.Subtract`: `inputs[0] - inputs[1]`.
@@ -38,9 +41,7 @@ public struct SubtractConfig: ElementwiseMergeConfiguration {
     /// Fields every layer has.
     public let common: LayerCommonConfig
 
-    public init(common: LayerCommonConfig, arguments: inout LayerArguments) throws(KerasConfigError) {
-        self.common = common
-    }
+    init(common: LayerCommonConfig) { self.common = common }
 }
 
 /// `keras.layers.Multiply`: the element-wise product.
@@ -50,9 +51,7 @@ public struct MultiplyConfig: ElementwiseMergeConfiguration {
     /// Fields every layer has.
     public let common: LayerCommonConfig
 
-    public init(common: LayerCommonConfig, arguments: inout LayerArguments) throws(KerasConfigError) {
-        self.common = common
-    }
+    init(common: LayerCommonConfig) { self.common = common }
 }
 
 /// `keras.layers.Average`: the element-wise mean.
@@ -62,9 +61,7 @@ public struct AverageConfig: ElementwiseMergeConfiguration {
     /// Fields every layer has.
     public let common: LayerCommonConfig
 
-    public init(common: LayerCommonConfig, arguments: inout LayerArguments) throws(KerasConfigError) {
-        self.common = common
-    }
+    init(common: LayerCommonConfig) { self.common = common }
 }
 
 /// `keras.layers.Maximum`: the element-wise maximum.
@@ -74,9 +71,7 @@ public struct MaximumConfig: ElementwiseMergeConfiguration {
     /// Fields every layer has.
     public let common: LayerCommonConfig
 
-    public init(common: LayerCommonConfig, arguments: inout LayerArguments) throws(KerasConfigError) {
-        self.common = common
-    }
+    init(common: LayerCommonConfig) { self.common = common }
 }
 
 /// `keras.layers.Minimum`: the element-wise minimum.
@@ -86,9 +81,7 @@ public struct MinimumConfig: ElementwiseMergeConfiguration {
     /// Fields every layer has.
     public let common: LayerCommonConfig
 
-    public init(common: LayerCommonConfig, arguments: inout LayerArguments) throws(KerasConfigError) {
-        self.common = common
-    }
+    init(common: LayerCommonConfig) { self.common = common }
 }
 
 /// `Add`, `Subtract`, `Multiply`, `Average`, `Maximum`, `Minimum`: element-wise over inputs of

@@ -6,9 +6,15 @@ protocol GlobalPooling1DConfiguration: LayerBuilding {
     var dataFormat: DataFormat { get }
     /// Whether the step axis stays, with size 1.
     var keepdims: Bool { get }
+    init(common: LayerCommonConfig, dataFormat: DataFormat, keepdims: Bool)
 }
 
 extension GlobalPooling1DConfiguration {
+    public init(common: LayerCommonConfig, arguments: inout LayerArguments) throws(KerasConfigError) {
+        self.init(common: common, dataFormat: try arguments.choice("data_format", default: DataFormat.channelsLast),
+                  keepdims: try arguments.flag("keepdims", default: false))
+    }
+
     func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext<Scalar>) throws(WeightLoadingError) -> RunnableLayer<Scalar> {
         RunnableLayer(GlobalPooling1DLayer<Scalar>(name: common.name, dataFormat: dataFormat, keepdims: keepdims, averages: Self.averages, generation: context.generation))
     }
@@ -25,10 +31,8 @@ public struct GlobalAveragePooling1DConfig: GlobalPooling1DConfiguration {
     /// The channel axis, and whether the step axis stays with size 1.
     public let dataFormat: DataFormat, keepdims: Bool
 
-    public init(common: LayerCommonConfig, arguments: inout LayerArguments) throws(KerasConfigError) {
-        self.common = common
-        dataFormat = try arguments.choice("data_format", default: DataFormat.channelsLast)
-        keepdims = try arguments.flag("keepdims", default: false)
+    init(common: LayerCommonConfig, dataFormat: DataFormat, keepdims: Bool) {
+        (self.common, self.dataFormat, self.keepdims) = (common, dataFormat, keepdims)
     }
 }
 
@@ -43,10 +47,8 @@ public struct GlobalMaxPooling1DConfig: GlobalPooling1DConfiguration {
     /// The channel axis, and whether the step axis stays with size 1.
     public let dataFormat: DataFormat, keepdims: Bool
 
-    public init(common: LayerCommonConfig, arguments: inout LayerArguments) throws(KerasConfigError) {
-        self.common = common
-        dataFormat = try arguments.choice("data_format", default: DataFormat.channelsLast)
-        keepdims = try arguments.flag("keepdims", default: false)
+    init(common: LayerCommonConfig, dataFormat: DataFormat, keepdims: Bool) {
+        (self.common, self.dataFormat, self.keepdims) = (common, dataFormat, keepdims)
     }
 }
 

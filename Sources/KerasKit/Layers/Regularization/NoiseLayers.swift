@@ -32,17 +32,15 @@ public struct GaussianDropoutConfig: PassThroughConfiguration {
 }
 
 /// `keras.layers.AlphaDropout`: dropout that keeps SELU's mean and variance, in training.
-public struct AlphaDropoutConfig: PassThroughConfiguration {
+public struct AlphaDropoutConfig: DropoutConfiguration {
     public static let className = "AlphaDropout"
     /// Fields every layer has.
     public let common: LayerCommonConfig
     /// The drop probability during training.
     public let rate: Double
 
-    public init(common: LayerCommonConfig, arguments: inout LayerArguments) throws(KerasConfigError) {
+    init(common: LayerCommonConfig, rate: Double) {
         self.common = common
-        rate = try arguments.rate("rate")
-        arguments.trainingOnly("noise_shape")
-        arguments.trainingOnly("seed")
+        self.rate = rate
     }
 }
