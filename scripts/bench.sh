@@ -75,9 +75,8 @@ echo "== anchors (Keras, tf.function, PyTorch, ONNX Runtime): several minutes" >
 (cd "$work" && "${bench_env[@]}" "$venv/bin/python" "$anchors" "${cases[@]}") >&2
 
 # The anchors' Python process held several GB; right after it exits the kernel is still
-# reclaiming that memory, and a 2-thread run started then measured up to 2× slower (medium:
-# 20 ms instead of 10; after a 2.4 GB process, 11.1 ms median at once, 9.9 ms 15 s later).
-# The anchors time a warmed-up steady state; so does this.
+# reclaiming that memory, and a run started then is measurably slower (docs/BENCHMARKS.md,
+# Method). The anchors time a warmed-up steady state; so does this.
 sleep "${KERASKIT_BENCH_SETTLE:-15}"
 echo "== keraskit bench on the same files" >&2
 for name in "${cases[@]}"; do

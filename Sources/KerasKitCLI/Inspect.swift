@@ -81,15 +81,7 @@ struct InspectReport {
 
     /// `unsupported layer classes: Conv2D (conv2d), …`.
     var unsupportedDescription: String {
-        var classes: [UnsupportedLayerClass] = []
-        for layer in config.layers.flatMap(\.unsupportedLayers) {
-            if let index = classes.firstIndex(where: { $0.className == layer.className }) {
-                classes[index].layers.append(layer.name)
-            } else {
-                classes.append(UnsupportedLayerClass(className: layer.className, layers: [layer.name]))
-            }
-        }
-        return WeightLoadingError.unsupportedLayerClasses(classes).description
+        WeightLoadingError.unsupportedLayerClasses(config.unsupportedLayerClasses).description
     }
 
     static func shapeJSON(_ shape: [Int?]) -> JSONValue {

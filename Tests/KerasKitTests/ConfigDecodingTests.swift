@@ -121,6 +121,27 @@ struct ConfigDecodingTests {
         #expect(message == "unsupported layer classes: Lambda (my_lambda, my_lambda_1), Conv2D (c1)")
     }
 
+    /// A Keras 3 Functional model `x → Activation(relu)` whose call records `kwargs`.
+    static func functional(kwargs: String) -> String {
+        #"{"class_name": "Functional", "config": {"name": "m", "layers": [{"class_name": "InputLayer", "name": "x", "config": {"name": "x", "batch_shape": [null, 3]}, "inbound_nodes": []}, {"class_name": "Activation", "name": "a", "config": {"name": "a", "activation": "relu"}, "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 3], "dtype": "float32", "keras_history": ["x", 0, 0]}}], "kwargs": "# + kwargs + #"}]}], "input_layers": [["x", 0, 0]], "output_layers": [["a", 0, 0]]}}"#
+    }
+
+    @Test("a call argument the executor doesn't use is refused by name; training=False and mask=None run")
+    func callArguments() throws {
+        let plain = try ModelConfig(json: Data(Self.functional(kwargs: #"{"training": false, "mask": null}"#).utf8))
+        let model = try KerasModel(config: plain, weights: [:], kerasVersion: "3.15.1")
+        #expect(try model.predict(try Tensor(shape: [1, 3], scalars: [-1, 0, 2]))[0].scalars == [0, 0, 2])
+        for (kwargs, fragment) in [(#"{"training": true}"#, "training=True"), (#"{"constants": [1, 2]}"#, "'constants'")] {
+            let config = try ModelConfig(json: Data(Self.functional(kwargs: kwargs).utf8))
+            #expect {
+                _ = try KerasModel(config: config, weights: [:], kerasVersion: "3.15.1")
+            } throws: { error in
+                guard case .unsupportedTopology(let layer, let reason)? = error as? WeightLoadingError else { return false }
+                return layer == "a" && reason.contains(fragment)
+            }
+        }
+    }
+
     @Test("an argument no config reads is refused by name")
     func unknownArgument() {
         let json = #"{"class_name": "Sequential", "config": {"layers": [{"class_name": "InputLayer", "config": {"name": "i", "batch_shape": [null, 3]}}, {"class_name": "Dense", "config": {"name": "d", "units": 2, "fancy": true}}]}}"#

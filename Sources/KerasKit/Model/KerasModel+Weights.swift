@@ -139,6 +139,22 @@ func knownLastAxis(_ shape: [Int?], layer: String) throws(WeightLoadingError) ->
 }
 
 
+extension ModelConfig {
+    /// The layer classes of the model (wrapped and nested layers included) that KerasKit doesn't
+    /// implement, each with its layers' names, in model order; empty for a model it runs.
+    public var unsupportedLayerClasses: [UnsupportedLayerClass] {
+        var classes: [UnsupportedLayerClass] = []
+        for layer in layers.flatMap(\.unsupportedLayers) {
+            if let index = classes.firstIndex(where: { $0.className == layer.className }) {
+                classes[index].layers.append(layer.name)
+            } else {
+                classes.append(UnsupportedLayerClass(className: layer.className, layers: [layer.name]))
+            }
+        }
+        return classes
+    }
+}
+
 /// A layer class KerasKit doesn't implement, with the names of the model's layers of that class.
 public struct UnsupportedLayerClass: Sendable, Hashable {
     /// The Keras class name.

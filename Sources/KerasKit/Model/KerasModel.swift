@@ -89,18 +89,8 @@ public final class KerasModel: Sendable {
         self.kerasVersion = kerasVersion
         self.backend = backend
         self.generation = generation
-        let unsupported = config.layers.flatMap(\.unsupportedLayers)
-        if !unsupported.isEmpty {
-            var classes: [UnsupportedLayerClass] = []
-            for layer in unsupported {
-                if let index = classes.firstIndex(where: { $0.className == layer.className }) {
-                    classes[index].layers.append(layer.name)
-                } else {
-                    classes.append(UnsupportedLayerClass(className: layer.className, layers: [layer.name]))
-                }
-            }
-            throw .unsupportedLayerClasses(classes)
-        }
+        let unsupported = config.unsupportedLayerClasses
+        if !unsupported.isEmpty { throw .unsupportedLayerClasses(unsupported) }
         let known = Set(config.layers.map(\.name))
         if let stray = weights.keys.sorted().first(where: { !known.contains($0) && !(weights[$0]?.isEmpty ?? true) }) {
             throw .unknownLayer(layer: stray, weights: weights[stray]?.map(\.source) ?? [])
