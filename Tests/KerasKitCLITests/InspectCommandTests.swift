@@ -26,7 +26,7 @@ struct InspectCommandTests {
         #expect(binary.lastPathComponent == "keraskit")
     }
 
-    @Test("inspect --json parameter totals equal Keras's count_params()", arguments: Fixtures.all)
+    @Test("inspect --json counts (total, trainable, per layer) equal Keras's, and each row carries its own layer's config", arguments: Fixtures.all)
     func jsonTotalsEqualKeras(fixture: Fixtures.Fixture) throws {
         let result = try Keraskit.run(["inspect", "--json", Fixtures.path(fixture.model)])
         expectSuccess(result)
@@ -35,6 +35,12 @@ struct InspectCommandTests {
         let layers = try #require(report["layers"] as? [[String: Any]])
         #expect(layers.map { ($0["params"] as? NSNumber)?.intValue ?? -1 } == fixture.layers.map(\.params))
         #expect(layers.map { $0["name"] as? String ?? "" } == fixture.layers.map(\.name))
+        // Keras's trainable split, and each row's config is its own layer's.
+        #expect((report["trainable_params"] as? NSNumber)?.intValue == fixture.trainable_params)
+        #expect((report["non_trainable_params"] as? NSNumber)?.intValue == fixture.non_trainable_params)
+        #expect(layers.map { ($0["trainable_params"] as? NSNumber)?.intValue ?? -1 } == fixture.layers.map { $0.trainable_params ?? -2 })
+        #expect(layers.map { ($0["config"] as? [String: Any])?["name"] as? String ?? "" } == fixture.layers.map(\.name))
+        #expect(layers.map { $0["class_name"] as? String ?? "" } == fixture.layers.map(\.class_name))
     }
 
     @Test("inspect prints a Keras-style summary with the totals")
