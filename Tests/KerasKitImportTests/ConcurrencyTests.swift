@@ -36,7 +36,11 @@ private final class Results: @unchecked Sendable {
 @Suite("Loading and predicting from many threads at once")
 struct ConcurrencyTests {
     /// Stateless fixtures of varied shapes (stateful models carry states between calls by design).
-    static let names = ["lstm_seq", "stacked", "dense_3d", "lstm_state_last", "int_input", "gru_seq", "embedding_mask_lstm", "bidi_concat"]
+    static let names = ["lstm_seq", "stacked", "dense_3d", "lstm_state_last", "int_input", "gru_seq", "embedding_mask_lstm", "bidi_lstm_concat_seq"]
+
+    struct JobsError: Error, CustomStringConvertible {
+        var description: String
+    }
 
     struct Job: Sendable {
         var label: String
@@ -47,7 +51,13 @@ struct ConcurrencyTests {
 
     static func jobs() throws -> [Job] {
         var jobs: [Job] = []
-        let fixtures = names.flatMap { name in Fixtures.all.filter { $0.name == name && $0.model.hasSuffix(".h5") && $0.calls.count == 1 } }
+        var fixtures: [Fixtures.Fixture] = []
+        for name in names {
+            let found = Fixtures.all.filter { $0.name == name && $0.model.hasSuffix(".h5") && $0.calls.count == 1 }
+            // Both writers' .h5 of every named fixture: a missing name is a failure, not a smaller test.
+            guard Set(found.map(\.writer)) == ["keras2", "keras3"] else { throw JobsError(description: "fixture '\(name)' lacks a one-call .h5 from both writers") }
+            fixtures += found
+        }
         for fixture in fixtures {
             let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixtures.path(fixture.model))))
             let inputs = try fixture.calls[0].inputs.map { try Fixtures.array($0).tensor }
@@ -78,7 +88,8 @@ struct ConcurrencyTests {
     @Test("8 threads load the same and different files in every format and predict, matching one thread")
     func concurrentLoadAndPredict() throws {
         let jobs = try Self.jobs()
-        try #require(jobs.count >= 8)
+        // Per fixture: from a path, from bytes, as a native file, and as its .keras archive.
+        #expect(jobs.count == 4 * 2 * Self.names.count)
         let expected = try jobs.map(Self.run)
         let results = Results()
         // Every job three times, interleaved across 8 threads.
