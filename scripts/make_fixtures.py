@@ -1084,6 +1084,34 @@ def fixture_specs(writer):
         "(atol 1e-9)", build_dot((4, 3), (5, 3), dtype="float64", axes=(2, 2)), f64_call((3, 4, 3), (3, 5, 3)),
         dtype="float64", check=compare_reference(lambda m, xs: [np.einsum("bik,bjk->bij", *xs)]))
 
+    # --- 1-D padding, cropping and upsampling; rescaling and unit normalization
+    add("zero_padding1d", "Input (5, 3) -> ZeroPadding1D((1, 2)) -> Dense(2)",
+        sequential((5, 3), lambda L: [L.ZeroPadding1D((1, 2)), L.Dense(2)]), one_call((3, 5, 3)))
+    add("cropping1d", "Input (6, 3) -> Cropping1D((1, 2)) -> Dense(2)",
+        sequential((6, 3), lambda L: [L.Cropping1D((1, 2)), L.Dense(2)]), one_call((3, 6, 3)))
+    add("upsampling1d", "Input (4, 3) -> UpSampling1D(3) -> Dense(2)",
+        sequential((4, 3), lambda L: [L.UpSampling1D(3), L.Dense(2)]), one_call((3, 4, 3)))
+    add("rescaling", "Input (5, 3) -> Rescaling(1/127.5, offset=-1) -> Dense(2), inputs in [0, 255]",
+        sequential((5, 3), lambda L: [L.Rescaling(1 / 127.5, offset=-1.0), L.Dense(2)]),
+        lambda rng: [{"inputs": [rng.uniform(0, 255, (3, 5, 3))], "reset": False}])
+    add("rescaling_channels", "Input (5, 3) -> Rescaling([0.5, 2.0, -1.0], offset=0.25) -> Dense(2)",
+        sequential((5, 3), lambda L: [L.Rescaling([0.5, 2.0, -1.0], offset=0.25), L.Dense(2)]), one_call((3, 5, 3)))
+    add("unit_normalization", "Input (4, 5) -> UnitNormalization() -> Dense(2)",
+        sequential((4, 5), lambda L: [L.UnitNormalization(), L.Dense(2)]), one_call((3, 4, 5)))
+    add("unit_normalization_axes", "Input (4, 5) -> UnitNormalization(axis=[1, 2]) -> Dense(2)",
+        sequential((4, 5), lambda L: [L.UnitNormalization(axis=[1, 2]), L.Dense(2)]), one_call((3, 4, 5)))
+
+    def build_sequence_f64(keras):
+        L = keras.layers
+        f = dict(dtype="float64")
+        return keras.Sequential([keras.Input(shape=(5, 3), dtype="float64"), L.ZeroPadding1D((2, 1), **f),
+                                 L.Cropping1D((1, 1), **f), L.UpSampling1D(2, **f),
+                                 L.Rescaling(0.5, offset=0.1, **f), L.UnitNormalization(**f), L.Dense(2, **f)])
+
+    add("sequence_layers_float64", "float64 Sequential: Input (5, 3) -> ZeroPadding1D((2, 1)) -> Cropping1D((1, 1)) -> "
+        "UpSampling1D(2) -> Rescaling(0.5, offset=0.1) -> UnitNormalization -> Dense(2), every layer dtype float64 "
+        "(atol 1e-9)", build_sequence_f64, f64_call((3, 5, 3), scale=1.5), dtype="float64")
+
     # --- A model KerasKit cannot run yet (Conv2D, MaxPooling2D): the outputs are stored anyway.
     add("unsupported_conv2d", "Input (8, 8, 1) -> Conv2D(2, 3) -> MaxPooling2D -> Flatten -> Dense(2), batch 2 "
         "(KerasKit must refuse it, naming every unsupported class)",
@@ -1792,13 +1820,13 @@ def run_writer(writer):
 def restore_softmax_axes(m, entry):
     """Keras 3's legacy-h5 loader (keras/src/legacy/saving/saving_utils.py, model_from_config) pops
     every layer config's `axis` and puts it back only when it is an int or a 1-element list, so
-    Softmax(axis=[1, 2]) comes back as Softmax(axis=-1).  Check that this is what happened, measure
+    Softmax(axis=[1, 2]) and UnitNormalization(axis=[1, 2]) come back with axis -1.  Check that this is what happened, measure
     it, and restore the axis stored in the file (the stored outputs follow the file)."""
     configs = {l["name"]: l["config"] for l in entry["layers"]}
     fixed = []
     for layer in m.layers:
         want = configs.get(layer.name, {}).get("axis")
-        if layer.__class__.__name__ == "Softmax" and isinstance(want, list) and len(want) > 1:
+        if layer.__class__.__name__ in ("Softmax", "UnitNormalization") and isinstance(want, list) and len(want) > 1:
             assert layer.axis == -1, (layer.name, layer.axis)
             fixed.append((layer, want))
     if not fixed:
@@ -1810,8 +1838,8 @@ def restore_softmax_axes(m, entry):
     assert off > 1e-3, off
     for layer, want in fixed:
         layer.axis = want
-    return ("  [Keras 3 legacy-h5 load_model drops Softmax axis %s (loads axis -1; outputs then off by %.3g); "
-            "axis restored from the stored config]" % (fixed[0][1], off))
+    return ("  [Keras 3 legacy-h5 load_model drops %s axis %s (loads axis -1; outputs then off by %.3g); "
+            "axis restored from the stored config]" % (fixed[0][0].__class__.__name__, fixed[0][1], off))
 
 
 def times_two_lambda():

@@ -46,8 +46,10 @@ struct StreamingTests {
         }
     }
 
-    /// The float64 models of one input, all of whose layers work step by step (Dot mixes steps).
-    @Test("the float64 model streams in Double", arguments: Fixtures.all.filter { $0.precision == .float64 && $0.name != "dot_float64" })
+    /// The float64 models all of whose layers work step by step (Dot, padding and upsampling mix steps).
+    static let streamableFloat64 = ["float64_model", "new_layers_float64"]
+
+    @Test("the float64 model streams in Double", arguments: Fixtures.all.filter { streamableFloat64.contains($0.name) })
     func float64Streams(fixture: Fixtures.Fixture) throws {
         #expect(Self.streamable.contains { $0.model == fixture.model })
     }

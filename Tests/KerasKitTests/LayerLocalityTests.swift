@@ -15,7 +15,7 @@ struct LayerLocalityTests {
         "Dense", "Conv1D", "BatchNormalization", "LayerNormalization", "MaxPooling1D", "Concatenate", "Embedding", "GRU",
         "Bidirectional", "TimeDistributed",
         "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "Identity", "GaussianNoise", "GaussianDropout", "AlphaDropout",
-        "ActivityRegularization", "SpatialDropout2D", "SpatialDropout3D", "Dot", "RandomCrop", "MaxNumBoundingBoxes",
+        "ActivityRegularization", "SpatialDropout2D", "SpatialDropout3D", "Dot", "RandomCrop", "MaxNumBoundingBoxes", "ZeroPadding1D", "Cropping1D", "UpSampling1D", "Rescaling", "UnitNormalization",
     ] + ImageAugmentationClasses.names
 
     /// The augmentation classes, read from their family file's registrations.

@@ -20,6 +20,7 @@ enum LayerRegistry {
             .init(BidirectionalConfig.self), .init(TimeDistributedConfig.self),
             // Reshaping
             .init(FlattenConfig.self), .init(ReshapeConfig.self), .init(PermuteConfig.self), .init(RepeatVectorConfig.self),
+            .init(ZeroPadding1DConfig.self), .init(Cropping1DConfig.self), .init(UpSampling1DConfig.self),
             // Merging
             .init(ConcatenateConfig.self), .init(AddConfig.self), .init(SubtractConfig.self), .init(MultiplyConfig.self),
             .init(AverageConfig.self), .init(MaximumConfig.self), .init(MinimumConfig.self), .init(DotConfig.self),
@@ -27,7 +28,9 @@ enum LayerRegistry {
             .init(Conv1DConfig.self), .init(MaxPooling1DConfig.self), .init(AveragePooling1DConfig.self),
             .init(GlobalAveragePooling1DConfig.self), .init(GlobalMaxPooling1DConfig.self),
             // Normalization
-            .init(LayerNormalizationConfig.self), .init(BatchNormalizationConfig.self),
+            .init(LayerNormalizationConfig.self), .init(BatchNormalizationConfig.self), .init(UnitNormalizationConfig.self),
+            // Preprocessing
+            .init(RescalingConfig.self),
             // Keras 3 operations (module keras.src.ops.numpy) that compute masks in Functional configs
             .init(NotEqualConfig.self), .init(AnyConfig.self), .init(LogicalOrConfig.self), .init(LogicalAndConfig.self),
             .init(ExpandDimsConfig.self), .init(ZerosLikeConfig.self), .init(OnesLikeConfig.self),
