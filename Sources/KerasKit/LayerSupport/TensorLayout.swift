@@ -207,3 +207,36 @@ func broadcastShapes(_ a: [Int?], _ b: [Int?]) -> [Int?]? {
     }
     return output
 }
+
+/// `axis` entries (negative from the end) resolved against `input`, sorted and deduplicated, for a
+/// layer that reduces over them per sample: the batch axis is refused (it would mix samples).
+func resolvedSampleAxes(_ axis: [Int], input: [Int?], layer: String) throws(WeightLoadingError) -> [Int] {
+    var axes: [Int] = []
+    for entry in axis {
+        let resolved = try resolvedInputAxis(entry, input: input, layer: layer)
+        guard resolved != 0 || input.count == 1 else {
+            throw .unsupportedTopology(layer: layer, reason: "axis \(entry) is the batch axis; a reduction over it mixes samples, which KerasKit doesn't run")
+        }
+        if !axes.contains(resolved) { axes.append(resolved) }
+    }
+    return axes.sorted()
+}
+
+/// `values` (shaped `shape`) with `axes` (sorted) moved last, `transform` applied to each row of
+/// their combined length, and the axes moved back: a softmax or a norm over several axes.
+func transformingRows<Scalar: ComputeScalar>(_ values: [Scalar], shape: [Int], over axes: [Int],
+                                             _ transform: (UnsafeMutablePointer<Scalar>, Int) -> Void) -> [Scalar] {
+    let rank = shape.count
+    let permutation = (0..<rank).filter { !axes.contains($0) } + axes
+    var moved = permuteAxes(values, shape: shape, permutation: permutation, zero: 0)
+    let width = axes.reduce(1) { $0 * shape[$1] }
+    if width > 0 {
+        moved.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            for row in 0..<(buffer.count / width) { transform(base + row * width, width) }
+        }
+    }
+    var inverse = [Int](repeating: 0, count: rank)
+    for (position, axis) in permutation.enumerated() { inverse[axis] = position }
+    return permuteAxes(moved, shape: permutation.map { shape[$0] }, permutation: inverse, zero: 0)
+}

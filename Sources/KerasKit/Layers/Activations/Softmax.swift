@@ -17,15 +17,8 @@ public struct SoftmaxConfig: LayerBuilding {
 
     func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext<Scalar>) throws(WeightLoadingError) -> RunnableLayer<Scalar> {
         let input = inputs.first ?? []
-        var axes: [Int] = []
-        for entry in axis {
-            let resolved = try resolvedInputAxis(entry, input: input, layer: common.name)
-            guard resolved != 0 || input.count == 1 else {
-                throw .unsupportedTopology(layer: common.name, reason: "a softmax over the batch axis mixes samples; KerasKit doesn't run it")
-            }
-            if !axes.contains(resolved) { axes.append(resolved) }
-        }
-        return RunnableLayer(SoftmaxLayer<Scalar>(name: common.name, axes: axes.sorted(), rank: input.count, generation: context.generation))
+        let axes = try resolvedSampleAxes(axis, input: input, layer: common.name)
+        return RunnableLayer(SoftmaxLayer<Scalar>(name: common.name, axes: axes, rank: input.count, generation: context.generation))
     }
 }
 
@@ -65,21 +58,10 @@ struct SoftmaxLayer<Scalar: ComputeScalar>: InferenceLayer {
             }
             input = masked
         }
-        let kept = (0..<rank).filter { !axes.contains($0) }
-        let permutation = kept + axes
-        let moved = permuteAxes(input.scalars, shape: input.shape, permutation: permutation, zero: 0)
-        let width = axes.reduce(1) { $0 * input.shape[$1] }
-        var values = moved
-        if width > 0 {
-            values.withUnsafeMutableBufferPointer { buffer in
-                guard let base = buffer.baseAddress else { return }
-                for row in 0..<(buffer.count / width) { Activation.softmaxRow(base + row * width, count: width, log: false) }
-            }
+        let normalized = transformingRows(input.scalars, shape: input.shape, over: axes) { row, count in
+            Activation.softmaxRow(row, count: count, log: false)
         }
-        var inverse = [Int](repeating: 0, count: rank)
-        for (position, axis) in permutation.enumerated() { inverse[axis] = position }
-        let restored = permuteAxes(values, shape: permutation.map { input.shape[$0] }, permutation: inverse, zero: 0)
-        let output = TensorOf(uncheckedShape: input.shape, scalars: restored)
+        let output = TensorOf(uncheckedShape: input.shape, scalars: normalized)
         // Keras 3 zeroes the masked places (a fully masked row would otherwise be uniform).
         if let mask, generation == .keras3 {
             return [try broadcastCombine(output, mask, layer: name) { y, m in m > 0.5 ? y : 0 }]

@@ -74,24 +74,15 @@ struct DotLayer<Scalar: ComputeScalar>: InferenceLayer {
         return (order.map { x.shape[$0] }, permuteAxes(x.scalars, shape: x.shape, permutation: order, zero: 0))
     }
 
-    /// L2-normalizes `values` along `axis` of `shape`: `x · min(1/√Σx², cap)`.
+    /// L2-normalizes `x` along `axis`: `x · min(1/√Σx², cap)`.
     private func normalized(_ x: TensorOf<Scalar>, axis: Int) -> TensorOf<Scalar> {
-        let moved = moving(x, axis: axis, to: x.rank - 1)
-        let width = moved.shape.last ?? 1
-        var values = moved.values
-        if width > 0 {
-            for row in 0..<(values.count / width) {
-                var sum: Scalar = 0
-                for index in 0..<width { sum += values[row * width + index] * values[row * width + index] }
-                let inverse = Swift.min(1 / sum.squareRoot(), inverseNormCap)
-                for index in 0..<width { values[row * width + index] *= inverse }
-            }
-        }
-        var inverse = [Int](repeating: 0, count: x.rank)
-        var order = Array(0..<x.rank).filter { $0 != axis }
-        order.append(axis)
-        for (position, source) in order.enumerated() { inverse[source] = position }
-        return TensorOf(uncheckedShape: x.shape, scalars: permuteAxes(values, shape: moved.shape, permutation: inverse, zero: 0))
+        let cap = inverseNormCap
+        return TensorOf(uncheckedShape: x.shape, scalars: transformingRows(x.scalars, shape: x.shape, over: [axis]) { row, count in
+            var sum: Scalar = 0
+            for index in 0..<count { sum += row[index] * row[index] }
+            let inverse = Swift.min(1 / sum.squareRoot(), cap)
+            for index in 0..<count { row[index] *= inverse }
+        })
     }
 
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {

@@ -15,15 +15,8 @@ public struct UnitNormalizationConfig: LayerBuilding {
 
     func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext<Scalar>) throws(WeightLoadingError) -> RunnableLayer<Scalar> {
         let input = inputs.first ?? []
-        var axes: [Int] = []
-        for entry in axis {
-            let resolved = try resolvedInputAxis(entry, input: input, layer: common.name)
-            guard resolved != 0 else {
-                throw .unsupportedTopology(layer: common.name, reason: "a norm over the batch axis mixes samples; KerasKit doesn't run it")
-            }
-            if !axes.contains(resolved) { axes.append(resolved) }
-        }
-        return RunnableLayer(UnitNormalizationLayer<Scalar>(name: common.name, axes: axes.sorted(), rank: input.count, generation: context.generation))
+        let axes = try resolvedSampleAxes(axis, input: input, layer: common.name)
+        return RunnableLayer(UnitNormalizationLayer<Scalar>(name: common.name, axes: axes, rank: input.count, generation: context.generation))
     }
 }
 
@@ -44,25 +37,14 @@ struct UnitNormalizationLayer<Scalar: ComputeScalar>: InferenceLayer {
         guard input.rank == rank else {
             throw .inputShapeMismatch(layer: name, expected: "rank \(rank)", actual: input.shape)
         }
-        let kept = (0..<rank).filter { !axes.contains($0) }
-        let permutation = kept + axes
-        var values = permuteAxes(input.scalars, shape: input.shape, permutation: permutation, zero: 0)
-        let width = axes.reduce(1) { $0 * input.shape[$1] }
         let keras3 = generation == .keras3
-        if width > 0 {
-            values.withUnsafeMutableBufferPointer { buffer in
-                for row in 0..<(buffer.count / width) {
-                    var sum: Scalar = 0
-                    for index in 0..<width { sum += buffer[row * width + index] * buffer[row * width + index] }
-                    let inverse = keras3 ? Swift.min(1 / sum.squareRoot(), Scalar(1e12)) : 1 / Swift.max(sum, Scalar(1e-12)).squareRoot()
-                    for index in 0..<width { buffer[row * width + index] *= inverse }
-                }
-            }
+        let normalized = transformingRows(input.scalars, shape: input.shape, over: axes) { row, count in
+            var sum: Scalar = 0
+            for index in 0..<count { sum += row[index] * row[index] }
+            let inverse = keras3 ? Swift.min(1 / sum.squareRoot(), Scalar(1e12)) : 1 / Swift.max(sum, Scalar(1e-12)).squareRoot()
+            for index in 0..<count { row[index] *= inverse }
         }
-        var inverse = [Int](repeating: 0, count: rank)
-        for (position, axis) in permutation.enumerated() { inverse[axis] = position }
-        let restored = permuteAxes(values, shape: permutation.map { input.shape[$0] }, permutation: inverse, zero: 0)
-        return [TensorOf(uncheckedShape: input.shape, scalars: restored)]
+        return [TensorOf(uncheckedShape: input.shape, scalars: normalized)]
     }
 
     func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
