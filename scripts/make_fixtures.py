@@ -1116,6 +1116,82 @@ def fixture_specs(writer):
         "UpSampling1D(2) -> Rescaling(0.5, offset=0.1) -> UnitNormalization -> Dense(2), every layer dtype float64 "
         "(atol 1e-9)", build_sequence_f64, f64_call((3, 5, 3), scale=1.5), dtype="float64")
 
+    # --- Convolutions (issue 14): Conv1D/2D/3D, depthwise, separable and transposed, every
+    # option (padding, strides, dilation, groups, depth_multiplier, output_padding, use_bias,
+    # channels_first, activations). Batch 2; the convolution's output is the model's output.
+    def conv(shape, make):
+        return sequential(shape, lambda L: make(L))
+
+    conv_specs = [
+        ("conv2d_valid", "Conv2D(4, 3)", (7, 6, 3), lambda L: [L.Conv2D(4, 3)]),
+        ("conv2d_same_strided", "Conv2D(5, (3, 2), strides=2, padding='same', activation='relu') on 9x7 (odd sizes)",
+         (9, 7, 3), lambda L: [L.Conv2D(5, (3, 2), strides=2, padding="same", activation="relu")]),
+        ("conv2d_dilated", "Conv2D(4, 3, dilation_rate=(2, 1), padding='same')", (8, 8, 2),
+         lambda L: [L.Conv2D(4, 3, dilation_rate=(2, 1), padding="same")]),
+        ("conv2d_groups", "Conv2D(6, 3, groups=3, padding='same', use_bias=False)", (6, 5, 6),
+         lambda L: [L.Conv2D(6, 3, groups=3, padding="same", use_bias=False)]),
+        ("conv2d_pointwise", "Conv2D(7, 1) -> Conv2D(5, 1, strides=2, activation='tanh')", (5, 4, 6),
+         lambda L: [L.Conv2D(7, 1), L.Conv2D(5, 1, strides=2, activation="tanh")]),
+        ("conv2d_channels_first", "Conv2D(4, 3, padding='same', data_format='channels_first', activation='softmax') "
+         "(softmax over the last axis, a spatial one) -> Conv2D(3, 2, strides=2, data_format='channels_first')",
+         (3, 7, 6), lambda L: [L.Conv2D(4, 3, padding="same", data_format="channels_first", activation="softmax"),
+                               L.Conv2D(3, 2, strides=2, data_format="channels_first")]),
+        ("conv3d", "Conv3D(3, (2, 3, 2), strides=(1, 2, 1), padding='same') -> Conv3D(2, 2, data_format='channels_last')",
+         (4, 5, 6, 2), lambda L: [L.Conv3D(3, (2, 3, 2), strides=(1, 2, 1), padding="same"), L.Conv3D(2, 2)]),
+        # The last axis (4) differs from filters (3): Keras 3.15 on TensorFlow adds a channels-first
+        # Conv3D's bias along the last axis when the two are equal (tf-keras and ops.conv don't).
+        ("conv3d_channels_first", "Conv3D(3, 2, padding='same', data_format='channels_first', dilation_rate=(1, 2, 1))",
+         (2, 4, 5, 4), lambda L: [L.Conv3D(3, 2, padding="same", data_format="channels_first", dilation_rate=(1, 2, 1))]),
+        ("conv1d_causal_dilated", "Conv1D(3, 3, padding='causal', dilation_rate=2)", (9, 4),
+         lambda L: [L.Conv1D(3, 3, padding="causal", dilation_rate=2)]),
+        ("conv1d_channels_first_groups", "Conv1D(4, 3, data_format='channels_first', groups=2, padding='same', strides=2)",
+         (4, 9), lambda L: [L.Conv1D(4, 3, data_format="channels_first", groups=2, padding="same", strides=2)]),
+        ("depthwise_conv2d", "DepthwiseConv2D(3, padding='same', depth_multiplier=2)", (7, 6, 3),
+         lambda L: [L.DepthwiseConv2D(3, padding="same", depth_multiplier=2)]),
+        ("depthwise_conv2d_strided", "DepthwiseConv2D(3, strides=2, padding='same', use_bias=False, activation='relu6')",
+         (8, 7, 4), lambda L: [L.DepthwiseConv2D(3, strides=2, padding="same", use_bias=False, activation="relu6")]),
+        ("depthwise_conv2d_channels_first", "DepthwiseConv2D((2, 3), dilation_rate=2, data_format='channels_first')",
+         (3, 8, 9), lambda L: [L.DepthwiseConv2D((2, 3), dilation_rate=2, data_format="channels_first")]),
+        ("depthwise_conv1d", "DepthwiseConv1D(3, depth_multiplier=3)", (8, 3),
+         lambda L: [L.DepthwiseConv1D(3, depth_multiplier=3)]),
+        ("separable_conv2d", "SeparableConv2D(5, 3, padding='same', depth_multiplier=2, strides=2)", (8, 7, 3),
+         lambda L: [L.SeparableConv2D(5, 3, padding="same", depth_multiplier=2, strides=2)]),
+        ("separable_conv2d_channels_first", "SeparableConv2D(4, 2, data_format='channels_first', use_bias=False)",
+         (3, 6, 5), lambda L: [L.SeparableConv2D(4, 2, data_format="channels_first", use_bias=False)]),
+        ("separable_conv1d", "SeparableConv1D(5, 3, dilation_rate=2, activation='elu')", (9, 3),
+         lambda L: [L.SeparableConv1D(5, 3, dilation_rate=2, activation="elu")]),
+        ("conv2d_transpose_same", "Conv2DTranspose(4, 3, strides=2, padding='same')", (4, 5, 3),
+         lambda L: [L.Conv2DTranspose(4, 3, strides=2, padding="same")]),
+        ("conv2d_transpose_valid", "Conv2DTranspose(4, (3, 2), strides=(2, 3)) (stride above kernel on axis 2)",
+         (4, 3, 3), lambda L: [L.Conv2DTranspose(4, (3, 2), strides=(2, 3))]),
+        ("conv2d_transpose_output_padding", "Conv2DTranspose(3, 3, strides=2, output_padding=1) -> "
+         "Conv2DTranspose(2, 3, strides=2, padding='same', output_padding=0)", (4, 4, 2),
+         lambda L: [L.Conv2DTranspose(3, 3, strides=2, output_padding=1),
+                    L.Conv2DTranspose(2, 3, strides=2, padding="same", output_padding=0)]),
+        ("conv2d_transpose_dilated", "Conv2DTranspose(3, 3, dilation_rate=2, padding='same', use_bias=False)", (5, 5, 2),
+         lambda L: [L.Conv2DTranspose(3, 3, dilation_rate=2, padding="same", use_bias=False)]),
+        ("conv2d_transpose_channels_first", "Conv2DTranspose(3, 2, strides=2, data_format='channels_first', "
+         "activation='sigmoid')", (2, 3, 4), lambda L: [L.Conv2DTranspose(3, 2, strides=2, data_format="channels_first",
+                                                                         activation="sigmoid")]),
+        ("conv1d_transpose", "Conv1DTranspose(3, 4, strides=3, padding='same')", (5, 2),
+         lambda L: [L.Conv1DTranspose(3, 4, strides=3, padding="same")]),
+        ("conv3d_transpose", "Conv3DTranspose(2, 2, strides=2) -> Conv3DTranspose(2, 3, padding='same')",
+         (3, 2, 3, 2), lambda L: [L.Conv3DTranspose(2, 2, strides=2), L.Conv3DTranspose(2, 3, padding="same")]),
+    ]
+    for name, what, shape, make in conv_specs:
+        add(name, "Input %s -> %s" % (shape, what), conv(shape, make), one_call((2,) + shape))
+
+    def build_conv_f64(keras):
+        L = keras.layers
+        f = dict(dtype="float64")
+        return keras.Sequential([keras.Input(shape=(7, 6, 2), dtype="float64"), L.Conv2D(3, 3, padding="same", **f),
+                                 L.DepthwiseConv2D(3, depth_multiplier=2, **f), L.SeparableConv2D(4, 2, **f),
+                                 L.Conv2DTranspose(2, 3, strides=2, **f), L.Conv2D(2, 1, groups=2, **f)])
+
+    add("conv_layers_float64", "float64 Sequential: Input (7, 6, 2) -> Conv2D(3, 3, same) -> DepthwiseConv2D(3, "
+        "depth_multiplier=2) -> SeparableConv2D(4, 2) -> Conv2DTranspose(2, 3, strides=2) -> Conv2D(2, 1, groups=2), "
+        "every layer dtype float64 (atol 1e-9)", build_conv_f64, f64_call((2, 7, 6, 2)), dtype="float64")
+
     # --- A model KerasKit cannot run yet (Conv2D, MaxPooling2D): the outputs are stored anyway.
     add("unsupported_conv2d", "Input (8, 8, 1) -> Conv2D(2, 3) -> MaxPooling2D -> Flatten -> Dense(2), batch 2 "
         "(KerasKit must refuse it, naming every unsupported class)",

@@ -16,6 +16,8 @@ struct LayerLocalityTests {
         "Bidirectional", "TimeDistributed",
         "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "Identity", "GaussianNoise", "GaussianDropout", "AlphaDropout",
         "ActivityRegularization", "SpatialDropout2D", "SpatialDropout3D", "Dot", "RandomCrop", "MaxNumBoundingBoxes", "ZeroPadding1D", "Cropping1D", "UpSampling1D", "Rescaling", "UnitNormalization",
+        "Conv2D", "Conv3D", "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D", "Conv1DTranspose",
+        "Conv2DTranspose", "Conv3DTranspose",
     ] + ImageAugmentationClasses.names
 
     /// The augmentation classes, read from their family file's registrations.
@@ -70,12 +72,21 @@ struct LayerLocalityTests {
         return output
     }
 
-    /// Whether `code` holds an identifier or string word starting with `name`.
+    /// Every registered class name, to tell `Conv2D` from `Conv2DTranspose`.
+    static let registeredNames = LayerRegistry.classNames
+
+    /// Whether `code` holds an identifier or string word starting with `name` (and not with a
+    /// longer registered class name that starts with it: `Conv2DTransposeConfig` names
+    /// `Conv2DTranspose`, not `Conv2D`).
     static func names(_ code: String, _ name: String) -> Bool {
+        let longer = registeredNames.filter { $0.count > name.count && $0.hasPrefix(name) }
         var searchRange = code.startIndex..<code.endIndex
         while let found = code.range(of: name, range: searchRange) {
             let before = found.lowerBound == code.startIndex ? nil : code[code.index(before: found.lowerBound)]
-            if before.map({ !($0.isLetter || $0.isNumber || $0 == "_") }) ?? true { return true }
+            if before.map({ !($0.isLetter || $0.isNumber || $0 == "_") }) ?? true {
+                let word = code[found.lowerBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+                if !longer.contains(where: { word.hasPrefix($0) }) { return true }
+            }
             searchRange = found.upperBound..<code.endIndex
         }
         return false
@@ -90,6 +101,8 @@ struct LayerLocalityTests {
         #expect(!Self.names(Self.withoutComments("let x = 1 // Dense\n/* GRU */"), "Dense"))
         #expect(Self.names(Self.withoutComments("let s = \"GRU\""), "GRU"))
         #expect(!Self.names("LeakyReLUConfig", "ReLU"), "a name inside another identifier doesn't count")
+        #expect(!Self.names("let x = Conv2DTransposeConfig.self", "Conv2D"), "a longer class's name is that class's")
+        #expect(Self.names("let x = Conv2DConfig.self", "Conv2D"))
     }
 
     @Test("at most two files name the class: its own and the registry", arguments: checked)

@@ -65,7 +65,7 @@ struct StructuralLayerTests {
         expectClose(try model.predict(try Tensor(shape: [1, 6, 2], scalars: pattern(12, seed: 1)))[0], expected, shape: shape)
     }
 
-    @Test("Conv1D checks its kernel shape, input length and refuses channels_first and groups")
+    @Test("convolutions check kernel shapes and input lengths, and refuse bad windows, groups, output padding and LoRA by name")
     func conv1DErrors() throws {
         let layer = #"{"class_name": "Conv1D", "config": {"name": "conv", "filters": 2, "kernel_size": 3, "use_bias": false}}"#
         #expect(throws: WeightLoadingError.shapeMismatch(layer: "conv", weight: "conv/kernel:0", expected: [3, 2, 2], actual: [3, 3, 2])) {
@@ -78,12 +78,27 @@ struct StructuralLayerTests {
         #expect(throws: PredictionError.inputShapeMismatch(layer: "conv", expected: "(batch, ≥3, 2)", actual: [1, 2, 2])) {
             try model.predict(try Tensor(zeros: [1, 2, 2]))
         }
-        let channelsFirst = configError(oneLayer("Conv1D", #""filters": 2, "kernel_size": 3, "data_format": "channels_first""#))
-        #expect(channelsFirst?.contains("layer 'bad' (Conv1D)") == true)
-        #expect(channelsFirst?.contains("data_format") == true)
-        let groups = configError(oneLayer("Conv1D", #""filters": 2, "kernel_size": 3, "groups": 2"#))
+        let groups = configError(oneLayer("Conv1D", #""filters": 3, "kernel_size": 3, "groups": 2"#))
         #expect(groups?.contains("layer 'bad' (Conv1D)") == true)
-        #expect(groups?.contains("groups") == true)
+        #expect(groups?.contains("3 filters don't split into 2 groups") == true)
+        let causal = configError(oneLayer("Conv2D", #""filters": 2, "kernel_size": 3, "padding": "causal""#))
+        #expect(causal?.contains("padding") == true, "causal padding is 1-D only")
+        let zeroStride = configError(oneLayer("Conv2D", #""filters": 2, "kernel_size": 3, "strides": [1, 0]"#))
+        #expect(zeroStride?.contains("strides: 0 is not positive") == true)
+        let zeroKernel = configError(oneLayer("Conv3D", #""filters": 2, "kernel_size": [2, 0, 2]"#))
+        #expect(zeroKernel?.contains("kernel_size: 0 is not positive") == true)
+        let huge = configError(oneLayer("Conv2D", #""filters": 2, "kernel_size": [3, 3], "dilation_rate": [1099511627776, 1]"#))
+        #expect(huge?.contains("dilation_rate") == true)
+        let lora = configError(oneLayer("Conv2D", #""filters": 2, "kernel_size": 3, "lora_rank": 4"#))
+        #expect(lora?.contains("lora_rank: 4 is not supported") == true)
+        let outputPadding = configError(oneLayer("Conv2DTranspose", #""filters": 2, "kernel_size": 3, "strides": 2, "output_padding": 2"#))
+        #expect(outputPadding?.contains("output_padding: 2 is not in 0..<2") == true)
+        let negativePadding = configError(oneLayer("Conv1DTranspose", #""filters": 2, "kernel_size": 3, "output_padding": -1"#))
+        #expect(negativePadding?.contains("output_padding") == true)
+        let multiplier = configError(oneLayer("DepthwiseConv2D", #""kernel_size": 3, "depth_multiplier": 0"#))
+        #expect(multiplier?.contains("depth_multiplier") == true)
+        let depthwiseGroups = configError(oneLayer("SeparableConv2D", #""filters": 2, "kernel_size": 3, "groups": 2"#))
+        #expect(depthwiseGroups?.contains("groups") == true)
         let missing = configError(oneLayer("Conv1D", #""filters": 2"#))
         #expect(missing?.contains("kernel_size") == true)
         let padding = configError(oneLayer("Conv1D", #""filters": 2, "kernel_size": 2, "padding": "full""#))
@@ -387,7 +402,9 @@ struct StructuralLayerTests {
         let names = config.layers[0].kerasArguments.map(\.name)
         #expect(names.starts(with: ["name", "trainable", "dtype", "filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "groups", "activation", "use_bias"]))
         let conv = try #require(config.layers[0].configuration(as: Conv1DConfig.self))
-        #expect(conv.strides == 1 && conv.padding == .valid && conv.dilationRate == 1 && conv.activation == .linear && conv.useBias)
+        let window = conv.options.window
+        #expect(window.strides == [1] && window.padding == .valid && window.dilationRate == [1] && window.dataFormat == .channelsLast)
+        #expect(conv.options.groups == 1 && conv.options.activation == .linear && conv.options.useBias)
         let pooling = try #require(try ModelConfig(json: Data(oneLayer("MaxPooling1D", #""pool_size": 3"#).utf8)).layers[0].configuration(as: MaxPooling1DConfig.self))
         #expect(pooling.window.strides == 3)
         let norm = try #require(try ModelConfig(json: Data(oneLayer("LayerNormalization", "\"center\": false").utf8)).layers[0].configuration(as: LayerNormalizationConfig.self))

@@ -56,12 +56,16 @@ public struct WeightRole: Sendable, Hashable {
     /// For a matrix the layer multiplies by, the column groups its product splits it into (4
     /// for an LSTM's gates): such a weight may be stored packed for the SIMD kernels.
     public var packedGroups: Int?
+    /// Other names a writer gives the same weight (tf-keras's `depthwise_kernel` is Keras 3's
+    /// `kernel`).
+    public var otherNames: [String]
 
     /// Declares a weight.
-    public init(_ name: String, trainable: Bool = true, packedGroups: Int? = nil) {
+    public init(_ name: String, trainable: Bool = true, packedGroups: Int? = nil, otherNames: [String] = []) {
         self.name = name
         self.trainable = trainable
         self.packedGroups = packedGroups
+        self.otherNames = otherNames
     }
 }
 
@@ -147,7 +151,7 @@ public struct LayerConfig: Sendable {
     public var weightRoles: [WeightRole] {
         let roles = configuration.weightRoles
         guard !common.trainable else { return roles }
-        return roles.map { WeightRole($0.name, trainable: false, packedGroups: $0.packedGroups) }
+        return roles.map { WeightRole($0.name, trainable: false, packedGroups: $0.packedGroups, otherNames: $0.otherNames) }
     }
 
     /// Decodes one `{"class_name": …, "config": {…}}` layer entry. A class KerasKit doesn't

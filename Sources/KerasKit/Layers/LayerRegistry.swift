@@ -25,7 +25,10 @@ enum LayerRegistry {
             .init(ConcatenateConfig.self), .init(AddConfig.self), .init(SubtractConfig.self), .init(MultiplyConfig.self),
             .init(AverageConfig.self), .init(MaximumConfig.self), .init(MinimumConfig.self), .init(DotConfig.self),
             // Convolution and pooling
-            .init(Conv1DConfig.self), .init(MaxPooling1DConfig.self), .init(AveragePooling1DConfig.self),
+            .init(Conv1DConfig.self), .init(Conv2DConfig.self), .init(Conv3DConfig.self),
+            .init(DepthwiseConv1DConfig.self), .init(DepthwiseConv2DConfig.self), .init(SeparableConv1DConfig.self), .init(SeparableConv2DConfig.self),
+            .init(Conv1DTransposeConfig.self), .init(Conv2DTransposeConfig.self), .init(Conv3DTransposeConfig.self),
+            .init(MaxPooling1DConfig.self), .init(AveragePooling1DConfig.self),
             .init(GlobalAveragePooling1DConfig.self), .init(GlobalMaxPooling1DConfig.self),
             // Normalization
             .init(LayerNormalizationConfig.self), .init(BatchNormalizationConfig.self), .init(UnitNormalizationConfig.self),

@@ -157,9 +157,15 @@ enum Parallel {
     /// independent: no chunk waits for another, so it is correct however many threads Dispatch
     /// actually provides.
     static func forEachChunk(of count: Int, chunks: Int, alignment: Int = 1, _ body: @Sendable (Range<Int>) -> Void) {
+        forEachIndexedChunk(of: count, chunks: chunks, alignment: alignment) { _, range in body(range) }
+    }
+
+    /// ``forEachChunk(of:chunks:alignment:_:)`` that also hands each call its chunk's index in
+    /// `0 ..< chunks` (at most `count` chunks), so each can use its own scratch memory.
+    static func forEachIndexedChunk(of count: Int, chunks: Int, alignment: Int = 1, _ body: @Sendable (Int, Range<Int>) -> Void) {
         let chunks = max(1, min(chunks, count))
         guard chunks > 1 else {
-            if count > 0 { body(0 ..< count) }
+            if count > 0 { body(0, 0 ..< count) }
             return
         }
         let step = max(alignment, 1)
@@ -167,7 +173,7 @@ enum Parallel {
         DispatchQueue.concurrentPerform(iterations: chunks) { index in
             let lower = min(count, units * index / chunks * step)
             let upper = index == chunks - 1 ? count : min(count, units * (index + 1) / chunks * step)
-            if lower < upper { body(lower ..< upper) }
+            if lower < upper { body(index, lower ..< upper) }
         }
     }
 }

@@ -46,7 +46,7 @@ struct WeightList<Scalar: ComputeScalar> {
 
     /// Checks the stored weights against the declared roles (``expect(_:)``).
     func expectRoles() throws(WeightLoadingError) {
-        try expect(roles.map(\.name))
+        try expect(roles)
     }
 
     /// The index of the declared role `name`.
@@ -76,17 +76,23 @@ struct WeightList<Scalar: ComputeScalar> {
     /// its role (`kernel`, `recurrent_kernel`, `bias`, …; `:0`, scopes and `.keras`'s numeric
     /// `vars/N` names aside).
     func expect(_ roles: [String]) throws(WeightLoadingError) {
+        try expect(roles.map { WeightRole($0) })
+    }
+
+    /// ``expect(_:)`` for declared roles, each stored under its name or one of its other names.
+    func expect(_ roles: [WeightRole]) throws(WeightLoadingError) {
         let names = arrays.map(\.source)
+        let expected = roles.map(\.name)
         if arrays.count < roles.count {
-            throw .missingWeights(layer: layer, expected: roles, found: names)
+            throw .missingWeights(layer: layer, expected: expected, found: names)
         }
         if arrays.count > roles.count {
             throw .extraWeights(layer: layer, extra: Array(names[roles.count...]))
         }
         for (weight, role) in zip(arrays, roles) {
             let leaf = weight.name.split(separator: "/").last.map { String($0.split(separator: ":").first ?? $0) } ?? weight.name
-            if leaf != role, Int(leaf) == nil {
-                throw .missingWeights(layer: layer, expected: roles, found: names)
+            if leaf != role.name, !role.otherNames.contains(leaf), Int(leaf) == nil {
+                throw .missingWeights(layer: layer, expected: expected, found: names)
             }
         }
     }
