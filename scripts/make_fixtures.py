@@ -5,8 +5,12 @@ Run from the repository root:
 
     .venv-fixtures/bin/python scripts/make_fixtures.py
 
-The script deletes and regenerates Fixtures/.  It re-runs itself in two
-subprocesses, one per writer:
+The script deletes and regenerates Fixtures/.  With `--only NAME[,NAME...]` it
+regenerates just those fixtures (both writers) and replaces just their manifest
+entries, leaving every other fixture folder, the error fixtures and their
+manifest entries as they are (`chunked_weight_names` is a copy of `lstm_last`:
+naming either remakes both).  It re-runs itself in two subprocesses, one per
+writer:
 
   keras3  plain `import keras` (Keras 3, TensorFlow backend)
   keras2  TF_USE_LEGACY_KERAS=1, `tf.keras` is tf_keras (Keras 2)
@@ -1630,7 +1634,21 @@ def rewrite_h5_weights_float16(path):
     return n
 
 
-def run_writer(writer):
+# `chunked_weight_names` is made from `lstm_last`'s files, so `--only` remakes them together.
+DERIVED_FIXTURES = {"chunked_weight_names": "lstm_last"}
+
+
+def expand_only(names):
+    """The fixture names `--only` regenerates: the ones asked for plus their derived twins."""
+    result = set(names)
+    for derived, source in DERIVED_FIXTURES.items():
+        if derived in result or source in result:
+            result |= {derived, source}
+    return result
+
+
+def run_writer(writer, only=None):
+    """Make this writer's fixtures (all, or the names in `only`) and write its partial results."""
     import h5py
     import warnings
 
@@ -1640,6 +1658,8 @@ def run_writer(writer):
     entries, notes = [], []
     tmp_entries = {}
     for spec in fixture_specs(writer):
+        if only is not None and spec["name"] not in only:
+            continue
         name = spec["name"]
         rel_dir = "%s/%s" % (name, writer)
         out_dir = os.path.join(FIXTURES, name, writer)
@@ -1745,6 +1765,15 @@ def run_writer(writer):
             notes.append("SKIP %s/%s: %s: %s" % (name, writer, type(e).__name__, msg))
             print("[%s] SKIP %s: %s: %s" % (writer, name, type(e).__name__, msg), flush=True)
 
+    if only is not None:
+        # A partial run leaves the error fixtures and the file facts to the last full run.
+        if "lstm_last" in only:
+            entries.append(make_chunked_weight_names(tmp_entries["lstm_last"], writer, notes))
+        verify = verify_entries(keras, writer, entries)
+        with open(os.path.join(FIXTURES, ".partial_%s.json" % writer), "w") as fh:
+            json.dump({"fixtures": entries, "errors": [], "notes": notes, "facts": [], "verify": verify}, fh)
+        return
+
     # Image augmentation classes this writer exports, and which of them the grid covers.
     covered = {spec["aug"]["cls"] for spec in fixture_specs(writer) if spec.get("aug")}
     found = sorted(n for n in dir(keras.layers) if isinstance(getattr(keras.layers, n), type) and (
@@ -1759,8 +1788,21 @@ def run_writer(writer):
     entries.append(make_chunked_weight_names(tmp_entries["lstm_last"], writer, notes))
     errors = make_error_fixtures(keras, writer, errors_dir, lstm_last_h5, notes)
     errors += make_more_error_fixtures(keras, writer, errors_dir, notes)
+    verify = verify_entries(keras, writer, entries)
 
-    # Reload every saved model with the same writer's load_model and re-run the calls.
+    facts = describe_h5(lstm_last_h5)
+    facts += ["stateful " + s for s in describe_h5(os.path.join(FIXTURES, "lstm_stateful", writer, "model.h5"))
+              if "weight_names" in s]
+    with h5py.File(os.path.join(errors_dir, "weights_only.%s.h5" % writer), "r") as f:
+        paths = []
+        f.visit(paths.append)
+        facts.append("weights_only root attrs %s; objects %s" % (sorted(f.attrs), paths[:12]))
+    with open(os.path.join(FIXTURES, ".partial_%s.json" % writer), "w") as fh:
+        json.dump({"fixtures": entries, "errors": errors, "notes": notes, "facts": facts, "verify": verify}, fh)
+
+
+def verify_entries(keras, writer, entries):
+    """Reload every saved model with the same writer's load_model and re-run the calls."""
     verify = []
     for entry in entries:
         keras.backend.clear_session()
@@ -1805,16 +1847,7 @@ def run_writer(writer):
                                                str(e).strip().splitlines()[0][:160] if str(e).strip() else "")
         verify.append(line)
         print("[%s] verify %s" % (writer, line), flush=True)
-
-    facts = describe_h5(lstm_last_h5)
-    facts += ["stateful " + s for s in describe_h5(os.path.join(FIXTURES, "lstm_stateful", writer, "model.h5"))
-              if "weight_names" in s]
-    with h5py.File(os.path.join(errors_dir, "weights_only.%s.h5" % writer), "r") as f:
-        paths = []
-        f.visit(paths.append)
-        facts.append("weights_only root attrs %s; objects %s" % (sorted(f.attrs), paths[:12]))
-    with open(os.path.join(FIXTURES, ".partial_%s.json" % writer), "w") as fh:
-        json.dump({"fixtures": entries, "errors": errors, "notes": notes, "facts": facts, "verify": verify}, fh)
+    return verify
 
 
 def restore_softmax_axes(m, entry):
@@ -2062,20 +2095,54 @@ def reference_check(fixtures):
     return lines
 
 
-def main():
-    if len(sys.argv) == 3 and sys.argv[1] == "--writer":
-        run_writer(sys.argv[2])
-        return
-    # Remove what this script made; other scripts' folders (Fixtures/hdf5) stay.
-    os.makedirs(FIXTURES, exist_ok=True)
-    for entry in os.listdir(FIXTURES):
-        path = os.path.join(FIXTURES, entry)
-        if entry in OTHER_SCRIPTS_FOLDERS:
-            continue
-        if os.path.isdir(path):
-            shutil.rmtree(path)
+def parse_only(argv):
+    """The names after `--only` (comma-separated, the option may repeat), or None without it."""
+    names = None
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--only" and rest:
+            value = rest.pop(0)
+        elif arg.startswith("--only="):
+            value = arg[len("--only="):]
         else:
-            os.remove(path)
+            sys.exit("usage: make_fixtures.py [--only NAME[,NAME...]] (unexpected argument %r)" % arg)
+        names = (names or set()) | {n for n in value.split(",") if n}
+    if names is not None and not names:
+        sys.exit("--only needs at least one fixture name")
+    return names
+
+
+def main():
+    if len(sys.argv) >= 3 and sys.argv[1] == "--writer":
+        only = parse_only(sys.argv[3:])
+        run_writer(sys.argv[2], None if only is None else expand_only(only))
+        return
+    only = parse_only(sys.argv[1:])
+    os.makedirs(FIXTURES, exist_ok=True)
+    if only is None:
+        # Remove what this script made; other scripts' folders (Fixtures/hdf5) stay.
+        for entry in os.listdir(FIXTURES):
+            path = os.path.join(FIXTURES, entry)
+            if entry in OTHER_SCRIPTS_FOLDERS:
+                continue
+            if os.path.isdir(path):
+                shutil.rmtree(path)
+            else:
+                os.remove(path)
+    else:
+        only = expand_only(only)
+        known = set()
+        for writer in WRITERS:
+            known |= {spec["name"] for spec in fixture_specs(writer)}
+        known |= set(DERIVED_FIXTURES)
+        unknown = sorted(only - known)
+        if unknown:
+            sys.exit("--only: no fixture spec named %s" % ", ".join(unknown))
+        with open(os.path.join(FIXTURES, "manifest.json")) as fh:
+            previous = json.load(fh)
+        for name in sorted(only):
+            shutil.rmtree(os.path.join(FIXTURES, name), ignore_errors=True)
     results = {}
     for writer in WRITERS:
         env = dict(os.environ)
@@ -2086,16 +2153,22 @@ def main():
         env.pop("TF_USE_LEGACY_KERAS", None)
         if writer == "keras2":
             env["TF_USE_LEGACY_KERAS"] = "1"
-        subprocess.run([sys.executable, os.path.abspath(__file__), "--writer", writer],
+        subprocess.run([sys.executable, os.path.abspath(__file__), "--writer", writer] +
+                       ([] if only is None else ["--only", ",".join(sorted(only))]),
                        env=env, cwd=REPO, check=True)
         partial = os.path.join(FIXTURES, ".partial_%s.json" % writer)
         with open(partial) as fh:
             results[writer] = json.load(fh)
         os.remove(partial)
 
-    fixtures = sorted((e for r in results.values() for e in r["fixtures"]),
-                      key=lambda e: (e["name"], e["writer"], e["format"] != "h5"))
-    errors = sorted((e for r in results.values() for e in r["errors"]), key=lambda e: e["file"])
+    fixtures = [e for r in results.values() for e in r["fixtures"]]
+    errors = [e for r in results.values() for e in r["errors"]]
+    if only is not None:
+        # Keep every other entry (and every error) exactly as the last run wrote it.
+        fixtures += [e for e in previous["fixtures"] if e["name"] not in only]
+        errors = previous["errors"]
+    fixtures = sorted(fixtures, key=lambda e: (e["name"], e["writer"], e["format"] != "h5"))
+    errors = sorted(errors, key=lambda e: e["file"])
     manifest = {"generator": GENERATOR, "fixtures": fixtures, "errors": errors}
     with open(os.path.join(FIXTURES, "manifest.json"), "w") as fh:
         json.dump(manifest, fh, indent=1, sort_keys=False)
