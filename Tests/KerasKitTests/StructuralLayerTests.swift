@@ -389,7 +389,7 @@ struct StructuralLayerTests {
         let conv = try #require(config.layers[0].configuration(as: Conv1DConfig.self))
         #expect(conv.strides == 1 && conv.padding == .valid && conv.dilationRate == 1 && conv.activation == .linear && conv.useBias)
         let pooling = try #require(try ModelConfig(json: Data(oneLayer("MaxPooling1D", #""pool_size": 3"#).utf8)).layers[0].configuration(as: MaxPooling1DConfig.self))
-        #expect(pooling.window.strides == 3)
+        #expect(pooling.window.strides == [3])
         let norm = try #require(try ModelConfig(json: Data(oneLayer("LayerNormalization", "\"center\": false").utf8)).layers[0].configuration(as: LayerNormalizationConfig.self))
         #expect(norm.epsilon == 1e-3 && norm.axis == [-1] && norm.scale && !norm.center)
         #expect(Set(LayerConfig.supportedClassNames).count == LayerConfig.supportedClassNames.count, "each class is registered once")
