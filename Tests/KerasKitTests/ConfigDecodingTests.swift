@@ -108,17 +108,17 @@ struct ConfigDecodingTests {
 
     @Test("an unknown layer class decodes for inspection, and building names every unsupported class at once")
     func unknownLayer() throws {
-        let json = #"{"class_name": "Sequential", "config": {"layers": [{"class_name": "InputLayer", "config": {"name": "i", "batch_shape": [null, 3, 2]}}, {"class_name": "Lambda", "config": {"name": "my_lambda", "function": "..."}}, {"class_name": "Conv2D", "config": {"name": "c1"}}, {"class_name": "Lambda", "config": {"name": "my_lambda_1", "function": "..."}}]}}"#
+        let json = #"{"class_name": "Sequential", "config": {"layers": [{"class_name": "InputLayer", "config": {"name": "i", "batch_shape": [null, 3, 2]}}, {"class_name": "Lambda", "config": {"name": "my_lambda", "function": "..."}}, {"class_name": "LocallyConnected2D", "config": {"name": "c1"}}, {"class_name": "Lambda", "config": {"name": "my_lambda_1", "function": "..."}}]}}"#
         let config = try ModelConfig(json: Data(json.utf8))
         #expect(config.layers.map(\.isSupported) == [false, false, false])
         #expect(config.layers.first?.kerasArguments.map(\.name) == ["function", "name"], "the config as written")
         #expect(throws: WeightLoadingError.unsupportedLayerClasses([
-            UnsupportedLayerClass(className: "Lambda", layers: ["my_lambda", "my_lambda_1"]), UnsupportedLayerClass(className: "Conv2D", layers: ["c1"]),
+            UnsupportedLayerClass(className: "Lambda", layers: ["my_lambda", "my_lambda_1"]), UnsupportedLayerClass(className: "LocallyConnected2D", layers: ["c1"]),
         ])) {
             _ = try KerasModel(config: config, weights: [:], kerasVersion: "3.15.1")
         }
-        let message = WeightLoadingError.unsupportedLayerClasses([UnsupportedLayerClass(className: "Lambda", layers: ["my_lambda", "my_lambda_1"]), UnsupportedLayerClass(className: "Conv2D", layers: ["c1"])]).description
-        #expect(message == "unsupported layer classes: Lambda (my_lambda, my_lambda_1), Conv2D (c1)")
+        let message = WeightLoadingError.unsupportedLayerClasses([UnsupportedLayerClass(className: "Lambda", layers: ["my_lambda", "my_lambda_1"]), UnsupportedLayerClass(className: "LocallyConnected2D", layers: ["c1"])]).description
+        #expect(message == "unsupported layer classes: Lambda (my_lambda, my_lambda_1), LocallyConnected2D (c1)")
     }
 
     /// A Keras 3 Functional model `x → Activation(relu)` whose call records `kwargs`.

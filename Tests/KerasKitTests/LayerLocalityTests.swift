@@ -16,6 +16,11 @@ struct LayerLocalityTests {
         "Bidirectional", "TimeDistributed",
         "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "Identity", "GaussianNoise", "GaussianDropout", "AlphaDropout",
         "ActivityRegularization", "SpatialDropout2D", "SpatialDropout3D", "Dot", "RandomCrop", "MaxNumBoundingBoxes", "ZeroPadding1D", "Cropping1D", "UpSampling1D", "Rescaling", "UnitNormalization",
+        // Pooling and reshaping, 2-D and 3-D
+        "MaxPooling2D", "MaxPooling3D", "AveragePooling1D", "AveragePooling2D", "AveragePooling3D",
+        "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D",
+        "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveAveragePooling3D", "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D",
+        "ZeroPadding2D", "ZeroPadding3D", "Cropping2D", "Cropping3D", "UpSampling2D", "UpSampling3D",
     ] + ImageAugmentationClasses.names
 
     /// The augmentation classes, read from their family file's registrations.

@@ -69,17 +69,20 @@ struct StepWindowLayer<Scalar: ComputeScalar>: InferenceLayer {
         guard input.rank == rank else {
             throw .inputShapeMismatch(layer: name, expected: "rank \(rank)", actual: input.shape)
         }
-        // Per axis, the input index each output index copies (nil: a zero).
         var outputShape = input.shape
-        var sources: [[Int?]] = input.shape.map { (0..<$0).map { Optional($0) } }
         for (axis, operation) in axes {
             guard let length = operation.length(input.shape[axis]) else {
                 throw .inputShapeMismatch(layer: name, expected: "rank \(rank) with steps left after \(className)", actual: input.shape)
             }
             outputShape[axis] = length
-            sources[axis] = (0..<length).map { operation.source($0, length: input.shape[axis]) }
         }
         var output = [Scalar](repeating: 0, count: try checkedElementCount(outputShape, layer: name))
+        // Per axis, the input index each output index copies (nil: a zero); made once the output
+        // is known to fit, as each list is as long as its axis.
+        var sources: [[Int?]] = input.shape.map { (0..<$0).map { Optional($0) } }
+        for (axis, operation) in axes {
+            sources[axis] = (0..<outputShape[axis]).map { operation.source($0, length: input.shape[axis]) }
+        }
         // The axes after the last moved one are copied as contiguous blocks of `inner` scalars.
         let lastMoved = axes.map(\.axis).max() ?? 0
         let inner = product(input.shape, (lastMoved + 1)..<rank)
