@@ -1192,11 +1192,181 @@ def fixture_specs(writer):
         "depth_multiplier=2) -> SeparableConv2D(4, 2) -> Conv2DTranspose(2, 3, strides=2) -> Conv2D(2, 1, groups=2), "
         "every layer dtype float64 (atol 1e-9)", build_conv_f64, f64_call((2, 7, 6, 2)), dtype="float64")
 
-    # --- A model KerasKit cannot run yet (Conv2D, MaxPooling2D): the outputs are stored anyway.
-    add("unsupported_conv2d", "Input (8, 8, 1) -> Conv2D(2, 3) -> MaxPooling2D -> Flatten -> Dense(2), batch 2 "
-        "(KerasKit must refuse it, naming every unsupported class)",
-        sequential((8, 8, 1), lambda L: [L.Conv2D(2, 3), L.MaxPooling2D(), L.Flatten(), L.Dense(2)]),
-        one_call((2, 8, 8, 1)), unsupported=["Conv2D", "MaxPooling2D"])
+    # ==================================================================
+    # BEGIN pool-shape: 2-D/3-D pooling, global and adaptive pooling, padding, cropping,
+    # upsampling, BatchNormalization on any axis.  Batch 2; odd sizes, `same` padding with
+    # strides that don't divide, both data formats.
+    # ==================================================================
+    def functional(input_shapes, make_outputs, dtype=None):
+        """A Functional model: one keras.Input per shape, outputs = make_outputs(L, inputs)."""
+        def build(keras):
+            inputs = [keras.Input(shape=s, dtype=dtype) for s in input_shapes]
+            return keras.Model(inputs if len(inputs) > 1 else inputs[0], make_outputs(keras.layers, inputs))
+        return build
+
+    def each(*makers):
+        """Outputs: each maker applied to the first input (maker(L) -> layer)."""
+        return lambda L, xs: [make(L)(xs[0]) for make in makers]
+
+    def new_layer(cls, *args, **kw):
+        """maker(L) -> L.<cls>(*args, **kw); Skip when this writer has no such class."""
+        def make(L):
+            if not hasattr(L, cls):
+                raise Skip("keras.layers has no %s in this writer" % cls)
+            return getattr(L, cls)(*args, **kw)
+        return make
+
+    cf = dict(data_format="channels_first")
+    for mode, cls in (("max", "MaxPooling"), ("avg", "AveragePooling")):
+        add("%spool2d_valid" % mode, "Input (9, 7, 3) -> %s2D(pool_size=(3, 2), strides=(2, 3), padding='valid')" % cls,
+            single_layer((9, 7, 3), cls + "2D", pool_size=(3, 2), strides=(2, 3)), one_call((2, 9, 7, 3)))
+        add("%spool2d_same" % mode, "Input (9, 7, 3) -> [%s2D(3, strides=2, 'same'), %s2D((2, 3), strides=(3, 2), "
+            "'same'), %s2D(2) (strides None)]" % (cls, cls, cls),
+            functional([(9, 7, 3)], each(new_layer(cls + "2D", 3, strides=2, padding="same"),
+                                         new_layer(cls + "2D", (2, 3), strides=(3, 2), padding="same"),
+                                         new_layer(cls + "2D", 2))), one_call((2, 9, 7, 3)))
+        add("%spool2d_channels_first" % mode, "Input (3, 9, 7) -> [%s2D((2, 3), strides=2, 'same', channels_first), "
+            "%s2D(3, strides=(1, 2), 'valid', channels_first)]" % (cls, cls),
+            functional([(3, 9, 7)], each(new_layer(cls + "2D", (2, 3), strides=2, padding="same", **cf),
+                                         new_layer(cls + "2D", 3, strides=(1, 2), **cf))), one_call((2, 3, 9, 7)))
+        add("%spool3d" % mode, "Input (5, 6, 7, 2) -> [%s3D((2, 3, 2), strides=(2, 2, 3), 'same'), "
+            "%s3D(2, 'valid'), %s3D(3, strides=(1, 2, 2), 'same')]" % (cls, cls, cls),
+            functional([(5, 6, 7, 2)], each(new_layer(cls + "3D", (2, 3, 2), strides=(2, 2, 3), padding="same"),
+                                            new_layer(cls + "3D", 2),
+                                            new_layer(cls + "3D", 3, strides=(1, 2, 2), padding="same"))),
+            one_call((2, 5, 6, 7, 2)))
+        add("%spool3d_channels_first" % mode, "Input (2, 5, 6, 7) -> [%s3D((2, 3, 2), 'same', channels_first), "
+            "%s3D((3, 2, 2), strides=(1, 2, 3), 'valid', channels_first)]" % (cls, cls),
+            functional([(2, 5, 6, 7)], each(new_layer(cls + "3D", (2, 3, 2), padding="same", **cf),
+                                            new_layer(cls + "3D", (3, 2, 2), strides=(1, 2, 3), **cf))),
+            one_call((2, 2, 5, 6, 7)))
+
+    for rank, shape in ((2, (5, 6, 3)), (3, (3, 4, 5, 2))):
+        add("global_pooling%dd" % rank, "Input %s -> [GlobalAveragePooling%dD, (keepdims=True), GlobalMaxPooling%dD, "
+            "(keepdims=True), and the four again with channels_first]" % (shape, rank, rank),
+            functional([shape], each(*[new_layer("Global%sPooling%dD" % (kind, rank), keepdims=keep, **fmt)
+                                       for fmt in ({}, cf) for kind in ("Average", "Max") for keep in (False, True)])),
+            one_call((2,) + shape))
+
+    add("adaptive_pooling1d", "Input (9, 3) -> [AdaptiveAveragePooling1D(4), AdaptiveMaxPooling1D(4), "
+        "AdaptiveAveragePooling1D(12), AdaptiveMaxPooling1D(5, channels_first) (bins over 3), AdaptiveAveragePooling1D(2, channels_first)] "
+        "(Keras 3 only)",
+        functional([(9, 3)], each(new_layer("AdaptiveAveragePooling1D", 4), new_layer("AdaptiveMaxPooling1D", 4),
+                                  new_layer("AdaptiveAveragePooling1D", 12), new_layer("AdaptiveMaxPooling1D", 5, **cf),
+                                  new_layer("AdaptiveAveragePooling1D", 2, **cf))), one_call((2, 9, 3)))
+    add("adaptive_pooling2d", "Input (9, 7, 3) -> [AdaptiveAveragePooling2D((4, 3)), AdaptiveMaxPooling2D((4, 3)), "
+        "AdaptiveAveragePooling2D(5), AdaptiveMaxPooling2D((2, 5), channels_first), "
+        "AdaptiveAveragePooling2D((4, 2), channels_first)] (Keras 3 only)",
+        functional([(9, 7, 3)], each(new_layer("AdaptiveAveragePooling2D", (4, 3)), new_layer("AdaptiveMaxPooling2D", (4, 3)),
+                                     new_layer("AdaptiveAveragePooling2D", 5), new_layer("AdaptiveMaxPooling2D", (2, 5), **cf),
+                                     new_layer("AdaptiveAveragePooling2D", (4, 2), **cf))), one_call((2, 9, 7, 3)))
+    add("adaptive_pooling3d", "Input (5, 6, 7, 2) -> [AdaptiveAveragePooling3D((2, 3, 4)), AdaptiveMaxPooling3D((3, 2, 2)), "
+        "AdaptiveAveragePooling3D((2, 4, 3), channels_first), AdaptiveMaxPooling3D(2, channels_first)] (Keras 3 only)",
+        functional([(5, 6, 7, 2)], each(new_layer("AdaptiveAveragePooling3D", (2, 3, 4)), new_layer("AdaptiveMaxPooling3D", (3, 2, 2)),
+                                        new_layer("AdaptiveAveragePooling3D", (2, 4, 3), **cf),
+                                        new_layer("AdaptiveMaxPooling3D", 2, **cf))), one_call((2, 5, 6, 7, 2)))
+
+    add("zero_padding2d", "Input (4, 5, 3) -> [ZeroPadding2D(), ZeroPadding2D((1, 2)), ZeroPadding2D(((1, 0), (2, 3))), "
+        "ZeroPadding2D(((0, 1), (2, 1)), channels_first)]",
+        functional([(4, 5, 3)], each(new_layer("ZeroPadding2D"), new_layer("ZeroPadding2D", (1, 2)),
+                                     new_layer("ZeroPadding2D", ((1, 0), (2, 3))),
+                                     new_layer("ZeroPadding2D", ((0, 1), (2, 1)), **cf))), one_call((2, 4, 5, 3)))
+    add("zero_padding3d", "Input (3, 4, 5, 2) -> [ZeroPadding3D(), ZeroPadding3D(((1, 0), (0, 2), (1, 1))), "
+        "ZeroPadding3D((2, 0, 1)), ZeroPadding3D(((0, 1), (1, 0), (0, 2)), channels_first)]",
+        functional([(3, 4, 5, 2)], each(new_layer("ZeroPadding3D"), new_layer("ZeroPadding3D", ((1, 0), (0, 2), (1, 1))),
+                                        new_layer("ZeroPadding3D", (2, 0, 1)),
+                                        new_layer("ZeroPadding3D", ((0, 1), (1, 0), (0, 2)), **cf))), one_call((2, 3, 4, 5, 2)))
+    add("cropping2d", "Input (6, 7, 3) -> [Cropping2D() (no crop), Cropping2D(1), Cropping2D((1, 2)), "
+        "Cropping2D(((2, 0), (1, 3))), Cropping2D(((0, 1), (1, 0)), channels_first)]",
+        functional([(6, 7, 3)], each(new_layer("Cropping2D"), new_layer("Cropping2D", 1), new_layer("Cropping2D", (1, 2)),
+                                     new_layer("Cropping2D", ((2, 0), (1, 3))),
+                                     new_layer("Cropping2D", ((0, 1), (1, 0)), **cf))), one_call((2, 6, 7, 3)))
+    add("cropping3d", "Input (5, 6, 7, 2) -> [Cropping3D() (1 each side), Cropping3D(((1, 2), (0, 1), (2, 0))), "
+        "Cropping3D((0, 2, 1)), Cropping3D(((1, 1), (2, 1), (0, 1)), channels_first)]",
+        functional([(5, 6, 7, 2)], each(new_layer("Cropping3D"), new_layer("Cropping3D", ((1, 2), (0, 1), (2, 0))),
+                                        new_layer("Cropping3D", (0, 2, 1)),
+                                        new_layer("Cropping3D", ((1, 1), (2, 1), (0, 1)), **cf))), one_call((2, 5, 6, 7, 2)))
+    add("upsampling2d", "Input (3, 4, 2) -> [UpSampling2D(), UpSampling2D((2, 3)), UpSampling2D((3, 2), 'bilinear'), "
+        "UpSampling2D((2, 3), channels_first), UpSampling2D((2, 2), 'bilinear', channels_first), UpSampling2D(1, 'bilinear')]",
+        functional([(3, 4, 2)], each(new_layer("UpSampling2D"), new_layer("UpSampling2D", (2, 3)),
+                                     new_layer("UpSampling2D", (3, 2), interpolation="bilinear"),
+                                     new_layer("UpSampling2D", (2, 3), **cf),
+                                     new_layer("UpSampling2D", (2, 2), interpolation="bilinear", **cf),
+                                     new_layer("UpSampling2D", 1, interpolation="bilinear"))), one_call((2, 3, 4, 2)))
+    add("upsampling2d_bilinear_large", "Input (5, 3, 4) -> UpSampling2D((4, 5), 'bilinear') (taps far from the edges)",
+        single_layer((5, 3, 4), "UpSampling2D", size=(4, 5), interpolation="bilinear"), one_call((2, 5, 3, 4)))
+    add("upsampling3d", "Input (2, 3, 4, 2) -> [UpSampling3D(), UpSampling3D((1, 2, 3)), UpSampling3D((2, 1, 2), channels_first)]",
+        functional([(2, 3, 4, 2)], each(new_layer("UpSampling3D"), new_layer("UpSampling3D", (1, 2, 3)),
+                                        new_layer("UpSampling3D", (2, 1, 2), **cf))), one_call((2, 2, 3, 4, 2)))
+
+    add("batch_norm_axes", "Input (4, 5, 3) -> [BatchNormalization(axis=1) (channels_first images), "
+        "BatchNormalization(axis=2), BatchNormalization(axis=-1), BatchNormalization(axis=3, center=False, epsilon=0.01)]",
+        functional([(4, 5, 3)], each(new_layer("BatchNormalization", axis=1), new_layer("BatchNormalization", axis=2),
+                                     new_layer("BatchNormalization", axis=-1),
+                                     new_layer("BatchNormalization", axis=3, center=False, epsilon=0.01))),
+        one_call((2, 4, 5, 3)))
+    add("batch_norm_rank5", "Input (3, 2, 4, 5) -> [BatchNormalization(axis=1), BatchNormalization(axis=-2, scale=False), "
+        "BatchNormalization(axis=-1)]",
+        functional([(3, 2, 4, 5)], each(new_layer("BatchNormalization", axis=1),
+                                        new_layer("BatchNormalization", axis=-2, scale=False),
+                                        new_layer("BatchNormalization", axis=-1))), one_call((2, 3, 2, 4, 5)))
+
+    f64 = dict(dtype="float64")
+
+    def pooling2d_f64(L, xs):
+        x = L.ZeroPadding2D(((1, 0), (0, 1)), **f64)(xs[0])
+        x = L.MaxPooling2D(2, strides=1, padding="same", **f64)(x)
+        x = L.AveragePooling2D((3, 2), strides=2, padding="same", **f64)(x)
+        x = L.BatchNormalization(axis=1, **f64)(x)
+        x = L.UpSampling2D(2, interpolation="bilinear", **f64)(x)
+        x = L.UpSampling2D((1, 2), **f64)(x)
+        x = L.Cropping2D(1, **f64)(x)
+        return [x, L.GlobalAveragePooling2D(**f64)(x), L.GlobalMaxPooling2D(keepdims=True, **f64)(x)]
+
+    def pooling3d_f64(L, xs):
+        x = L.ZeroPadding3D(1, **f64)(xs[0])
+        # TensorFlow's MaxPool3D and AvgPool3D have no float64 kernel, so the 3-D poolings (adaptive
+        # too) can't run in a float64 Keras model; Float64Tests runs their float32 fixtures in Double.
+        x = L.BatchNormalization(axis=-1, **f64)(x)
+        x = L.UpSampling3D((1, 2, 1), **f64)(x)
+        x = L.Cropping3D(((0, 1), (1, 0), (0, 0)), **f64)(x)
+        return [x, L.GlobalAveragePooling3D(**f64)(x), L.GlobalMaxPooling3D(**f64)(x)]
+
+    def adaptive_f64(L, xs):
+        if not hasattr(L, "AdaptiveAveragePooling1D"):
+            raise Skip("keras.layers has no adaptive pooling in this writer")
+        return [L.AdaptiveAveragePooling1D(4, **f64)(xs[0]), L.AdaptiveMaxPooling1D(4, **f64)(xs[0]),
+                L.AdaptiveAveragePooling2D((4, 3), **f64)(xs[1]), L.AdaptiveMaxPooling2D((3, 5), **f64)(xs[1])]
+
+    add("pooling2d_float64", "float64 Functional: Input (7, 6, 3) -> ZeroPadding2D(((1, 0), (0, 1))) -> "
+        "MaxPooling2D(2, strides 1, 'same') -> AveragePooling2D((3, 2), strides 2, 'same') -> BatchNormalization(axis=1) -> "
+        "UpSampling2D(2, 'bilinear') -> UpSampling2D((1, 2)) -> Cropping2D(1) -> [x, GlobalAveragePooling2D, "
+        "GlobalMaxPooling2D(keepdims)] (atol 1e-9)",
+        functional([(7, 6, 3)], pooling2d_f64, dtype="float64"), f64_call((2, 7, 6, 3), scale=1.5), dtype="float64")
+    add("pooling3d_float64", "float64 Functional: Input (4, 5, 3, 2) -> ZeroPadding3D(1) -> BatchNormalization -> UpSampling3D((1, 2, 1)) -> "
+        "Cropping3D(((0, 1), (1, 0), (0, 0))) -> [x, GlobalAveragePooling3D, GlobalMaxPooling3D] (atol 1e-9)",
+        functional([(4, 5, 3, 2)], pooling3d_f64, dtype="float64"), f64_call((2, 4, 5, 3, 2), scale=1.5), dtype="float64")
+    add("adaptive_pooling_float64", "float64 Functional: inputs (9, 3), (9, 7, 3) -> Adaptive{Average,Max}"
+        "Pooling1D(4), 2D((4, 3)/(3, 5)) (Keras 3 only; no 3-D: TensorFlow's 3-D pooling has no float64 kernel; atol 1e-9)",
+        functional([(9, 3), (9, 7, 3)], adaptive_f64, dtype="float64"),
+        f64_call((2, 9, 3), (2, 9, 7, 3), scale=1.5), dtype="float64")
+    # ==================================================================
+    # END pool-shape
+    # ==================================================================
+
+    # --- A model KerasKit cannot run (classes no issue plans yet): the outputs are stored anyway.
+    if writer == "keras3":
+        add("unsupported_layers", "Input (6, 5, 3) -> AutoContrast(value_range=(-3, 3)) -> GroupNormalization(groups=3) "
+            "-> Flatten -> Dense(2), batch 2 (KerasKit must refuse it, naming every unsupported class)",
+            sequential((6, 5, 3), lambda L: [L.AutoContrast(value_range=(-3, 3)), L.GroupNormalization(groups=3),
+                                             L.Flatten(), L.Dense(2)]),
+            one_call((2, 6, 5, 3)), unsupported=["AutoContrast", "GroupNormalization"])
+    else:
+        add("unsupported_layers", "Input (6, 3) -> LocallyConnected1D(4, 2) -> GroupNormalization(groups=2) -> Flatten "
+            "-> Dense(2), batch 2 (KerasKit must refuse it, naming every unsupported class)",
+            sequential((6, 3), lambda L: [L.LocallyConnected1D(4, 2), L.GroupNormalization(groups=2),
+                                          L.Flatten(), L.Dense(2)]),
+            one_call((2, 6, 3)), unsupported=["LocallyConnected1D", "GroupNormalization"])
     return specs
 
 

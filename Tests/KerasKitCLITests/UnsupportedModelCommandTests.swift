@@ -6,16 +6,16 @@ import Testing
 /// names every unsupported class.
 @Suite("keraskit on models with layer classes KerasKit doesn't implement")
 struct UnsupportedModelCommandTests {
-    static let model = "unsupported_conv2d/keras3/model.keras"
+    static let model = "unsupported_layers/keras3/model.keras"
 
     @Test("inspect prints the whole summary with the unsupported rows marked, and exits 0")
     func inspectMarksUnsupportedRows() throws {
         let result = try Keraskit.run(["inspect", Fixtures.path(Self.model)])
         expectSuccess(result)
-        #expect(result.stdout.contains("conv2d (Conv2D) [unsupported]"))
-        #expect(result.stdout.contains("max_pooling2d (MaxPooling2D) [unsupported]"))
+        #expect(result.stdout.contains("auto_contrast (AutoContrast) [unsupported]"))
+        #expect(result.stdout.contains("group_normalization (GroupNormalization) [unsupported]"))
         #expect(result.stdout.contains("dense (Dense)"))
-        #expect(result.stdout.contains("unsupported layer classes: Conv2D (conv2d), MaxPooling2D (max_pooling2d)"))
+        #expect(result.stdout.contains("unsupported layer classes: AutoContrast (auto_contrast), GroupNormalization (group_normalization)"))
         let fixture = try #require(Fixtures.everything.first { $0.model == Self.model })
         #expect(result.stdout.contains("Total params: \(fixture.total_params)"))
     }
@@ -27,7 +27,7 @@ struct UnsupportedModelCommandTests {
         let report = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
         #expect(report["supported"] as? Bool == false)
         let layers = try #require(report["layers"] as? [[String: Any]])
-        #expect(layers.map { $0["supported"] as? Bool ?? true } == layers.map { ["Conv2D", "MaxPooling2D"].contains($0["class_name"] as? String ?? "") == false })
+        #expect(layers.map { $0["supported"] as? Bool ?? true } == layers.map { ["AutoContrast", "GroupNormalization"].contains($0["class_name"] as? String ?? "") == false })
         let fixture = try #require(Fixtures.everything.first { $0.model == Self.model })
         #expect((report["trainable_params"] as? NSNumber)?.intValue == fixture.trainable_params)
         #expect((report["non_trainable_params"] as? NSNumber)?.intValue == fixture.non_trainable_params)
@@ -35,11 +35,11 @@ struct UnsupportedModelCommandTests {
 
     @Test("predict refuses in one line naming every unsupported class, exit 1")
     func predictNamesEveryClass() throws {
-        let input = Fixtures.path("unsupported_conv2d/keras3/call0_input0.npy")
+        let input = Fixtures.path("unsupported_layers/keras3/call0_input0.npy")
         let result = try Keraskit.run(["predict", Fixtures.path(Self.model), "--input", input])
         #expect(result.status == 1)
         #expect(result.stderrLines.count == 1)
-        #expect(result.stderr.contains("unsupported layer classes: Conv2D (conv2d), MaxPooling2D (max_pooling2d)"))
+        #expect(result.stderr.contains("unsupported layer classes: AutoContrast (auto_contrast), GroupNormalization (group_normalization)"))
     }
 
     @Test("inspect --json rows carry their own layer's config (Keras 3 mask operations aside)")

@@ -18,6 +18,11 @@ struct LayerLocalityTests {
         "ActivityRegularization", "SpatialDropout2D", "SpatialDropout3D", "Dot", "RandomCrop", "MaxNumBoundingBoxes", "ZeroPadding1D", "Cropping1D", "UpSampling1D", "Rescaling", "UnitNormalization",
         "Conv2D", "Conv3D", "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D", "Conv1DTranspose",
         "Conv2DTranspose", "Conv3DTranspose",
+        // Pooling and reshaping, 2-D and 3-D
+        "MaxPooling2D", "MaxPooling3D", "AveragePooling1D", "AveragePooling2D", "AveragePooling3D",
+        "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D",
+        "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveAveragePooling3D", "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D",
+        "ZeroPadding2D", "ZeroPadding3D", "Cropping2D", "Cropping3D", "UpSampling2D", "UpSampling3D",
     ] + ImageAugmentationClasses.names
 
     /// The augmentation classes, read from their family file's registrations.

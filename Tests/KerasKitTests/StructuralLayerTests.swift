@@ -406,7 +406,7 @@ struct StructuralLayerTests {
         #expect(window.strides == [1] && window.padding == .valid && window.dilationRate == [1] && window.dataFormat == .channelsLast)
         #expect(conv.options.groups == 1 && conv.options.activation == .linear && conv.options.useBias)
         let pooling = try #require(try ModelConfig(json: Data(oneLayer("MaxPooling1D", #""pool_size": 3"#).utf8)).layers[0].configuration(as: MaxPooling1DConfig.self))
-        #expect(pooling.window.strides == 3)
+        #expect(pooling.window.strides == [3])
         let norm = try #require(try ModelConfig(json: Data(oneLayer("LayerNormalization", "\"center\": false").utf8)).layers[0].configuration(as: LayerNormalizationConfig.self))
         #expect(norm.epsilon == 1e-3 && norm.axis == [-1] && norm.scale && !norm.center)
         #expect(Set(LayerConfig.supportedClassNames).count == LayerConfig.supportedClassNames.count, "each class is registered once")

@@ -1,8 +1,8 @@
-/// A rank-3 layer that moves steps along one axis without computing on them: zero padding,
-/// cropping or repeating each step (the 1-D padding, cropping and upsampling layers). It drops
-/// the mask, as those layers do in Keras.
+/// A layer that moves elements along some axes without computing on them: zero padding,
+/// cropping or repeating each step (the 1-, 2- and 3-D padding, cropping and nearest
+/// upsampling layers). It drops the mask, as those layers do in Keras.
 struct StepWindowLayer<Scalar: ComputeScalar>: InferenceLayer {
-    /// What happens along the step axis.
+    /// What happens along one axis.
     enum Operation: Sendable {
         /// Zeros before and after.
         case pad(before: Int, after: Int)
@@ -19,57 +19,88 @@ struct StepWindowLayer<Scalar: ComputeScalar>: InferenceLayer {
             case .repeatSteps(let size): return length.multipliedReportingOverflow(by: size).overflow ? nil : length * size
             }
         }
+
+        /// The input step output step `step` copies; nil for a padding zero.
+        func source(_ step: Int, length: Int) -> Int? {
+            switch self {
+            case .pad(let before, _): return step >= before && step - before < length ? step - before : nil
+            case .crop(let start, _): return step + start
+            case .repeatSteps(let size): return step / size
+            }
+        }
     }
 
     let name: String
     let className: String
-    /// 1 for `(batch, steps, channels)`, 2 for `(batch, channels, steps)`.
-    let stepAxis: Int
-    let operation: Operation
+    /// The rank of the input.
+    let rank: Int
+    /// The axes moved (increasing, none the batch axis), each with its operation.
+    let axes: [(axis: Int, operation: Operation)]
+
+    /// A rank-3 layer moving steps along `stepAxis` (1 for `(batch, steps, channels)`, 2 for
+    /// `(batch, channels, steps)`).
+    init(name: String, className: String, stepAxis: Int, operation: Operation) {
+        self.init(name: name, className: className, rank: 3, axes: [(stepAxis, operation)])
+    }
+
+    init(name: String, className: String, rank: Int, axes: [(axis: Int, operation: Operation)]) {
+        (self.name, self.className, self.rank, self.axes) = (name, className, rank, axes)
+    }
 
     var parameterCount: Int { 0 }
 
     func outputShapes(for inputs: [[Int?]]) throws(WeightLoadingError) -> [[Int?]] {
         var shape = inputs[0]
-        guard shape.count == 3 else {
-            throw .unsupportedTopology(layer: name, reason: "\(className) takes input of rank 3, got \(shape.shapeDescription)")
+        guard shape.count == rank else {
+            throw .unsupportedTopology(layer: name, reason: "\(className) takes input of rank \(rank), got \(shape.shapeDescription)")
         }
-        if let length = shape[stepAxis] {
+        for (axis, operation) in axes {
+            guard let length = shape[axis] else { continue }
             guard let output = operation.length(length), output <= KerasLimits.maxDimension else {
-                throw .unsupportedTopology(layer: name, reason: "\(className) leaves no valid length for input \(shape.shapeDescription)")
+                throw .unsupportedTopology(layer: name, reason: "\(className) leaves no valid length for input \(inputs[0].shapeDescription)")
             }
-            shape[stepAxis] = output
+            shape[axis] = output
         }
         return [shape]
     }
 
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
-        guard input.rank == 3, let length = operation.length(input.shape[stepAxis]) else {
-            throw .inputShapeMismatch(layer: name, expected: "rank 3 with steps left after \(className)", actual: input.shape)
+        guard input.rank == rank else {
+            throw .inputShapeMismatch(layer: name, expected: "rank \(rank)", actual: input.shape)
         }
         var outputShape = input.shape
-        outputShape[stepAxis] = length
+        for (axis, operation) in axes {
+            guard let length = operation.length(input.shape[axis]) else {
+                throw .inputShapeMismatch(layer: name, expected: "rank \(rank) with steps left after \(className)", actual: input.shape)
+            }
+            outputShape[axis] = length
+        }
         var output = [Scalar](repeating: 0, count: try checkedElementCount(outputShape, layer: name))
-        // Rows of `inner` contiguous scalars: one step's channels (channels_last) or one scalar.
-        let outer = product(input.shape, 0..<stepAxis), steps = input.shape[stepAxis]
-        let inner = product(input.shape, (stepAxis + 1)..<3)
+        // Per axis, the input index each output index copies (nil: a zero); made once the output
+        // is known to fit, as each list is as long as its axis.
+        var sources: [[Int?]] = input.shape.map { (0..<$0).map { Optional($0) } }
+        for (axis, operation) in axes {
+            sources[axis] = (0..<outputShape[axis]).map { operation.source($0, length: input.shape[axis]) }
+        }
+        // The axes after the last moved one are copied as contiguous blocks of `inner` scalars.
+        let lastMoved = axes.map(\.axis).max() ?? 0
+        let inner = product(input.shape, (lastMoved + 1)..<rank)
+        let inputStrides = rowMajorStrides(input.shape), outputStrides = rowMajorStrides(outputShape)
         input.scalars.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { y in
-                for block in 0..<outer {
-                    for step in 0..<length {
-                        let source: Int?
-                        switch operation {
-                        case .pad(let before, _): source = step >= before && step - before < steps ? step - before : nil
-                        case .crop(let start, _): source = step + start
-                        case .repeatSteps(let size): source = step / size
-                        }
-                        guard let source else { continue }
-                        for index in 0..<inner {
-                            y[(block * length + step) * inner + index] = x[(block * steps + source) * inner + index]
-                        }
+                /// Copies the block at output offset `target` / input offset `source` for axes `axis...lastMoved`.
+                func copy(axis: Int, source: Int, target: Int) {
+                    if axis > lastMoved {
+                        for index in 0..<inner { y[target + index] = x[source + index] }
+                        return
+                    }
+                    for (step, from) in sources[axis].enumerated() {
+                        guard let from else { continue }
+                        copy(axis: axis + 1, source: source + from * inputStrides[axis], target: target + step * outputStrides[axis])
                     }
                 }
+                copy(axis: 0, source: 0, target: 0)
             }
         }
         return [TensorOf(uncheckedShape: outputShape, scalars: output)]

@@ -30,6 +30,14 @@ enum LayerRegistry {
             .init(Conv1DTransposeConfig.self), .init(Conv2DTransposeConfig.self), .init(Conv3DTransposeConfig.self),
             .init(MaxPooling1DConfig.self), .init(AveragePooling1DConfig.self),
             .init(GlobalAveragePooling1DConfig.self), .init(GlobalMaxPooling1DConfig.self),
+            // Pooling and reshaping, 2-D and 3-D
+            .init(MaxPooling2DConfig.self), .init(MaxPooling3DConfig.self), .init(AveragePooling2DConfig.self), .init(AveragePooling3DConfig.self),
+            .init(GlobalAveragePooling2DConfig.self), .init(GlobalAveragePooling3DConfig.self),
+            .init(GlobalMaxPooling2DConfig.self), .init(GlobalMaxPooling3DConfig.self),
+            .init(AdaptiveAveragePooling1DConfig.self), .init(AdaptiveAveragePooling2DConfig.self), .init(AdaptiveAveragePooling3DConfig.self),
+            .init(AdaptiveMaxPooling1DConfig.self), .init(AdaptiveMaxPooling2DConfig.self), .init(AdaptiveMaxPooling3DConfig.self),
+            .init(ZeroPadding2DConfig.self), .init(ZeroPadding3DConfig.self), .init(Cropping2DConfig.self), .init(Cropping3DConfig.self),
+            .init(UpSampling2DConfig.self), .init(UpSampling3DConfig.self),
             // Normalization
             .init(LayerNormalizationConfig.self), .init(BatchNormalizationConfig.self), .init(UnitNormalizationConfig.self),
             // Preprocessing

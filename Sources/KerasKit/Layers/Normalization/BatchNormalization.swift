@@ -1,11 +1,12 @@
 /// `keras.layers.BatchNormalization` at inference:
-/// `(x − moving_mean) / sqrt(moving_variance + ε) · gamma + beta` over the last axis.
+/// `(x − moving_mean) / sqrt(moving_variance + ε) · gamma + beta` per index of one feature axis
+/// (the last by default; `axis=1` for `channels_first` images).
 public struct BatchNormalizationConfig: LayerBuilding {
     public static let className = "BatchNormalization"
     /// Fields every layer has.
     public let common: LayerCommonConfig
-    /// The feature axis (KerasKit runs the last axis only; checked against the input rank when
-    /// the model is built). Keras 2 writes a one-element list.
+    /// The feature axis, negative from the end (checked against the input rank when the model
+    /// is built; not the batch axis). Keras 2 writes a one-element list.
     public let axis: Int
     /// Added to the variance before the square root.
     public let epsilon: Double
@@ -21,7 +22,7 @@ public struct BatchNormalizationConfig: LayerBuilding {
         self.common = common
         let axes = try arguments.axes("axis", default: [-1])
         guard axes.count == 1, let axis = axes.first else {
-            throw arguments.invalid("axis", "\(axes) is not supported (KerasKit runs BatchNormalization over one axis, the last)")
+            throw arguments.invalid("axis", "\(axes) is not supported (KerasKit runs BatchNormalization over one axis)")
         }
         self.axis = axis
         _ = try arguments.number("momentum", default: 0.99)
@@ -59,14 +60,14 @@ public struct BatchNormalizationConfig: LayerBuilding {
     func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext<Scalar>) throws(WeightLoadingError) -> RunnableLayer<Scalar> {
         let input = inputs.first ?? []
         let resolved = try resolvedInputAxis(axis, input: input, layer: common.name)
-        guard resolved == input.count - 1 else {
-            throw .unsupportedTopology(layer: common.name, reason: "BatchNormalization over axis \(axis) of input \(input.shapeDescription) is not supported (KerasKit normalizes the last axis only)")
+        guard resolved > 0 else {
+            throw .unsupportedTopology(layer: common.name, reason: "BatchNormalization over axis \(axis) of input \(input.shapeDescription) is the batch axis, which KerasKit doesn't normalize")
         }
-        let channels = try knownLastAxis(input, layer: common.name)
+        guard let channels = input[resolved] else { throw .unknownInputSize(layer: common.name, shape: input) }
         // Every statistic is checked, the renormalization ones too, though inference reads four.
         for role in weightRoles { _ = try weights.values(role.name, shape: [channels]) }
         return RunnableLayer(BatchNormalizationLayer<Scalar>(
-            config: self, channels: channels,
+            config: self, axis: resolved, rank: input.count, channels: channels,
             gamma: scale ? try weights.values("gamma", shape: [channels]) : nil,
             beta: center ? try weights.values("beta", shape: [channels]) : nil,
             mean: try weights.values("moving_mean", shape: [channels]),
@@ -76,11 +77,13 @@ public struct BatchNormalizationConfig: LayerBuilding {
     }
 }
 
-/// `BatchNormalization` at inference over the last axis, folded per channel as TensorFlow's
+/// `BatchNormalization` at inference over one axis, folded per channel as TensorFlow's
 /// `batch_normalization` computes it: `x · inv + (beta − mean · inv)` with
 /// `inv = gamma / sqrt(moving_variance + ε)`. It passes the mask on.
 struct BatchNormalizationLayer<Scalar: ComputeScalar>: InferenceLayer {
     let config: BatchNormalizationConfig
+    /// The feature axis, resolved, of inputs of rank `rank`.
+    let axis: Int, rank: Int
     let channels: Int
     /// Per channel: `gamma / sqrt(variance + ε)`.
     let scale: [Scalar]
@@ -91,8 +94,9 @@ struct BatchNormalizationLayer<Scalar: ComputeScalar>: InferenceLayer {
 
     var name: String { config.common.name }
 
-    init(config: BatchNormalizationConfig, channels: Int, gamma: [Scalar]?, beta: [Scalar]?, mean: [Scalar], variance: [Scalar], parameterCount: Int) {
+    init(config: BatchNormalizationConfig, axis: Int, rank: Int, channels: Int, gamma: [Scalar]?, beta: [Scalar]?, mean: [Scalar], variance: [Scalar], parameterCount: Int) {
         self.config = config
+        (self.axis, self.rank) = (axis, rank)
         self.channels = channels
         self.parameterCount = parameterCount
         let epsilon = Scalar(config.epsilon)
@@ -110,20 +114,26 @@ struct BatchNormalizationLayer<Scalar: ComputeScalar>: InferenceLayer {
     func outputShapes(for inputs: [[Int?]]) throws(WeightLoadingError) -> [[Int?]] { [inputs[0]] }
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
-        guard input.rank >= 1, input.shape[input.rank - 1] == channels else {
-            throw .inputShapeMismatch(layer: name, expected: "(…, \(channels))", actual: input.shape)
+        guard input.rank == rank, input.shape[axis] == channels else {
+            throw .inputShapeMismatch(layer: name, expected: "rank \(rank) with \(channels) features on axis \(axis)", actual: input.shape)
         }
         var output = input.scalars
-        let rows = channels == 0 ? 0 : output.count / channels
+        // Blocks of `inner` scalars (the axes after the feature axis) share one channel.
+        let outer = product(input.shape, 0..<axis), inner = product(input.shape, (axis + 1)..<rank)
         output.withUnsafeMutableBufferPointer { y in
-            for row in 0..<rows {
-                let base = row * channels
-                for channel in 0..<channels { y[base + channel] = y[base + channel] * scale[channel] + shift[channel] }
+            var base = 0
+            for _ in 0..<outer {
+                for channel in 0..<channels {
+                    let (a, b) = (scale[channel], shift[channel])
+                    for index in base..<(base + inner) { y[index] = y[index] * a + b }
+                    base += inner
+                }
             }
         }
         return [TensorOf(uncheckedShape: input.shape, scalars: output)]
     }
     func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
 
-    var timeBehavior: TimeBehavior { .stepwise }
+    /// Step by step only when the features are the last axis; another axis may be the steps.
+    var timeBehavior: TimeBehavior { axis == rank - 1 ? .stepwise : .wholeSequence }
 }

@@ -1,0 +1,124 @@
+/// `keras.layers.UpSampling2D`: a rank-4 image enlarged `size` times along height and width,
+/// by repeating each pixel (`nearest`) or by bilinear interpolation (`bilinear`, TensorFlow's
+/// `resize` with half-pixel centers). Keras's other interpolations are refused by name. It
+/// drops the mask.
+public struct UpSampling2DConfig: LayerBuilding {
+    public static let className = "UpSampling2D"
+    /// The interpolations KerasKit runs.
+    public enum Interpolation: String, Sendable, Hashable, CaseIterable {
+        /// Each pixel repeated (`ops.repeat` in Keras 3; `resize` nearest in Keras 2, the same
+        /// for integer factors).
+        case nearest
+        /// TensorFlow's bilinear `resize` with half-pixel centers, without antialiasing.
+        case bilinear
+    }
+    /// Fields every layer has.
+    public let common: LayerCommonConfig
+    /// The height and width factors.
+    public let size: [Int]
+    /// Where the channel axis is.
+    public let dataFormat: DataFormat
+    /// How new pixels are made.
+    public let interpolation: Interpolation
+
+    public init(common: LayerCommonConfig, arguments: inout LayerArguments) throws(KerasConfigError) {
+        self.common = common
+        size = try arguments.window("size", rank: 2, default: [2, 2])
+        dataFormat = try arguments.choice("data_format", default: DataFormat.channelsLast)
+        interpolation = try arguments.choice("interpolation", default: Interpolation.nearest)
+    }
+
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext<Scalar>) throws(WeightLoadingError) -> RunnableLayer<Scalar> {
+        switch interpolation {
+        case .nearest:
+            let axes = zip(dataFormat.spatialAxes(2), size).map { (axis: $0, operation: StepWindowLayer<Scalar>.Operation.repeatSteps($1)) }
+            return RunnableLayer(StepWindowLayer<Scalar>(name: common.name, className: Self.className, rank: 4, axes: axes))
+        case .bilinear:
+            return RunnableLayer(BilinearUpSamplingLayer<Scalar>(name: common.name, size: size, dataFormat: dataFormat))
+        }
+    }
+}
+
+/// `UpSampling2D(interpolation="bilinear")` as TensorFlow's `ResizeBilinear` kernel computes it
+/// with half-pixel centers: output row `y` samples input row `(y + 0.5) · (H / H') − 0.5`, the
+/// two neighbours clamped to the image, all in float32. A float64 model's input is rounded to
+/// float32 too, as the kernel does (Keras casts its float32 result back to float64).
+struct BilinearUpSamplingLayer<Scalar: ComputeScalar>: InferenceLayer {
+    let name: String
+    let size: [Int]
+    let dataFormat: DataFormat
+
+    var parameterCount: Int { 0 }
+
+    /// One output index's two input neighbours and the weight of the upper one.
+    struct Tap { var lower: Int, upper: Int, lerp: Float }
+
+    /// The taps for `outputLength` outputs over `inputLength` inputs (TensorFlow's
+    /// `compute_interpolation_weights` with its `HalfPixelScaler`).
+    static func taps(inputLength: Int, outputLength: Int) -> [Tap] {
+        let scale = Float(inputLength) / Float(outputLength)
+        return (0..<outputLength).map { index in
+            let position = (Float(index) + 0.5) * scale - 0.5
+            let floor = position.rounded(.down)
+            let upper = Swift.min(Int(position.rounded(.up)), inputLength - 1)
+            let lower = Swift.min(Swift.max(Int(floor), 0), upper)
+            return Tap(lower: lower, upper: upper, lerp: position - floor)
+        }
+    }
+
+    func outputShapes(for inputs: [[Int?]]) throws(WeightLoadingError) -> [[Int?]] {
+        var shape = inputs[0]
+        guard shape.count == 4 else {
+            throw .unsupportedTopology(layer: name, reason: "UpSampling2D takes input of rank 4, got \(shape.shapeDescription)")
+        }
+        for (axis, factor) in zip(dataFormat.spatialAxes(2), size) {
+            guard let length = shape[axis] else { continue }
+            guard length <= KerasLimits.maxDimension / factor else {
+                throw .unsupportedTopology(layer: name, reason: "UpSampling2D makes an axis longer than \(KerasLimits.maxDimension) from input \(inputs[0].shapeDescription)")
+            }
+            shape[axis] = length * factor
+        }
+        return [shape]
+    }
+
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
+        guard let image = ChannelsLastImage(call.input, spatialRank: 2, format: dataFormat) else {
+            throw .inputShapeMismatch(layer: name, expected: "rank 4", actual: call.input.shape)
+        }
+        let (height, width, channels) = (image.spatial[0], image.spatial[1], image.channels)
+        let outputHeight = height.multipliedReportingOverflow(by: size[0]), outputWidth = width.multipliedReportingOverflow(by: size[1])
+        guard !outputHeight.overflow, !outputWidth.overflow else {
+            throw .tooLarge(layer: name, elements: "\(height)·\(size[0]) × \(width)·\(size[1])")
+        }
+        let outputSpatial = [outputHeight.partialValue, outputWidth.partialValue]
+        var output = [Scalar](repeating: 0, count: try checkedElementCount(image.shape(spatial: outputSpatial, format: .channelsLast), layer: name))
+        let rows = Self.taps(inputLength: height, outputLength: outputSpatial[0])
+        let columns = Self.taps(inputLength: width, outputLength: outputSpatial[1])
+        image.scalars.withUnsafeBufferPointer { x in
+            output.withUnsafeMutableBufferPointer { y in
+                @inline(__always) func pixel(_ sample: Int, _ row: Int, _ column: Int, _ channel: Int) -> Float {
+                    Float(x[((sample * height + row) * width + column) * channels + channel])
+                }
+                var target = 0
+                for sample in 0..<image.batch {
+                    for row in rows {
+                        for column in columns {
+                            for channel in 0..<channels {
+                                let topLeft = pixel(sample, row.lower, column.lower, channel)
+                                let topRight = pixel(sample, row.lower, column.upper, channel)
+                                let bottomLeft = pixel(sample, row.upper, column.lower, channel)
+                                let bottomRight = pixel(sample, row.upper, column.upper, channel)
+                                let top = topLeft + (topRight - topLeft) * column.lerp
+                                let bottom = bottomLeft + (bottomRight - bottomLeft) * column.lerp
+                                y[target] = Scalar(top + (bottom - top) * row.lerp)
+                                target += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let result = ChannelsLastImage(batch: image.batch, spatial: outputSpatial, channels: channels, scalars: output)
+        return [result.tensor(format: dataFormat)]
+    }
+}
