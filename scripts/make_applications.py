@@ -26,7 +26,9 @@ RNG seeded by the application's name (the same draws for both writers):
                     training-mode call with momentum 0 and dropout off), then
                     mean += 0.1·σ·normal and variance ·= uniform(0.8, 1.25): every BN sees
                     inputs near its statistics, so activations neither vanish nor explode through
-                    50+ layers, and no BN is an identity
+                    50+ layers, and no BN is an identity; in a network without normalization
+                    layers (VGG16) each kernel layer's outputs are centered and scaled the same way
+                    through its kernel and bias
   the logits        the last kernel and bias rescaled so the logits' standard deviation is 2
 
 The model must then answer differently per class and per input: the script fails unless the
@@ -153,6 +155,8 @@ def draw_weights(model, rng):
                 depthwise = name == "depthwise_kernel" or cls == "DepthwiseConv2D"
                 fan_in = int(np.prod(shape[:-2] if depthwise else shape[:-1]))
                 value = rng.standard_normal(shape) * np.sqrt(2.0 / max(fan_in, 1))
+            elif name == "recurrent_kernel":  # (units, gates · units): keeps the state's scale
+                value = rng.standard_normal(shape) * np.sqrt(1.0 / shape[0])
             elif name == "bias":
                 value = rng.uniform(-0.1, 0.1, shape)
             elif is_norm and name == "gamma":
@@ -192,6 +196,8 @@ def calibrate(model, keras, rng, x_calibration):
         if hasattr(l, "finalize_state"):
             l.finalize_state()  # the layer computes with tensors made from its variables
     bns = [l for l in leaf_layers(model) if type(l).__name__ == "BatchNormalization"]
+    if not bns and not any(type(l).__name__ == "LayerNormalization" for l in leaf_layers(model)):
+        return len(normalizations) + center_products(model, keras, rng, x_calibration)
     if not bns:
         return len(normalizations)
     dropouts = [l for l in leaf_layers(model) if hasattr(l, "rate") and isinstance(l.rate, float)]
@@ -211,6 +217,26 @@ def calibrate(model, keras, rng, x_calibration):
         l.moving_mean.assign((mean + 0.1 * sigma * rng.standard_normal(mean.shape)).astype(np.float32))
         l.moving_variance.assign((np.maximum(var, 1e-6) * rng.uniform(0.8, 1.25, var.shape)).astype(np.float32))
     return len(normalizations) + len(bns)
+
+
+def center_products(model, keras, rng, x_calibration):
+    """A network without normalization layers (VGG16): each kernel layer but the last, in order,
+    gets its pre-activation outputs on the calibration batch centered and scaled to unit variance
+    per channel through its kernel and bias (plus a uniform(−0.1, 0.1) bias), as a BN would do.
+    Without it a deep ReLU stack maps every input to nearly the same direction."""
+    layers = [l for l in leaf_layers(model) if any(weight_name(v) == "kernel" for v in l.weights)
+              and any(weight_name(v) == "bias" for v in l.weights)][:-1]
+    for l in layers:
+        activation, l.activation = l.activation, keras.activations.linear
+        y = np.asarray(keras.Model(model.inputs, l.output)(x_calibration, training=False), dtype=np.float64)
+        l.activation = activation
+        axes = tuple(range(y.ndim - 1))
+        mean, std = y.mean(axis=axes), np.maximum(y.std(axis=axes), 1e-6)
+        kernel = next(v for v in l.weights if weight_name(v) == "kernel")
+        bias = next(v for v in l.weights if weight_name(v) == "bias")
+        kernel.assign((kernel.numpy() / std).astype(np.float32))
+        bias.assign(((bias.numpy() - mean) / std + rng.uniform(-0.1, 0.1, mean.shape)).astype(np.float32))
+    return len(layers)
 
 
 def scale_logits(model, rng, x):
