@@ -45,8 +45,11 @@ Every saved file is reloaded with the writer's own load_model and must reproduce
 A writer that lacks an application, or cannot save it in a format, is recorded as a note.
 
 --small builds each application at its smallest configuration that still uses the
-architecture (minimum input size, classes 2, smallest published alpha) and prints the file sizes:
-the candidates for committed fixtures.
+architecture, and prints the file sizes: the candidates for committed fixtures. Input side the
+minimum, classes 2, the smallest published alpha; ResNet50/V2, EfficientNetB0/V2B0, DenseNet121,
+NASNetMobile and ConvNeXtTiny through their module's own builder (keras.src.applications.* or
+tf_keras.src.applications.*, the function the constructor calls) with every kind of block kept
+but fewer and narrower ones (SMALL_BUILDERS); InceptionV3, Xception and VGG16 have no such knob.
 """
 import argparse
 import json
@@ -272,15 +275,66 @@ def custom_objects(keras, app):
     return {n: getattr(module, n) for n in ("LayerScale", "StochasticDepth") if hasattr(module, n)}
 
 
-def build_app(keras, app, size, classes):
+# --small: the application's own builder (the module function its constructor calls, in Keras 3
+# and in tf-keras) with every block kind kept but fewer and narrower blocks. The applications
+# without such knobs (InceptionV3, Xception, VGG16, the MobileNets beyond alpha) are built by
+# their constructor at the minimum input size.
+def _resnet(v2):
+    def build(module, common):
+        stack = getattr(module, "stack_residual_blocks_v2" if v2 else "stack_residual_blocks_v1", None) \
+            or getattr(module, "stack2" if v2 else "stack1")
+        sizes = [(4, 2), (8, 1), (8, 1), (8, 1)]  # (filters, blocks); 2 blocks: an identity shortcut too
+
+        def stack_fn(x):
+            for i, (filters, blocks) in enumerate(sizes):
+                if v2:
+                    x = stack(x, filters, blocks, stride1=1 if i == 3 else 2, name="conv%d" % (i + 2))
+                else:
+                    x = stack(x, filters, blocks, stride1=1 if i == 0 else 2, name="conv%d" % (i + 2))
+            return x
+        return module.ResNet(stack_fn, v2, True, **common), "ResNet(stack_fn: filters 4,8,8,8 × blocks 2,1,1,1)"
+    return build
+
+
+def _efficientnet(v2):
+    def build(module, common):
+        if v2:
+            blocks = module.DEFAULT_BLOCKS_ARGS["efficientnetv2-b0"]
+            return (module.EfficientNetV2(0.25, 0.25, 32, blocks_args=blocks, **common),
+                    "EfficientNetV2(width 0.25, depth 0.25, b0 blocks)")
+        return module.EfficientNet(0.1, 0.1, 32, **common), "EfficientNet(width 0.1, depth 0.1)"
+    return build
+
+
+SMALL_BUILDERS = {
+    "ResNet50": _resnet(False),
+    "ResNet50V2": _resnet(True),
+    "EfficientNetB0": _efficientnet(False),
+    "EfficientNetV2B0": _efficientnet(True),
+    "DenseNet121": lambda module, common: (module.DenseNet([1, 1, 1, 1], **common), "DenseNet(blocks 1,1,1,1)"),
+    "NASNetMobile": lambda module, common: (
+        module.NASNet(penultimate_filters=96, num_blocks=1, stem_block_filters=8, skip_reduction=False,
+                      filter_multiplier=2, default_size=32, **common),
+        "NASNet(penultimate_filters 96, num_blocks 1, stem_block_filters 8)"),
+    "ConvNeXtTiny": lambda module, common: (
+        module.ConvNeXt(depths=[1, 1, 2, 1], projection_dims=[8, 16, 24, 32], default_size=32, **common),
+        "ConvNeXt(depths 1,1,2,1, projection_dims 8,16,24,32)"),
+}
+
+
+def build_app(keras, app, size, classes, small=False):
+    """(model, None, the configuration's description) or (None, why not, None)."""
     minimum, kwargs, _ = APPS[app]
     constructor = getattr(keras.applications, app, None)
     if constructor is None:
-        return None, "this writer's keras.applications has no %s" % app
+        return None, "this writer's keras.applications has no %s" % app, None
     side = max(size, minimum)
-    kwargs = dict(kwargs, weights=None, input_shape=(side, side, 3), classes=classes,
-                  classifier_activation=None)
-    return constructor(**kwargs), None
+    common = dict(weights=None, input_shape=(side, side, 3), classes=classes, classifier_activation=None)
+    if small and app in SMALL_BUILDERS:
+        model, described = SMALL_BUILDERS[app](sys.modules[constructor.__module__], common)
+        return model, None, described
+    described = "%s(%s)" % (app, ", ".join("%s %s" % kv for kv in kwargs.items()))
+    return constructor(**dict(kwargs, **common)), None, described
 
 
 def run_app(keras, writer, version, app, args, out):
@@ -290,7 +344,8 @@ def run_app(keras, writer, version, app, args, out):
     keras.utils.set_random_seed(seed_of(app))
     classes = SMALL_CLASSES if args.small else CLASSES
     size = APPS[app][0] if args.small else args.size
-    model, why = build_app(keras, app, size, classes)
+    model, why, described = build_app(keras, app, size, classes, args.small)
+    entry["configuration"] = described
     if model is None:
         entry["notes"].append(why)
         return entry
