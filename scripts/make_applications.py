@@ -46,7 +46,7 @@ A writer that lacks an application, or cannot save it in a format, is recorded a
 
 --small builds each application at its smallest configuration that still uses the
 architecture, and prints the file sizes: the candidates for committed fixtures. Input side the
-minimum, classes 2, the smallest published alpha; ResNet50/V2, EfficientNetB0/V2B0, DenseNet121,
+minimum, classes 2, the MobileNets at alpha 0.1 (below the published widths: weights=None takes any); ResNet50/V2, EfficientNetB0/V2B0, DenseNet121,
 NASNetMobile and ConvNeXtTiny through their module's own builder (keras.src.applications.* or
 tf_keras.src.applications.*, the function the constructor calls) with every kind of block kept
 but fewer and narrower ones (SMALL_BUILDERS); InceptionV3, Xception and VGG16 have no such knob.
@@ -84,6 +84,7 @@ APPS = {
 }
 CLASSES = 10
 SMALL_CLASSES = 2
+SMALL_ALPHA = 0.1  # --small: the MobileNets' width (weights=None takes any alpha)
 DEFAULT_SIZE = 96
 BATCH = 2            # the stored input: two different images
 CALIBRATION_BATCH = 8
@@ -281,9 +282,12 @@ def custom_objects(keras, app):
 # their constructor at the minimum input size.
 def _resnet(v2):
     def build(module, common):
+        module = getattr(module, "resnet", module)  # resnet_v2 builds with resnet's functions
         stack = getattr(module, "stack_residual_blocks_v2" if v2 else "stack_residual_blocks_v1", None) \
             or getattr(module, "stack2" if v2 else "stack1")
-        sizes = [(4, 2), (8, 1), (8, 1), (8, 1)]  # (filters, blocks); 2 blocks: an identity shortcut too
+        # (filters, blocks); 2 blocks: an identity shortcut too (and a V2 stack needs 2: it builds
+        # its first and last block apart)
+        sizes = [(4, 2), (8, 2), (8, 2), (8, 2)] if v2 else [(4, 2), (8, 1), (8, 1), (8, 1)]
 
         def stack_fn(x):
             for i, (filters, blocks) in enumerate(sizes):
@@ -292,7 +296,8 @@ def _resnet(v2):
                 else:
                     x = stack(x, filters, blocks, stride1=1 if i == 0 else 2, name="conv%d" % (i + 2))
             return x
-        return module.ResNet(stack_fn, v2, True, **common), "ResNet(stack_fn: filters 4,8,8,8 × blocks 2,1,1,1)"
+        return module.ResNet(stack_fn, v2, True, **common), "ResNet(stack_fn: filters %s × blocks %s)" % (
+            ",".join(str(f) for f, _ in sizes), ",".join(str(b) for _, b in sizes))
     return build
 
 
@@ -333,6 +338,8 @@ def build_app(keras, app, size, classes, small=False):
     if small and app in SMALL_BUILDERS:
         model, described = SMALL_BUILDERS[app](sys.modules[constructor.__module__], common)
         return model, None, described
+    if small and "alpha" in kwargs:
+        kwargs = dict(kwargs, alpha=SMALL_ALPHA)
     described = "%s(%s)" % (app, ", ".join("%s %s" % kv for kv in kwargs.items()))
     return constructor(**dict(kwargs, **common)), None, described
 
