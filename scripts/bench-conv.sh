@@ -8,6 +8,8 @@
 #   KERASKIT=path/to/keraskit scripts/bench-conv.sh …   time that binary instead of building one
 #   KERASKIT_BENCH_SETTLE=N …   pause N s after the anchors (default 15)
 #   KERASKIT_BENCH_ROUNDS=N …   paired rounds per case (default 5, 0: none)
+#   KERASKIT_BENCH_REUSE=1 …    keep the anchors of an earlier run when they have every case asked
+#                               for (re-time a new keraskit against the same files and numbers)
 #
 # A sibling of scripts/bench.sh rather than more cases in it: these models come from
 # keras.applications and Keras's ONNX exporter (tf2onnx), not PyTorch, take minutes to build,
@@ -62,8 +64,21 @@ cc="$(command -v cc || command -v clang || true)"
 "$cc" -O2 -march=native -ffp-contract=fast -pthread scripts/fma_peak.c -o "$scratch/fma_peak"
 { echo "["; "$scratch/fma_peak" 1; echo ","; "$scratch/fma_peak" 2; echo "]"; } > "$work/fma_peak.json"
 
-echo "== anchors (TensorFlow, XLA, ONNX Runtime on Keras's ONNX export): several minutes" >&2
-(cd "$work" && "${bench_env[@]}" "$venv/bin/python" "$root/scripts/bench_conv_anchors.py" "${cases[@]}") >&2
+have_anchors() { # every case asked for is in anchor_results.json with its files
+    "$venv/bin/python" - "$work" "$@" <<'PY'
+import json, os, sys
+work, cases = sys.argv[1], sys.argv[2:]
+path = os.path.join(work, "anchor_results.json")
+done = json.load(open(path)) if os.path.exists(path) else {}
+sys.exit(0 if all(c in done and os.path.exists(os.path.join(work, "anchor_models", c + ".onnx")) for c in cases) else 1)
+PY
+}
+if [ -n "${KERASKIT_BENCH_REUSE:-}" ] && have_anchors "${cases[@]}"; then
+    echo "== anchors: reusing $work/anchor_results.json (KERASKIT_BENCH_REUSE)" >&2
+else
+    echo "== anchors (TensorFlow, XLA, ONNX Runtime on Keras's ONNX export): several minutes" >&2
+    (cd "$work" && "${bench_env[@]}" "$venv/bin/python" "$root/scripts/bench_conv_anchors.py" "${cases[@]}") >&2
+fi
 
 sleep "${KERASKIT_BENCH_SETTLE:-15}" # the anchors' process held GBs; let the kernel reclaim them
 echo "== keraskit bench on the same files" >&2

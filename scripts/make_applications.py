@@ -52,6 +52,7 @@ tf_keras.src.applications.*, the function the constructor calls) with every kind
 but fewer and narrower ones (SMALL_BUILDERS); InceptionV3, Xception and VGG16 have no such knob.
 """
 import argparse
+import inspect
 import json
 import os
 import subprocess
@@ -228,7 +229,8 @@ def center_products(model, keras, rng, x_calibration):
     gets its pre-activation outputs on the calibration batch centered and scaled to unit variance
     per channel through its kernel and bias (plus a uniform(−0.1, 0.1) bias), as a BN would do.
     Without it a deep ReLU stack maps every input to nearly the same direction."""
-    layers = [l for l in leaf_layers(model) if any(weight_name(v) == "kernel" for v in l.weights)
+    layers = [l for l in leaf_layers(model) if hasattr(l, "activation")  # Conv and Dense, not wrappers
+              and any(weight_name(v) == "kernel" for v in l.weights)
               and any(weight_name(v) == "bias" for v in l.weights)][:-1]
     for l in layers:
         activation, l.activation = l.activation, keras.activations.linear
@@ -304,8 +306,11 @@ def _resnet(v2):
 def _efficientnet(v2):
     def build(module, common):
         if v2:
+            # The name picks the b0 blocks and the b-variants' preprocessing (Rescaling + Normalization);
+            # Keras 3 calls the argument name, tf-keras model_name.
+            key = "name" if "name" in inspect.signature(module.EfficientNetV2).parameters else "model_name"
             blocks = module.DEFAULT_BLOCKS_ARGS["efficientnetv2-b0"]
-            return (module.EfficientNetV2(0.25, 0.25, 32, blocks_args=blocks, **common),
+            return (module.EfficientNetV2(0.25, 0.25, 32, blocks_args=blocks, **{key: "efficientnetv2-b0"}, **common),
                     "EfficientNetV2(width 0.25, depth 0.25, b0 blocks)")
         return module.EfficientNet(0.1, 0.1, 32, **common), "EfficientNet(width 0.1, depth 0.1)"
     return build
