@@ -94,7 +94,7 @@ def main():
                 print(f"{case} round {r + 1}: ORT {ort_s * 1e3:.3f} ms, KerasKit {kk_s * 1e3:.3f} ms, "
                       f"ratio {kk_s / ort_s:.2f}", file=sys.stderr, flush=True)
         except Refused as refusal:  # no pair to compare: the row says why, the other cases go on
-            print(f"{case}: keraskit refused: {refusal}", file=sys.stderr, flush=True)
+            print(f"{case}: keraskit refused: {str(refusal)[:200]}", file=sys.stderr, flush=True)
             results[case] = {"calls": CALLS[case], "rounds": [], "refused": str(refusal)}
             continue
         results[case] = {
