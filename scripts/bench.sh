@@ -9,8 +9,8 @@
 #   ANCHORS=path/to/anchors.py scripts/bench.sh …   another anchor script (same arguments and files)
 #
 # 1. builds keraskit with scripts/build-keraskit (release, scratch path .build-bench);
-# 2. makes the Python venv .venv-bench (tensorflow-cpu, torch CPU build, onnxruntime, onnx, numpy)
-#    unless it is there;
+# 2. makes the Python venv .venv-bench (tensorflow-cpu, torch CPU build, onnxruntime, onnx, numpy,
+#    tf2onnx) unless it is there (scripts/ensure-bench-venv);
 # 3. runs scripts/bench_anchors.py (or $ANCHORS) in .build-bench/anchors/ (git-ignored): it times
 #    each case's Keras model in Keras (predict, eager call, tf.function), PyTorch nn.LSTM and ONNX
 #    Runtime, and writes anchor_models/<case>.h5, <case>_x.npy and anchor_results.json there and
@@ -48,26 +48,7 @@ else
     keraskit="$(scripts/build-keraskit "$scratch")"
 fi
 
-if [ ! -f "$venv/.bench-ready" ]; then
-    echo "== creating $venv" >&2
-    "$python" -m venv "$venv"
-    "$venv/bin/pip" install -q --upgrade pip >&2 || true
-    # PyPI's Linux torch wheel is the CUDA build (several GB of nvidia-* wheels, runs on CPU too).
-    # Prefer a CPU-only wheel if pip's find-links directory has one.
-    torch_spec="${TORCH_SPEC:-}"
-    if [ -z "$torch_spec" ]; then
-        links="$("$venv/bin/pip" config get global.find-links 2>/dev/null || true)"
-        for dir in $links; do
-            wheel="$(ls "$dir"/torch-*+cpu-*.whl 2>/dev/null | sort -V | tail -1 || true)"
-            if [ -n "$wheel" ]; then
-                version="$(basename "$wheel" | cut -d- -f2)"
-                torch_spec="torch==$version"
-            fi
-        done
-    fi
-    "$venv/bin/pip" install -q tensorflow-cpu "${torch_spec:-torch}" onnxruntime onnx numpy >&2
-    touch "$venv/.bench-ready"
-fi
+venv="$(PYTHON="$python" scripts/ensure-bench-venv)"
 
 bench_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
 mkdir -p "$work"

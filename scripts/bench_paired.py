@@ -4,7 +4,8 @@
     python scripts/bench_paired.py ort MODEL.onnx INPUT.npy CALLS     (one timing, for the rounds)
 
 scripts/bench.sh runs this after the anchors (scripts/bench_anchors.py) with the venv that ran
-them. Each round starts one fresh process per engine, ONNX Runtime and `keraskit bench`, one
+them, and scripts/bench-conv.sh after its anchors (scripts/bench_conv_anchors.py, --onnx-dir
+DIR/anchor_models). Each round starts one fresh process per engine, ONNX Runtime and `keraskit bench`, one
 right after the other (which goes first alternates), and times the same number of calls after the
 same warm-up as the anchors do (median of 20 calls, 5 for large, after 3). ONNX Runtime runs the
 very model the anchors exported (/tmp/<case>.onnx), set up as the anchors set it up (2 intra-op
@@ -16,7 +17,9 @@ the same moment; the median of the rounds' ratios is the comparison. Writes DIR/
 """
 import argparse, json, os, statistics, subprocess, sys, time
 
-CALLS = {"seed": 20, "small": 20, "medium": 20, "large": 5}  # as in bench_anchors.py
+CALLS = {"seed": 20, "small": 20, "medium": 20, "large": 5,  # as in bench_anchors.py
+         # as in bench_conv_anchors.py
+         "mobilenetv2_b1": 20, "mobilenetv2_b16": 10, "resnet50_b1": 20, "resnet50_b8": 10, "crnn_b8": 10}
 WARMUP = 3
 
 
@@ -26,12 +29,13 @@ def ort_once(model, x_path, calls):
     so = ort.SessionOptions()
     so.intra_op_num_threads = 2
     sess = ort.InferenceSession(model, so, providers=["CPUExecutionProvider"])
+    feed = {sess.get_inputs()[0].name: x}  # "x" in the PyTorch exports, Keras's own name in its exports
     for _ in range(WARMUP):
-        sess.run(None, {"x": x})
+        sess.run(None, feed)
     ts = []
     for _ in range(calls):
         t = time.perf_counter()
-        sess.run(None, {"x": x})
+        sess.run(None, feed)
         ts.append(time.perf_counter() - t)
     print(json.dumps({"median_seconds": statistics.median(ts)}))
 
@@ -43,11 +47,19 @@ def time_ort(case, models, onnx_dir):
     return json.loads(out)["median_seconds"]
 
 
+class Refused(Exception):
+    """keraskit answered with its one-line error (exit 1): the model has layers it lacks."""
+
+
 def time_keraskit(case, models, keraskit):
-    out = subprocess.run([keraskit, "bench", os.path.join(models, f"{case}.h5"), "--input",
-                          os.path.join(models, f"{case}_x.npy"), "--iterations", str(CALLS[case]),
-                          "--warmup", str(WARMUP), "--json"], check=True, capture_output=True, text=True).stdout
-    return json.loads(out)["median_seconds"]
+    done = subprocess.run([keraskit, "bench", os.path.join(models, f"{case}.h5"), "--input",
+                           os.path.join(models, f"{case}_x.npy"), "--iterations", str(CALLS[case]),
+                           "--warmup", str(WARMUP), "--json"], capture_output=True, text=True)
+    if done.returncode == 1 and done.stderr.startswith("keraskit: error:"):
+        raise Refused(done.stderr.strip().splitlines()[0])
+    if done.returncode != 0:
+        raise subprocess.CalledProcessError(done.returncode, done.args, done.stdout, done.stderr)
+    return json.loads(done.stdout)["median_seconds"]
 
 
 def main():
@@ -70,16 +82,21 @@ def main():
             if not os.path.exists(path):
                 sys.exit(f"{path} is missing: run the anchors for '{case}' first")
         rounds = []
-        for r in range(args.rounds):
-            if r % 2 == 0:
-                ort_s = time_ort(case, models, args.onnx_dir)
-                kk_s = time_keraskit(case, models, args.keraskit)
-            else:
-                kk_s = time_keraskit(case, models, args.keraskit)
-                ort_s = time_ort(case, models, args.onnx_dir)
-            rounds.append({"onnxruntime": ort_s, "keraskit": kk_s, "ratio": kk_s / ort_s})
-            print(f"{case} round {r + 1}: ORT {ort_s * 1e3:.3f} ms, KerasKit {kk_s * 1e3:.3f} ms, "
-                  f"ratio {kk_s / ort_s:.2f}", file=sys.stderr, flush=True)
+        try:
+            for r in range(args.rounds):
+                if r % 2 == 0:
+                    ort_s = time_ort(case, models, args.onnx_dir)
+                    kk_s = time_keraskit(case, models, args.keraskit)
+                else:
+                    kk_s = time_keraskit(case, models, args.keraskit)
+                    ort_s = time_ort(case, models, args.onnx_dir)
+                rounds.append({"onnxruntime": ort_s, "keraskit": kk_s, "ratio": kk_s / ort_s})
+                print(f"{case} round {r + 1}: ORT {ort_s * 1e3:.3f} ms, KerasKit {kk_s * 1e3:.3f} ms, "
+                      f"ratio {kk_s / ort_s:.2f}", file=sys.stderr, flush=True)
+        except Refused as refusal:  # no pair to compare: the row says why, the other cases go on
+            print(f"{case}: keraskit refused: {str(refusal)[:200]}", file=sys.stderr, flush=True)
+            results[case] = {"calls": CALLS[case], "rounds": [], "refused": str(refusal)}
+            continue
         results[case] = {
             "calls": CALLS[case],
             "rounds": rounds,
