@@ -52,7 +52,7 @@ struct ParityTests {
             #expect(entries.sorted() == expected, "\(name): \(entries)")
         }
         #expect(float64.allSatisfy { $0.atol <= 1e-9 })
-        #expect(Fixtures.all.filter { $0.dtype != "float64" }.allSatisfy { $0.atol <= 1e-5 })
+        #expect(Fixtures.all.filter { $0.dtype != "float64" }.allSatisfy { $0.atol <= ($0.name.hasPrefix("app_") ? 1e-4 : 1e-5) })
     }
 
     @Test("predict matches Keras within the fixture's atol (1e-9 for float64 models, in Double)", arguments: Fixtures.all)

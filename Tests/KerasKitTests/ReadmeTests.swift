@@ -20,6 +20,14 @@ struct ReadmeTests {
         #expect(Self.tableClassNames == Set(LayerConfig.supportedClassNames))
     }
 
+    @Test("the README's list of arithmetic operation nodes is the registry's")
+    func operationList() throws {
+        let start = try #require(Self.readme.range(of: "<!-- operations -->"))
+        let end = try #require(Self.readme.range(of: "<!-- /operations -->"))
+        let listed = Self.readme[start.upperBound..<end.lowerBound].split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+        #expect(listed == LayerRegistry.operationClassNames)
+    }
+
     /// The rows of the layer table: the class names of the first column, and the last column.
     static var tableRows: [(classes: [String], float64: String)] {
         guard let start = readme.range(of: "<!-- layers:begin -->"), let end = readme.range(of: "<!-- layers:end -->") else { return [] }

@@ -85,6 +85,8 @@ extension ModelGraph {
                 let masks = try explicitMasks(kwargs?["mask"], inputCount: inputs.count, layer: layer)
                 nodes.append(NodeConfig(inputs: inputs, initialState: initialState, masks: masks,
                                         arguments: members["args"]?.arrayValue ?? [], keywordArguments: kwargs?.objectValue ?? [:]))
+            } else if let references = call.arrayValue, references.first?.stringValue != nil {
+                nodes.append(try tensorOperationNode(call, layer: layer))
             } else if let references = call.arrayValue {
                 // Keras 2: [[name, node, tensor, kwargs], ...]; a recurrent layer's extra
                 // inputs are its initial states.
@@ -105,6 +107,29 @@ extension ModelGraph {
             }
         }
         return nodes
+    }
+
+    /// A Keras 2 call of a TensorFlow operation (`TFOpLambda`: `x + 3.0`, `tf.math.multiply(x, s)`),
+    /// written as one `[name, node, tensor, kwargs]` reference whose kwargs hold the other
+    /// operand `y`: a constant, or a tensor reference that becomes the second input. The operands
+    /// become the node's positional arguments as Keras 3 writes them (tensors as
+    /// `__keras_tensor__` placeholders), so operations read their constants one way.
+    private static func tensorOperationNode(_ call: JSONValue, layer: LayerConfig) throws(KerasConfigError) -> NodeConfig {
+        let first = try tensorReference(call, layer: layer)
+        var kwargs = call.arrayValue.flatMap { $0.count > 3 ? $0[3].objectValue : nil } ?? [:]
+        let placeholder = JSONValue.object(["class_name": .string("__keras_tensor__")])
+        var inputs = [first]
+        var arguments = [placeholder]
+        if let operand = kwargs.removeValue(forKey: "y") {
+            if operand.arrayValue?.first?.stringValue != nil {
+                inputs.append(try tensorReference(operand, layer: layer))
+                arguments.append(placeholder)
+            } else {
+                arguments.append(operand)
+            }
+        }
+        if kwargs["name"] == .null { kwargs.removeValue(forKey: "name") }
+        return NodeConfig(inputs: inputs, arguments: arguments, keywordArguments: kwargs)
     }
 
     /// A call's `mask=` argument: Keras 3 writes `null`, a `__keras_tensor__` or a list of them

@@ -14,6 +14,9 @@ public protocol LayerConfiguration: Sendable {
     /// Whether the class is a Keras 3 operation recorded in Functional graphs (`NotEqual`,
     /// `Any`, …) rather than a layer: it is not in `model.layers` and owns no weights.
     static var isOperation: Bool { get }
+    /// Whether Keras 3 also writes the class as an operation node (module `keras.src.ops.*`)
+    /// with the same name and meaning (`Concatenate`); true for every operation.
+    static var isRecordedAsOperation: Bool { get }
     /// Reads the class's own arguments, each once with Keras's default; `common` holds the
     /// fields every layer has.
     /// - Throws: ``KerasConfigError`` naming the layer and the key.
@@ -37,6 +40,7 @@ public protocol LayerConfiguration: Sendable {
 extension LayerConfiguration {
     public static var aliases: [String] { [] }
     public static var isOperation: Bool { false }
+    public static var isRecordedAsOperation: Bool { isOperation }
     public var outputCount: Int { 1 }
     public var isRecurrent: Bool { false }
     public var isStateful: Bool { false }
@@ -171,7 +175,11 @@ public struct LayerConfig: Sendable {
             let nested = try NestedModelConfig(entry: entry, name: name)
             return LayerConfig(nested, module: module, className: className, kerasArguments: nested.common.kerasArguments + [("model", nested.model.json)])
         }
-        guard let type = LayerRegistry.configurationType(named: className) else {
+        // An operation node is looked up among operations only: `Add` there is `keras.ops.add`
+        // (which may take a constant), not the `Add` layer.
+        let isOperationNode = module?.hasPrefix("keras.src.ops") ?? isLegacyOperationNode(entry, config: members, className: className)
+        let found = isOperationNode ? LayerRegistry.operationType(named: className) : LayerRegistry.configurationType(named: className)
+        guard let type = found else {
             return LayerConfig(UnsupportedLayerConfig(common: LayerCommonConfig(name: name), className: className, config: config),
                                module: module, className: className, kerasArguments: members.keys.sorted().map { ($0, members[$0] ?? .null) })
         }
@@ -181,6 +189,15 @@ public struct LayerConfig: Sendable {
         try arguments.checkAllRead()
         return LayerConfig(configuration, module: module, className: className, kerasArguments: arguments.recorded)
     }
+}
+
+/// Whether an entry without a `module` (Keras 3's legacy `.h5` drops it) is an operation node:
+/// its config holds only `name` (a layer's always holds `trainable` and `dtype`), and its call
+/// passes the operands as separate arguments (a merge layer takes one list of tensors).
+private func isLegacyOperationNode(_ entry: JSONValue, config: [String: JSONValue], className: String) -> Bool {
+    guard LayerRegistry.operationType(named: className) != nil, config.keys.allSatisfy({ $0 == "name" }),
+          let node = entry["inbound_nodes"]?.arrayValue?.first, let arguments = node["args"]?.arrayValue else { return false }
+    return !(arguments.count == 1 && arguments[0].arrayValue != nil)
 }
 
 /// A layer whose class KerasKit doesn't implement: kept with its config as written, so the model

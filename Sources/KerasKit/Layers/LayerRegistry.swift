@@ -45,6 +45,8 @@ enum LayerRegistry {
             // Keras 3 operations (module keras.src.ops.numpy) that compute masks in Functional configs
             .init(NotEqualConfig.self), .init(AnyConfig.self), .init(LogicalOrConfig.self), .init(LogicalAndConfig.self),
             .init(ExpandDimsConfig.self), .init(ZerosLikeConfig.self), .init(OnesLikeConfig.self),
+            // Keras 2's TensorFlow functions on tensors
+            .init(TFOpLambdaConfig.self),
             // Image augmentation (identity at inference)
             .init(RandomFlipConfig.self), .init(RandomRotationConfig.self), .init(RandomZoomConfig.self),
             .init(RandomTranslationConfig.self), .init(RandomContrastConfig.self), .init(RandomBrightnessConfig.self),
@@ -55,33 +57,60 @@ enum LayerRegistry {
             .init(RandomElasticTransformConfig.self), .init(RandomErasingConfig.self), .init(RandomGaussianBlurConfig.self),
             .init(AugMixConfig.self), .init(RandAugmentConfig.self), .init(CutMixConfig.self), .init(MixUpConfig.self),
             .init(SolarizationConfig.self), .init(RandomCropConfig.self), .init(MaxNumBoundingBoxesConfig.self),
+            // Classes of keras.applications
+            .init(LayerScaleConfig.self),
             // Models used as layers
             .init(NestedModelConfig.self),
         ]
     }
 
-    /// The builders for each scalar, made once (on first use) and shared by every model.
-    private static let floatBuilders = LayerBuilders(entries(Float.self))
-    private static let doubleBuilders = LayerBuilders(entries(Double.self))
+    /// Keras 3 operations whose class names are also layers' (`Add` is `keras.ops.add` in an
+    /// operation node, module `keras.src.ops.*`): a namespace of their own.
+    static func operationEntries<Scalar: ComputeScalar>(_ scalar: Scalar.Type) -> [LayerEntry<Scalar>] {
+        [
+            .init(AddOperationConfig.self), .init(SubtractOperationConfig.self), .init(MultiplyOperationConfig.self),
+            .init(DivideOperationConfig.self), .init(TrueDivideOperationConfig.self), .init(MaximumOperationConfig.self),
+            .init(MinimumOperationConfig.self), .init(PowerOperationConfig.self),
+        ]
+    }
 
-    /// The registered config types, in registry order.
-    static let types: [any LayerBuilding.Type] = floatBuilders.types
+    /// The builders for each scalar, made once (on first use) and shared by every model.
+    private static let floatBuilders = LayerBuilders(entries(Float.self) + operationEntries(Float.self))
+    private static let doubleBuilders = LayerBuilders(entries(Double.self) + operationEntries(Double.self))
+
+    /// The registered layer config types, in registry order (operations of their own namespace
+    /// aside).
+    static let types: [any LayerBuilding.Type] = entries(Float.self).map(\.type)
+    /// The operation config types of ``operationEntries(_:)``.
+    static let operationTypes: [any LayerBuilding.Type] = operationEntries(Float.self).map(\.type)
 
     /// The config types by every class name and alias they decode (nested models decode from
     /// their whole entry, not by name).
-    private static let byName: [String: any LayerBuilding.Type] = {
+    private static let byName: [String: any LayerBuilding.Type] = names(of: types.filter { $0 != NestedModelConfig.self })
+
+    /// The operation config types by class name: ``operationTypes`` and the layers Keras also
+    /// records as operations of the same meaning.
+    private static let operationByName: [String: any LayerBuilding.Type] = names(of: operationTypes + types.filter { $0.isRecordedAsOperation })
+
+    private static func names(of types: [any LayerBuilding.Type]) -> [String: any LayerBuilding.Type] {
         var result: [String: any LayerBuilding.Type] = [:]
-        for type in types where type != NestedModelConfig.self {
+        for type in types {
             for name in [type.className] + type.aliases where result[name] == nil { result[name] = type }
         }
         return result
-    }()
+    }
 
     /// The config type for a class name or alias.
     static func configurationType(named className: String) -> (any LayerBuilding.Type)? { byName[className] }
 
+    /// The config type of an operation node's class (module `keras.src.ops.*`).
+    static func operationType(named className: String) -> (any LayerBuilding.Type)? { operationByName[className] }
+
     /// The Keras class names KerasKit can rebuild (aliases aside).
     static var classNames: [String] { types.filter { $0 != NestedModelConfig.self }.map { $0.className } }
+
+    /// The operation classes of ``operationEntries(_:)``.
+    static var operationClassNames: [String] { operationTypes.map { $0.className } }
 
     /// The builders for `Scalar`.
     static func builders<Scalar: ComputeScalar>(for scalar: Scalar.Type) -> LayerBuilders<Scalar> {

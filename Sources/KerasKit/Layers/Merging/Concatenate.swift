@@ -3,6 +3,7 @@
 /// combines masks) has the same class name and config, and the same meaning.
 public struct ConcatenateConfig: LayerBuilding {
     public static let className = "Concatenate"
+    public static let isRecordedAsOperation = true
     /// Fields every layer has.
     public let common: LayerCommonConfig
     /// The axis to join along, batch axis included; negative counts from the end.
