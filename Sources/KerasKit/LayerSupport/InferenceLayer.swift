@@ -89,6 +89,8 @@ struct LayerCall<Scalar: ComputeScalar> {
     /// Streaming: a recurrent layer continues from `state` and leaves its final states there,
     /// whatever its `stateful` flag.
     var carriesState = false
+    /// The model's reusable buffers (``BufferPool``), for outputs; nil runs allocate.
+    var buffers: BufferPool<Scalar>? = nil
 
     /// The first input: the only one for single-input layers.
     var input: TensorOf<Scalar> { inputs[0] }

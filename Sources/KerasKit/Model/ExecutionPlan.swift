@@ -32,6 +32,11 @@ struct ExecutionPlan<Scalar: ComputeScalar>: Sendable {
     let inputCount: Int
     let calls: [Call]
     let outputs: [Source]
+    /// Per call, the slots no later call reads (model inputs and outputs never): the run gives
+    /// their buffers to ``buffers`` once the call is done.
+    let releasedAfter: [[Int]]
+    /// The buffers the model's runs reuse.
+    let buffers = BufferPool<Scalar>()
 
     /// Compiles `schedule`; the graph builder has already checked that every reference resolves.
     init(config: ModelConfig, layers: [String: RunnableLayer<Scalar>], schedule: [NodeKey]) {
@@ -56,5 +61,17 @@ struct ExecutionPlan<Scalar: ComputeScalar>: Sendable {
         }
         self.calls = calls
         outputs = graph.outputs.map(source)
+        var lastRead = [Int](repeating: -1, count: inputCount + calls.count)
+        for (index, call) in calls.enumerated() {
+            for read in call.inputs + call.initialState + call.masks.compactMap({ $0 }) where lastRead.indices.contains(read.slot) {
+                lastRead[read.slot] = index
+            }
+        }
+        for output in outputs where lastRead.indices.contains(output.slot) { lastRead[output.slot] = Int.max }
+        var released = [[Int]](repeating: [], count: calls.count)
+        for slot in inputCount..<lastRead.count where lastRead[slot] >= 0 && lastRead[slot] < calls.count {
+            released[lastRead[slot]].append(slot)
+        }
+        releasedAfter = released
     }
 }

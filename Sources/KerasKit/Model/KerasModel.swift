@@ -191,7 +191,8 @@ public final class KerasModel: Sendable {
                 masks: masks,
                 initialState: planned.initialState.map(value),
                 maskTensors: maskTensors,
-                carriesState: !carrying.isEmpty && carrying.contains(planned.key)
+                carriesState: !carrying.isEmpty && carrying.contains(planned.key),
+                buffers: plan.buffers
             )
             // Only layers that keep states touch the (hashed) state store.
             let outputs: [TensorOf<Scalar>]
@@ -204,6 +205,11 @@ public final class KerasModel: Sendable {
                 outputs = try planned.layer.forward(call, state: &state)
             }
             slots[plan.inputCount + index] = ExecutionPlan<Scalar>.Values(tensors: outputs, masks: planned.layer.outputMasks(for: call, outputs: outputs))
+            // Values no later call reads: their storage goes back to the pool now, not at the end.
+            for slot in plan.releasedAfter[index] {
+                for tensor in slots[slot].tensors { plan.buffers.give(tensor.scalars) }
+                slots[slot] = ExecutionPlan<Scalar>.Values()
+            }
         }
         return (plan.outputs.map(value), plan.outputs.contains { mask($0) != nil } ? plan.outputs.map(mask) : [])
     }

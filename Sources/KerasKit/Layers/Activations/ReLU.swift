@@ -37,18 +37,28 @@ struct ReLULayer<Scalar: ComputeScalar>: InferenceLayer {
     func outputShapes(for inputs: [[Int?]]) -> [[Int?]] { [inputs[0]] }
 
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
-        var output = call.input
+        let input = call.input
+        var output = call.outputBuffer(input.scalars.count, zeroed: false)
         let (slope, threshold, maxValue) = (negativeSlope, threshold, maxValue)
-        output.scalars.withUnsafeMutableBufferPointer { values in
-            for index in values.indices {
-                let x = values[index]
-                var y = threshold != 0 ? (x > threshold ? x : 0) : Swift.max(x, 0)
-                if let maxValue { y = Swift.min(y, maxValue) }
-                if slope != 0 { y -= slope * Swift.max(threshold - x, 0) }
-                values[index] = y
+        input.scalars.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { values in
+                guard let source = source.baseAddress, let values = values.baseAddress else { return }
+                if threshold == 0, slope == 0 {
+                    // Keras's defaults and ReLU(6): a clamp, which vectorizes.
+                    let ceiling = maxValue ?? .infinity
+                    for index in 0..<input.scalars.count { values[index] = Swift.min(Swift.max(source[index], 0), ceiling) }
+                    return
+                }
+                for index in 0..<input.scalars.count {
+                    let x = source[index]
+                    var y = threshold != 0 ? (x > threshold ? x : 0) : Swift.max(x, 0)
+                    if let maxValue { y = Swift.min(y, maxValue) }
+                    if slope != 0 { y -= slope * Swift.max(threshold - x, 0) }
+                    values[index] = y
+                }
             }
         }
-        return [output]
+        return [TensorOf(uncheckedShape: input.shape, scalars: output)]
     }
 
     func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }

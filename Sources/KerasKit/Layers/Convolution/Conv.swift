@@ -162,7 +162,7 @@ struct ConvolutionLayer<Scalar: ComputeScalar>: InferenceLayer {
         let lastShape = [geometry.batch] + outputSpatial + [filters]
         let count = try checkedElementCount(lastShape, layer: name)
         let x = window.dataFormat == .channelsLast ? input.scalars : movingChannels(input.scalars, shape: input.shape, toFirst: false)
-        var output = [Scalar](repeating: 0, count: count)
+        var output = call.outputBuffer(count, zeroed: false)
         try x.withUnsafeBufferPointer { (x) throws(PredictionError) in
             try output.withUnsafeMutableBufferPointer { (y) throws(PredictionError) in
                 guard let x = x.baseAddress, let y = y.baseAddress else { return }

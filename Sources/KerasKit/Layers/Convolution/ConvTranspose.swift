@@ -167,7 +167,7 @@ struct TransposedConvolutionLayer<Scalar: ComputeScalar>: InferenceLayer {
         let outputSpatial = options.outputSpatial(input.shape).map { $0 ?? 0 }
         let geometry = ConvolutionGeometry(batch: input.shape[0], spatial: spatial, outputSpatial: outputSpatial, window: window)
         let lastShape = [geometry.batch] + outputSpatial + [options.filters]
-        var output = [Scalar](repeating: 0, count: try checkedElementCount(lastShape, layer: name))
+        var output = call.outputBuffer(try checkedElementCount(lastShape, layer: name), zeroed: true)
         let x = window.dataFormat == .channelsLast ? input.scalars : movingChannels(input.scalars, shape: input.shape, toFirst: false)
         try x.withUnsafeBufferPointer { (x) throws(PredictionError) in
             try output.withUnsafeMutableBufferPointer { (y) throws(PredictionError) in

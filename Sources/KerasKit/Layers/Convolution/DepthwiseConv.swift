@@ -120,7 +120,7 @@ struct DepthwiseConvolutionLayer<Scalar: ComputeScalar>: InferenceLayer {
             throw .inputShapeMismatch(layer: name, expected: window.minimumInputDescription(channels: channels), actual: input.shape)
         }
         let lastShape = [geometry.batch] + geometry.output.suffix(window.rank) + [channels * multiplier]
-        var output = [Scalar](repeating: 0, count: try checkedElementCount(lastShape, layer: name))
+        var output = call.outputBuffer(try checkedElementCount(lastShape, layer: name), zeroed: false)
         depthwise(window.dataFormat == .channelsLast ? input.scalars : movingChannels(input.scalars, shape: input.shape, toFirst: false),
                   geometry: geometry, into: &output)
         return [finishConvolution(output, channelsLastShape: lastShape, window: window, activation: activation, generation: generation)]

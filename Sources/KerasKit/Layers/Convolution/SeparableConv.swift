@@ -134,11 +134,11 @@ struct SeparableConvolutionLayer<Scalar: ComputeScalar>: InferenceLayer {
         }
         let middleChannels = depthwise.channels * depthwise.multiplier
         let pixels = geometry.batch * geometry.outputPixels
-        var middle = [Scalar](repeating: 0, count: try checkedElementCount([pixels, middleChannels], layer: name))
+        var middle = call.outputBuffer(try checkedElementCount([pixels, middleChannels], layer: name), zeroed: false)
         depthwise.depthwise(window.dataFormat == .channelsLast ? input.scalars : movingChannels(input.scalars, shape: input.shape, toFirst: false),
                             geometry: geometry, into: &middle)
         let lastShape = [geometry.batch] + geometry.output.suffix(window.rank) + [filters]
-        var output = [Scalar](repeating: 0, count: try checkedElementCount(lastShape, layer: name))
+        var output = call.outputBuffer(try checkedElementCount(lastShape, layer: name), zeroed: false)
         middle.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { y in
                 guard let x = x.baseAddress, let y = y.baseAddress else { return }
@@ -147,6 +147,7 @@ struct SeparableConvolutionLayer<Scalar: ComputeScalar>: InferenceLayer {
                 }
             }
         }
+        call.buffers?.give(middle)
         return [finishConvolution(output, channelsLastShape: lastShape, window: window, activation: activation, generation: depthwise.generation)]
     }
 }

@@ -29,13 +29,17 @@ struct ActivationLayer<Scalar: ComputeScalar>: InferenceLayer {
     func outputShapes(for inputs: [[Int?]]) -> [[Int?]] { [inputs[0]] }
 
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
-        var output = call.input
-        let rowLength = output.shape.last ?? 1
-        output.scalars.withUnsafeMutableBufferPointer { values in
-            guard let base = values.baseAddress else { return }
-            activation.apply(base, count: values.count, rowLength: rowLength, generation: generation)
+        let input = call.input
+        var output = call.outputBuffer(input.scalars.count, zeroed: false)
+        let rowLength = input.shape.last ?? 1
+        input.scalars.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { values in
+                guard let base = values.baseAddress, let source = source.baseAddress else { return }
+                base.update(from: source, count: values.count)
+                activation.apply(base, count: values.count, rowLength: rowLength, generation: generation)
+            }
         }
-        return [output]
+        return [TensorOf(uncheckedShape: input.shape, scalars: output)]
     }
 
     func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }

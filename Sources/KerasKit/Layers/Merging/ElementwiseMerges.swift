@@ -139,7 +139,7 @@ struct ElementwiseMergeLayer<Scalar: ComputeScalar>: InferenceLayer {
             throw .inputShapeMismatch(layer: name, expected: "2 inputs", actual: [inputs.count])
         }
         if inputs.allSatisfy({ $0.shape == first.shape }) {
-            return [TensorOf(uncheckedShape: first.shape, scalars: combineSameShape(inputs, masks: call.masks))]
+            return [TensorOf(uncheckedShape: first.shape, scalars: combineSameShape(inputs, masks: call.masks, call: call))]
         }
         return [try combineBroadcasting(inputs)]
     }
@@ -156,10 +156,15 @@ struct ElementwiseMergeLayer<Scalar: ComputeScalar>: InferenceLayer {
         }
     }
 
-    private func combineSameShape(_ inputs: [TensorOf<Scalar>], masks: [Mask?]) -> [Scalar] {
+    private func combineSameShape(_ inputs: [TensorOf<Scalar>], masks: [Mask?], call: LayerCall<Scalar>) -> [Scalar] {
         let shape = inputs[0].shape
-        var output = inputs[0].scalars
-        let count = output.count
+        let count = inputs[0].scalars.count
+        var output = call.outputBuffer(count, zeroed: false)
+        output.withUnsafeMutableBufferPointer { y in
+            inputs[0].scalars.withUnsafeBufferPointer { x in
+                if let y = y.baseAddress, let x = x.baseAddress { y.update(from: x, count: count) }
+            }
+        }
         // Keras 3 lets masks change Maximum, Minimum and Multiply.
         let usesMasks = generation >= .keras3 && [.maximum, .minimum, .multiply].contains(operation)
         let flags: [Mask?] = inputs.indices.map { index in

@@ -117,16 +117,32 @@ struct BatchNormalizationLayer<Scalar: ComputeScalar>: InferenceLayer {
         guard input.rank == rank, input.shape[axis] == channels else {
             throw .inputShapeMismatch(layer: name, expected: "rank \(rank) with \(channels) features on axis \(axis)", actual: input.shape)
         }
-        var output = input.scalars
+        var output = call.outputBuffer(input.scalars.count, zeroed: false)
         // Blocks of `inner` scalars (the axes after the feature axis) share one channel.
         let outer = product(input.shape, 0..<axis), inner = product(input.shape, (axis + 1)..<rank)
-        output.withUnsafeMutableBufferPointer { y in
-            var base = 0
-            for _ in 0..<outer {
-                for channel in 0..<channels {
-                    let (a, b) = (scale[channel], shift[channel])
-                    for index in base..<(base + inner) { y[index] = y[index] * a + b }
-                    base += inner
+        input.scalars.withUnsafeBufferPointer { x in
+            output.withUnsafeMutableBufferPointer { y in
+                scale.withUnsafeBufferPointer { scale in
+                    shift.withUnsafeBufferPointer { shift in
+                        guard let x = x.baseAddress, let y = y.baseAddress, let scale = scale.baseAddress, let shift = shift.baseAddress else { return }
+                        let channels = channels
+                        if inner == 1 {
+                            // Features last: one contiguous row per position, which vectorizes.
+                            for row in 0..<outer {
+                                let (source, target) = (x + row * channels, y + row * channels)
+                                for channel in 0..<channels { target[channel] = source[channel] * scale[channel] + shift[channel] }
+                            }
+                            return
+                        }
+                        var base = 0
+                        for _ in 0..<outer {
+                            for channel in 0..<channels {
+                                let (a, b) = (scale[channel], shift[channel])
+                                for index in base..<(base + inner) { y[index] = x[index] * a + b }
+                                base += inner
+                            }
+                        }
+                    }
                 }
             }
         }
