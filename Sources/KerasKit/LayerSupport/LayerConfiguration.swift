@@ -14,6 +14,10 @@ public protocol LayerConfiguration: Sendable {
     /// Whether the class is a Keras 3 operation recorded in Functional graphs (`NotEqual`,
     /// `Any`, …) rather than a layer: it is not in `model.layers` and owns no weights.
     static var isOperation: Bool { get }
+    /// Whether the class computes the same in training as at inference, so a call recorded
+    /// with `training=True` (Keras 3 records its preprocessing layers' signature default) runs
+    /// as written.
+    static var ignoresTraining: Bool { get }
     /// Reads the class's own arguments, each once with Keras's default; `common` holds the
     /// fields every layer has.
     /// - Throws: ``KerasConfigError`` naming the layer and the key.
@@ -37,6 +41,7 @@ public protocol LayerConfiguration: Sendable {
 extension LayerConfiguration {
     public static var aliases: [String] { [] }
     public static var isOperation: Bool { false }
+    public static var ignoresTraining: Bool { false }
     public var outputCount: Int { 1 }
     public var isRecurrent: Bool { false }
     public var isStateful: Bool { false }
