@@ -69,7 +69,7 @@ struct BilinearUpSamplingLayer<Scalar: ComputeScalar>: InferenceLayer {
         guard let image = ChannelsLastImage(call.input, spatialRank: 2, format: dataFormat) else {
             throw .inputShapeMismatch(layer: name, expected: "rank 4", actual: call.input.shape)
         }
-        let (height, width, channels) = (image.spatial[0], image.spatial[1], image.channels)
+        let (height, width) = (image.spatial[0], image.spatial[1])
         let outputHeight = height.multipliedReportingOverflow(by: size[0]), outputWidth = width.multipliedReportingOverflow(by: size[1])
         guard !outputHeight.overflow, !outputWidth.overflow else {
             throw .tooLarge(layer: name, elements: "\(height)·\(size[0]) × \(width)·\(size[1])")
