@@ -1397,6 +1397,113 @@ def fixture_specs(writer):
     # END pool-shape
     # ==================================================================
 
+    # ==================================================================
+    # BEGIN resize: Resizing (every interpolation each writer has, antialias, crop/pad to aspect
+    # ratio, channels_first), CenterCrop larger/smaller than the input, Flatten/Reshape/Permute
+    # on rank 4-5, merge broadcasting as squeeze-and-excitation blocks use it.  Batch 2.
+    # ==================================================================
+    def resizes(interpolation, **kw):
+        return [new_layer("Resizing", 11, 8, interpolation=interpolation, **kw),
+                new_layer("Resizing", 4, 3, interpolation=interpolation, **kw),
+                new_layer("Resizing", 5, 9, interpolation=interpolation, **kw),
+                new_layer("Resizing", 7, 5, interpolation=interpolation, **kw)]
+
+    interpolations = ["bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5"]
+    if writer != "keras3":
+        interpolations += ["gaussian", "mitchellcubic"]
+    for interpolation in interpolations:
+        add("resizing_%s" % interpolation, "Input (7, 5, 3) -> Resizing(11, 8 / 4, 3 / 5, 9 / 7, 5 (same size), "
+            "interpolation=%r): up, down, mixed and unchanged" % interpolation,
+            functional([(7, 5, 3)], each(*resizes(interpolation))), one_call((2, 7, 5, 3)))
+    if writer == "keras3":
+        for interpolation in ("bilinear", "bicubic", "lanczos3", "lanczos5", "nearest", "area"):
+            add("resizing_%s_antialias" % interpolation, "Input (7, 5, 3) -> Resizing(11, 8 / 4, 3 / 5, 9 / 7, 5, "
+                "interpolation=%r, antialias=True)" % interpolation,
+                functional([(7, 5, 3)], each(*resizes(interpolation, antialias=True))), one_call((2, 7, 5, 3)))
+        add("resizing_pad_to_aspect_ratio", "Input (7, 4, 2) -> Resizing(pad_to_aspect_ratio=True, fill_value=0.5): "
+            "(6, 6) pads the width, (3, 8) pads the height by an odd total, (5, 2) pads the height, (8, 3) bicubic; "
+            "channels_first (2, 7, 4) -> (6, 6)",
+            functional([(7, 4, 2), (2, 7, 4)], lambda L, xs: [
+                L.Resizing(6, 6, pad_to_aspect_ratio=True, fill_value=0.5)(xs[0]),
+                L.Resizing(3, 8, pad_to_aspect_ratio=True, fill_value=0.5)(xs[0]),
+                L.Resizing(5, 2, pad_to_aspect_ratio=True, fill_value=-1.0, interpolation="nearest")(xs[0]),
+                L.Resizing(8, 3, pad_to_aspect_ratio=True, interpolation="bicubic")(xs[0]),
+                L.Resizing(6, 6, pad_to_aspect_ratio=True, fill_value=0.5, **cf)(xs[1])]),
+            lambda rng: [{"inputs": [normal(rng, 2, 7, 4, 2), normal(rng, 2, 2, 7, 4)], "reset": False}])
+        add("resizing_channels_first", "Input (3, 7, 5) -> Resizing(channels_first): (11, 8) bilinear, (4, 3) nearest, "
+            "(5, 9) bicubic crop_to_aspect_ratio, (6, 6) area",
+            functional([(3, 7, 5)], each(new_layer("Resizing", 11, 8, **cf),
+                                         new_layer("Resizing", 4, 3, interpolation="nearest", **cf),
+                                         new_layer("Resizing", 5, 9, interpolation="bicubic", crop_to_aspect_ratio=True, **cf),
+                                         new_layer("Resizing", 6, 6, interpolation="area", **cf))),
+            one_call((2, 3, 7, 5)))
+    add("resizing_crop_to_aspect_ratio", "Input (7, 5, 3) -> Resizing(crop_to_aspect_ratio=True): (4, 4) bilinear, "
+        "(3, 8) nearest, (9, 2) bicubic, (6, 5) area",
+        functional([(7, 5, 3)], each(new_layer("Resizing", 4, 4, crop_to_aspect_ratio=True),
+                                     new_layer("Resizing", 3, 8, interpolation="nearest", crop_to_aspect_ratio=True),
+                                     new_layer("Resizing", 9, 2, interpolation="bicubic", crop_to_aspect_ratio=True),
+                                     new_layer("Resizing", 6, 5, interpolation="area", crop_to_aspect_ratio=True))),
+        one_call((2, 7, 5, 3)))
+    center = [new_layer("CenterCrop", 4, 3), new_layer("CenterCrop", 7, 6), new_layer("CenterCrop", 9, 4),
+              new_layer("CenterCrop", 8, 8), new_layer("CenterCrop", 3, 9)]
+    add("center_crop", "Input (7, 6, 3) -> CenterCrop (4, 3) (odd/even margins), (7, 6) (same), (9, 4) and (3, 9) "
+        "(one side larger), (8, 8) (both larger): crops, or resizes when the input is smaller",
+        functional([(7, 6, 3)], each(*center)), one_call((2, 7, 6, 3)))
+    if writer == "keras3":
+        add("center_crop_channels_first", "Input (3, 7, 6) -> CenterCrop(channels_first) (4, 3), (9, 4), (8, 8)",
+            functional([(3, 7, 6)], each(new_layer("CenterCrop", 4, 3, **cf), new_layer("CenterCrop", 9, 4, **cf),
+                                         new_layer("CenterCrop", 8, 8, **cf))),
+            one_call((2, 3, 7, 6)))
+
+    def reshaping_any_rank(L, xs):
+        x5, x4 = xs
+        return [L.Flatten()(x5), L.Flatten(data_format="channels_first")(x5), L.Flatten(data_format="channels_first")(x4),
+                L.Reshape((4, -1, 5))(x5), L.Reshape((-1,))(x5), L.Reshape((3, 2, 2, -1))(x4),
+                L.Permute((3, 1, 4, 2))(x5), L.Permute((2, 1, 3))(x4), L.Permute((3, 2, 1))(x4)]
+
+    add("reshaping_any_rank", "Inputs (2, 3, 4, 5), (3, 4, 5) -> Flatten, Flatten(channels_first) on rank 5 and 4, "
+        "Reshape((4, -1, 5)), Reshape((-1,)), Reshape((3, 2, 2, -1)), Permute((3, 1, 4, 2)), Permute((2, 1, 3)), "
+        "Permute((3, 2, 1))",
+        functional([(2, 3, 4, 5), (3, 4, 5)], reshaping_any_rank),
+        lambda rng: [{"inputs": [normal(rng, 2, 2, 3, 4, 5), normal(rng, 2, 3, 4, 5)], "reset": False}])
+
+    def se_block(L, xs):
+        x = L.Conv2D(6, 3, padding="same", activation="relu")(xs[0])
+        s = L.GlobalAveragePooling2D(keepdims=True)(x)
+        s = L.Dense(2, activation="relu")(s)
+        s = L.Dense(6, activation="sigmoid")(s)
+        scaled = L.Multiply()([x, s])
+        t = L.Conv2D(6, 1, activation="sigmoid")(L.GlobalAveragePooling2D(keepdims=True)(x))
+        return [L.Add()([scaled, L.Multiply()([t, x])]), L.Add()([x, L.GlobalMaxPooling2D(keepdims=True)(x)]),
+                L.Multiply()([L.Reshape((1, 1, 6))(L.GlobalAveragePooling2D()(x)), x, s])]
+
+    add("se_block", "Input (5, 4, 3) -> Conv2D(6, 3, same, relu) = x; squeeze-and-excitation: "
+        "GlobalAveragePooling2D(keepdims) -> Dense(2, relu) -> Dense(6, sigmoid) = s (B, 1, 1, 6); Multiply([x, s]); "
+        "Conv2D(6, 1) on the pooled x, Multiply([t, x]); Add of the two; Add([x, GlobalMaxPooling2D(keepdims)]); "
+        "Multiply of three (Reshape((1, 1, 6)) of the pooled x, x, s)",
+        functional([(5, 4, 3)], se_block), one_call((2, 5, 4, 3)))
+
+    def resize_f64(L, xs):
+        x = L.Resizing(9, 7, interpolation="nearest", **f64)(xs[0])
+        y = L.Resizing(4, 6, **f64)(xs[0])
+        z = L.CenterCrop(5, 3, **f64)(x)
+        # Keras 3's CenterCrop returns its resize's float32 when it resizes: Rescaling(1) casts back.
+        w = L.Rescaling(1.0, **f64)(L.CenterCrop(8, 8, **f64)(xs[0]))
+        s = L.GlobalAveragePooling2D(keepdims=True, **f64)(z)
+        se = L.Multiply(**f64)([z, L.Dense(2, activation="sigmoid", **f64)(s)])
+        # The SE product first: the float64 tests compare the first output, which float32 arithmetic must miss.
+        return [se, x, y, z, w, L.Flatten(data_format="channels_first", **f64)(se),
+                L.Permute((3, 1, 2), **f64)(y), L.Reshape((-1, 3), **f64)(L.Add(**f64)([y, L.Dense(1, **f64)(y)]))]
+
+    add("resize_float64", "float64 Functional: Input (6, 5, 2) -> Resizing(9, 7, nearest) -> CenterCrop(5, 3) -> SE "
+        "Multiply with Dense(2, sigmoid) of GlobalAveragePooling2D(keepdims) -> Flatten(channels_first); "
+        "Resizing(4, 6) bilinear -> Permute((3, 1, 2)), Add with Dense(1) -> Reshape((-1, 3)); CenterCrop(8, 8) "
+        "resizes -> Rescaling(1) (atol 1e-9)",
+        functional([(6, 5, 2)], resize_f64, dtype="float64"), f64_call((2, 6, 5, 2), scale=1.5), dtype="float64")
+    # ==================================================================
+    # END resize
+    # ==================================================================
+
     # --- A model KerasKit cannot run (classes no issue plans yet): the outputs are stored anyway.
     if writer == "keras3":
         add("unsupported_layers", "Input (6, 5, 3) -> AutoContrast(value_range=(-3, 3)) -> GroupNormalization(groups=3) "

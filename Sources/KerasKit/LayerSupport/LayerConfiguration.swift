@@ -17,6 +17,10 @@ public protocol LayerConfiguration: Sendable {
     /// Whether Keras 3 also writes the class as an operation node (module `keras.src.ops.*`)
     /// with the same name and meaning (`Concatenate`); true for every operation.
     static var isRecordedAsOperation: Bool { get }
+    /// Whether the class computes the same in training as at inference, so a call recorded
+    /// with `training=True` (Keras 3 records its preprocessing layers' signature default) runs
+    /// as written.
+    static var ignoresTraining: Bool { get }
     /// Reads the class's own arguments, each once with Keras's default; `common` holds the
     /// fields every layer has.
     /// - Throws: ``KerasConfigError`` naming the layer and the key.
@@ -41,6 +45,7 @@ extension LayerConfiguration {
     public static var aliases: [String] { [] }
     public static var isOperation: Bool { false }
     public static var isRecordedAsOperation: Bool { isOperation }
+    public static var ignoresTraining: Bool { false }
     public var outputCount: Int { 1 }
     public var isRecurrent: Bool { false }
     public var isStateful: Bool { false }

@@ -41,7 +41,7 @@ enum LayerRegistry {
             // Normalization
             .init(LayerNormalizationConfig.self), .init(BatchNormalizationConfig.self), .init(UnitNormalizationConfig.self),
             // Preprocessing
-            .init(RescalingConfig.self),
+            .init(RescalingConfig.self), .init(ResizingConfig.self), .init(CenterCropConfig.self),
             // Keras 3 operations (module keras.src.ops.numpy) that compute masks in Functional configs
             .init(NotEqualConfig.self), .init(AnyConfig.self), .init(LogicalOrConfig.self), .init(LogicalAndConfig.self),
             .init(ExpandDimsConfig.self), .init(ZerosLikeConfig.self), .init(OnesLikeConfig.self),

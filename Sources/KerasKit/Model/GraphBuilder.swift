@@ -74,7 +74,7 @@ enum GraphBuilder {
             guard !node.inputs.isEmpty else {
                 throw .unsupportedTopology(layer: key.layer, reason: "call \(key.node) has no inputs")
             }
-            try checkCallArguments(node, layer: key.layer)
+            try checkCallArguments(node, layer: key.layer, ignoresTraining: type(of: layerConfig.configuration).ignoresTraining)
             var inputShapes: [[Int?]] = []
             for reference in node.inputs + node.initialState {
                 guard let resolved = try shape(of: reference, for: key.layer) else {
@@ -122,15 +122,15 @@ enum GraphBuilder {
     }
 
     /// The keyword arguments a call may record: each either runs (`mask`, `initial_state`) or
-    /// changes nothing at inference (`training` false). Any other is refused by name, so no
-    /// argument is silently dropped.
-    static func checkCallArguments(_ node: NodeConfig, layer: String) throws(WeightLoadingError) {
+    /// changes nothing at inference (`training` false, or any `training` for a layer that
+    /// `ignoresTraining`). Any other is refused by name, so no argument is silently dropped.
+    static func checkCallArguments(_ node: NodeConfig, layer: String, ignoresTraining: Bool = false) throws(WeightLoadingError) {
         for (key, value) in node.keywordArguments.sorted(by: { $0.key < $1.key }) {
             switch key {
             case "mask", "initial_state":
                 continue
             case "training":
-                guard value == .null || value == .bool(false) else {
+                guard value == .null || value == .bool(false) || (ignoresTraining && value == .bool(true)) else {
                     throw .unsupportedTopology(layer: layer, reason: "the call passes training=\(pythonLiteral(value)), which runs the layer's training-time computation in predict; KerasKit runs inference only")
                 }
             default:

@@ -50,22 +50,6 @@ struct BilinearUpSamplingLayer<Scalar: ComputeScalar>: InferenceLayer {
 
     var parameterCount: Int { 0 }
 
-    /// One output index's two input neighbours and the weight of the upper one.
-    struct Tap { var lower: Int, upper: Int, lerp: Float }
-
-    /// The taps for `outputLength` outputs over `inputLength` inputs (TensorFlow's
-    /// `compute_interpolation_weights` with its `HalfPixelScaler`).
-    static func taps(inputLength: Int, outputLength: Int) -> [Tap] {
-        let scale = Float(inputLength) / Float(outputLength)
-        return (0..<outputLength).map { index in
-            let position = (Float(index) + 0.5) * scale - 0.5
-            let floor = position.rounded(.down)
-            let upper = Swift.min(Int(position.rounded(.up)), inputLength - 1)
-            let lower = Swift.min(Swift.max(Int(floor), 0), upper)
-            return Tap(lower: lower, upper: upper, lerp: position - floor)
-        }
-    }
-
     func outputShapes(for inputs: [[Int?]]) throws(WeightLoadingError) -> [[Int?]] {
         var shape = inputs[0]
         guard shape.count == 4 else {
@@ -85,40 +69,13 @@ struct BilinearUpSamplingLayer<Scalar: ComputeScalar>: InferenceLayer {
         guard let image = ChannelsLastImage(call.input, spatialRank: 2, format: dataFormat) else {
             throw .inputShapeMismatch(layer: name, expected: "rank 4", actual: call.input.shape)
         }
-        let (height, width, channels) = (image.spatial[0], image.spatial[1], image.channels)
+        let (height, width) = (image.spatial[0], image.spatial[1])
         let outputHeight = height.multipliedReportingOverflow(by: size[0]), outputWidth = width.multipliedReportingOverflow(by: size[1])
         guard !outputHeight.overflow, !outputWidth.overflow else {
             throw .tooLarge(layer: name, elements: "\(height)·\(size[0]) × \(width)·\(size[1])")
         }
         let outputSpatial = [outputHeight.partialValue, outputWidth.partialValue]
-        var output = [Scalar](repeating: 0, count: try checkedElementCount(image.shape(spatial: outputSpatial, format: .channelsLast), layer: name))
-        let rows = Self.taps(inputLength: height, outputLength: outputSpatial[0])
-        let columns = Self.taps(inputLength: width, outputLength: outputSpatial[1])
-        image.scalars.withUnsafeBufferPointer { x in
-            output.withUnsafeMutableBufferPointer { y in
-                @inline(__always) func pixel(_ sample: Int, _ row: Int, _ column: Int, _ channel: Int) -> Float {
-                    Float(x[((sample * height + row) * width + column) * channels + channel])
-                }
-                var target = 0
-                for sample in 0..<image.batch {
-                    for row in rows {
-                        for column in columns {
-                            for channel in 0..<channels {
-                                let topLeft = pixel(sample, row.lower, column.lower, channel)
-                                let topRight = pixel(sample, row.lower, column.upper, channel)
-                                let bottomLeft = pixel(sample, row.upper, column.lower, channel)
-                                let bottomRight = pixel(sample, row.upper, column.upper, channel)
-                                let top = topLeft + (topRight - topLeft) * column.lerp
-                                let bottom = bottomLeft + (bottomRight - bottomLeft) * column.lerp
-                                y[target] = Scalar(top + (bottom - top) * row.lerp)
-                                target += 1
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        let result = ChannelsLastImage(batch: image.batch, spatial: outputSpatial, channels: channels, scalars: output)
+        let result = try image.resized(height: outputSpatial[0], width: outputSpatial[1], method: .bilinear, antialias: false, layer: name)
         return [result.tensor(format: dataFormat)]
     }
 }
