@@ -23,6 +23,8 @@ struct LayerLocalityTests {
         "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D",
         "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveAveragePooling3D", "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D",
         "ZeroPadding2D", "ZeroPadding3D", "Cropping2D", "Cropping3D", "UpSampling2D", "UpSampling3D",
+        // Normalization
+        "GroupNormalization", "RMSNormalization", "Normalization",
     ] + ImageAugmentationClasses.names
 
     /// The augmentation classes, read from their family file's registrations.

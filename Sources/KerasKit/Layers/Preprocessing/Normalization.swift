@@ -16,7 +16,8 @@ public struct NormalizationConfig: LayerBuilding {
     /// Whether the layer undoes the normalization (`mean + x · std`).
     public let invert: Bool
 
-    /// `mean` and `variance` as the config writes them: each a number or a nested list whose
+    /// `mean` and `variance` as the config writes them (Keras 3 rounds them to float32 before casting
+    /// them to the compute dtype, tf-keras doesn't): each a number or a nested list whose
     /// shape broadcasts against the kept axes' sizes (aligned at the last kept axis).
     public struct GivenStatistics: Sendable, Hashable {
         /// The shape of both lists (`[]` for numbers).
@@ -122,8 +123,12 @@ public struct NormalizationConfig: LayerBuilding {
             guard zip(aligned, keptShape).allSatisfy({ $0 == $1 || $0 == 1 }) else {
                 throw .unsupportedTopology(layer: common.name, reason: "mean and variance of shape \(given.shape.shapeDescription) don't broadcast to the sizes \(keptShape.shapeDescription) of axis \(axis) of input \(input.shapeDescription)")
             }
-            mean = Self.broadcast(given.mean, from: aligned, to: keptShape).map { Scalar($0) }
-            variance = Self.broadcast(given.variance, from: aligned, to: keptShape).map { Scalar($0) }
+            // Keras 3 makes tensors of them first (`convert_to_tensor`: float32), then casts to
+            // the compute dtype; tf-keras casts its float64 NumPy product straight.
+            let keras3 = context.generation == .keras3
+            func converted(_ value: Double) -> Scalar { keras3 ? Scalar(Double(Float(value))) : Scalar(value) }
+            mean = Self.broadcast(given.mean, from: aligned, to: keptShape).map(converted)
+            variance = Self.broadcast(given.variance, from: aligned, to: keptShape).map(converted)
         } else {
             mean = try weights.values("mean", shape: keptShape)
             variance = try weights.values("variance", shape: keptShape)
