@@ -1528,7 +1528,8 @@ def adapted_variable_ids(layer, out=None):
 
 def redraw_weights(model, rng, scale):
     """uniform(-scale, scale) for every weight, in layer.get_weights() order, except the weights of
-    normalization layers (also inside nested models), which get NORM_WEIGHT_RANGES."""
+    normalization layers (also inside nested models), which get NORM_WEIGHT_RANGES, and those of
+    ADAPTED_CLASSES layers, which keep what adapt() computed."""
     for layer in model.layers:
         ws = layer.get_weights()
         if ws:
