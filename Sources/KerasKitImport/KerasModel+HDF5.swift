@@ -154,15 +154,16 @@ struct H5ModelReader {
         return try Self.weightArray(array, name: name, source: path, label: label)
     }
 
-    /// An HDF5 dataset as a weight; weights must be floating point.
+    /// An HDF5 dataset as a weight. Integer datasets are kept as int64 values: only a weight its
+    /// layer declares ``WeightRole/unread`` (`Normalization`'s `count`) may be one, which the
+    /// model checks against the layer's roles when it is built.
     static func weightArray(_ array: HDF5Array, name: String, source: String, label: String) throws(KerasFileError) -> WeightArray {
         let storage: WeightArray.Storage
         switch array.storage {
         case .float16(let bits): storage = .float16(bits)
         case .float32(let values): storage = .float32(values)
         case .float64(let values): storage = .float64(values)
-        case .integers:
-            throw KerasFileError(file: label, reason: .storage(path: source, message: "weights must be floating point, found \(array.elementType)"))
+        case .integers(let values): storage = .int64(values)
         }
         do {
             return try WeightArray(name: name, shape: array.shape, storage: storage, source: source)

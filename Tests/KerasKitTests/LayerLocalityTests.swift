@@ -25,6 +25,8 @@ struct LayerLocalityTests {
         "ZeroPadding2D", "ZeroPadding3D", "Cropping2D", "Cropping3D", "UpSampling2D", "UpSampling3D",
         // Resizing and cropping images
         "Resizing", "CenterCrop",
+        // Normalization
+        "GroupNormalization", "RMSNormalization", "Normalization",
     ] + ImageAugmentationClasses.names
 
     /// The augmentation classes, read from their family file's registrations.

@@ -68,13 +68,18 @@ public struct WeightRole: Sendable, Hashable {
     /// Other names a writer gives the same weight (tf-keras's `depthwise_kernel` is Keras 3's
     /// `kernel`).
     public var otherNames: [String]
+    /// Whether the layer keeps the weight without computing with it (`Normalization`'s `count`,
+    /// which Keras stores as an int64): it may be stored in any dtype, and only its shape is
+    /// checked. Every other weight must be floating point.
+    public var unread: Bool
 
     /// Declares a weight.
-    public init(_ name: String, trainable: Bool = true, packedGroups: Int? = nil, otherNames: [String] = []) {
+    public init(_ name: String, trainable: Bool = true, packedGroups: Int? = nil, otherNames: [String] = [], unread: Bool = false) {
         self.name = name
         self.trainable = trainable
         self.packedGroups = packedGroups
         self.otherNames = otherNames
+        self.unread = unread
     }
 }
 
@@ -160,7 +165,11 @@ public struct LayerConfig: Sendable {
     public var weightRoles: [WeightRole] {
         let roles = configuration.weightRoles
         guard !common.trainable else { return roles }
-        return roles.map { WeightRole($0.name, trainable: false, packedGroups: $0.packedGroups, otherNames: $0.otherNames) }
+        return roles.map { role in
+            var frozen = role
+            frozen.trainable = false
+            return frozen
+        }
     }
 
     /// Decodes one `{"class_name": …, "config": {…}}` layer entry. A class KerasKit doesn't

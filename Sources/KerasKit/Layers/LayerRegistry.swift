@@ -40,6 +40,7 @@ enum LayerRegistry {
             .init(UpSampling2DConfig.self), .init(UpSampling3DConfig.self),
             // Normalization
             .init(LayerNormalizationConfig.self), .init(BatchNormalizationConfig.self), .init(UnitNormalizationConfig.self),
+            .init(GroupNormalizationConfig.self), .init(RMSNormalizationConfig.self), .init(NormalizationConfig.self),
             // Preprocessing
             .init(RescalingConfig.self), .init(ResizingConfig.self), .init(CenterCropConfig.self),
             // Keras 3 operations (module keras.src.ops.numpy) that compute masks in Functional configs

@@ -6,6 +6,8 @@ public enum WeightLoadingError: Error, Sendable, Equatable, CustomStringConverti
     case extraWeights(layer: String, extra: [String])
     /// A weight's shape differs from what the config implies.
     case shapeMismatch(layer: String, weight: String, expected: [Int], actual: [Int])
+    /// A weight the layer computes with is not stored as floating point.
+    case notFloatingPoint(layer: String, weight: String, dtype: String)
     /// The file has weights for a layer the config doesn't name.
     case unknownLayer(layer: String, weights: [String])
     /// The layer's input shape can't be known from the config.
@@ -23,6 +25,8 @@ public enum WeightLoadingError: Error, Sendable, Equatable, CustomStringConverti
             "layer '\(layer)': unexpected extra weights [\(extra.joined(separator: ", "))]"
         case .shapeMismatch(let layer, let weight, let expected, let actual):
             "layer '\(layer)': weight \(weight) has shape \(actual.shapeDescription), expected \(expected.shapeDescription)"
+        case .notFloatingPoint(let layer, let weight, let dtype):
+            "layer '\(layer)': weight \(weight) must be floating point, found \(dtype)"
         case .unknownLayer(let layer, let weights):
             "weights for layer '\(layer)' that the model config doesn't have: [\(weights.joined(separator: ", "))]"
         case .unknownInputSize(let layer, let shape):
@@ -72,9 +76,10 @@ struct WeightList<Scalar: ComputeScalar> {
         try matrix(try index(of: name), shape: expected, groups: groups)
     }
 
-    /// Checks there are exactly as many weights as `roles`, and that each stored name ends in
-    /// its role (`kernel`, `recurrent_kernel`, `bias`, …; `:0`, scopes and `.keras`'s numeric
-    /// `vars/N` names aside).
+    /// Checks there are exactly as many weights as `roles`, that each stored name ends in its
+    /// role (`kernel`, `recurrent_kernel`, `bias`, …; `:0`, scopes and `.keras`'s numeric
+    /// `vars/N` names aside), and that each is floating point unless its role is
+    /// ``WeightRole/unread``.
     func expect(_ roles: [String]) throws(WeightLoadingError) {
         try expect(roles.map { WeightRole($0) })
     }
@@ -94,6 +99,26 @@ struct WeightList<Scalar: ComputeScalar> {
             if leaf != role.name, !role.otherNames.contains(leaf), Int(leaf) == nil {
                 throw .missingWeights(layer: layer, expected: expected, found: names)
             }
+            if !role.unread, !weight.isFloatingPoint {
+                throw .notFloatingPoint(layer: layer, weight: weight.source, dtype: weight.dtypeName)
+            }
+        }
+    }
+
+    /// Weight `index`, which a layer is about to compute with: refused unless floating point.
+    private func floatingPoint(_ index: Int) throws(WeightLoadingError) -> WeightArray {
+        let weight = arrays[index]
+        guard weight.isFloatingPoint else {
+            throw .notFloatingPoint(layer: layer, weight: weight.source, dtype: weight.dtypeName)
+        }
+        return weight
+    }
+
+    /// Checks the shape of the ``WeightRole/unread`` weight `name` (any dtype) without reading it.
+    func checkUnread(_ name: String, shape expected: [Int]) throws(WeightLoadingError) {
+        let weight = arrays[try index(of: name)]
+        guard weight.shape == expected else {
+            throw .shapeMismatch(layer: layer, weight: weight.source, expected: expected, actual: weight.shape)
         }
     }
 
@@ -103,7 +128,7 @@ struct WeightList<Scalar: ComputeScalar> {
         guard index < arrays.count else {
             throw .missingWeights(layer: layer, expected: ["#\(index)"], found: arrays.map(\.source))
         }
-        let weight = arrays[index]
+        let weight = try floatingPoint(index)
         guard weight.shape == expected else {
             throw .shapeMismatch(layer: layer, weight: weight.source, expected: expected, actual: weight.shape)
         }
@@ -116,7 +141,7 @@ struct WeightList<Scalar: ComputeScalar> {
         guard index < arrays.count else {
             throw .missingWeights(layer: layer, expected: ["#\(index)"], found: arrays.map(\.source))
         }
-        let weight = arrays[index]
+        let weight = try floatingPoint(index)
         guard weight.shape == expected else {
             throw .shapeMismatch(layer: layer, weight: weight.source, expected: expected, actual: weight.shape)
         }
@@ -130,7 +155,7 @@ struct WeightList<Scalar: ComputeScalar> {
         guard index < arrays.count else {
             throw .missingWeights(layer: layer, expected: ["#\(index)"], found: arrays.map(\.source))
         }
-        let weight = arrays[index]
+        let weight = try floatingPoint(index)
         guard weight.shape == expected, expected.count == 2 else {
             throw .shapeMismatch(layer: layer, weight: weight.source, expected: expected, actual: weight.shape)
         }

@@ -40,7 +40,11 @@ public struct NestedModelConfig: LayerBuilding {
 
     /// A layer's roles as this model holds it: all non-trainable when this model is frozen.
     private func layerRoles(_ layer: LayerConfig) -> [WeightRole] {
-        layer.weightRoles.map { common.trainable ? $0 : WeightRole($0.name, trainable: false, packedGroups: $0.packedGroups) }
+        layer.weightRoles.map { role in
+            var copy = role
+            if !common.trainable { copy.trainable = false }
+            return copy
+        }
     }
 
     /// Orders per-layer weights (as a `.keras` archive stores them) the way legacy `.h5`

@@ -9,6 +9,10 @@ public struct WeightArray: Sendable {
         case float16([UInt16])
         case float32([Float])
         case float64([Double])
+        /// Integers, as Keras stores a counter (`Normalization`'s `count`, an int64). Only a
+        /// weight its layer declares ``WeightRole/unread`` may be stored so; every other weight
+        /// is refused as not floating point when the model is built.
+        case int64([Int64])
         /// Values left in a memory-mapped native file and read in place (see ``MappedWeight``).
         case mapped(MappedWeight)
     }
@@ -47,9 +51,13 @@ public struct WeightArray: Sendable {
         case .float16: "float16"
         case .float32: "float32"
         case .float64: "float64"
+        case .int64: "int64"
         case .mapped(let weight): weight.element.rawValue
         }
     }
+
+    /// Whether the values are floating point (the only values a layer computes with).
+    public var isFloatingPoint: Bool { storage.isFloatingPoint }
 }
 
 extension WeightArray.Storage {
@@ -61,7 +69,17 @@ extension WeightArray.Storage {
         case .float16(let bits): bits.map { Scalar(Float(float16Bits: $0)) }
         case .float32(let values): Scalar.self == Float.self ? unsafeBitCast(values, to: [Scalar].self) : values.map { Scalar($0) }
         case .float64(let values): Scalar.self == Double.self ? unsafeBitCast(values, to: [Scalar].self) : values.map { Scalar($0) }
+        case .int64(let values): values.map { Scalar(Double($0)) }
         case .mapped(let weight): weight.values(as: scalar)
+        }
+    }
+
+    /// Whether the values are floating point.
+    public var isFloatingPoint: Bool {
+        switch self {
+        case .float16, .float32, .float64: true
+        case .int64: false
+        case .mapped(let weight): weight.element != .int64
         }
     }
 
@@ -71,6 +89,7 @@ extension WeightArray.Storage {
         case .float16(let values): values.count
         case .float32(let values): values.count
         case .float64(let values): values.count
+        case .int64(let values): values.count
         case .mapped(let weight): weight.count
         }
     }
@@ -82,7 +101,7 @@ extension WeightArray.Storage {
 public struct MappedWeight: Sendable {
     /// A stored element type.
     public enum Element: String, Sendable {
-        case float16, float32, float64
+        case float16, float32, float64, int64
     }
 
     /// How the values are stored.
@@ -112,6 +131,7 @@ public struct MappedWeight: Sendable {
         case .float16: return .float16((0..<count).map { load($0, UInt16.self) })
         case .float32: return .float32((0..<count).map { Float(bitPattern: load($0, UInt32.self)) })
         case .float64: return .float64((0..<count).map { Double(bitPattern: load($0, UInt64.self)) })
+        case .int64: return .int64((0..<count).map { Int64(bitPattern: load($0, UInt64.self)) })
         }
     }
 

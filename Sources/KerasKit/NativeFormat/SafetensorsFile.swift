@@ -6,14 +6,16 @@ import Foundation
 public struct SafetensorsFile: Sendable {
     /// A tensor's element type, by its safetensors name.
     public enum DType: String, Sendable, CaseIterable {
-        case F16, F32, F64
+        /// `I64` holds only integer weights a layer keeps without computing with them
+        /// (``WeightRole/unread``).
+        case F16, F32, F64, I64
 
         /// Bytes per element.
         public var size: Int {
             switch self {
             case .F16: 2
             case .F32: 4
-            case .F64: 8
+            case .F64, .I64: 8
             }
         }
     }
@@ -91,7 +93,7 @@ public struct SafetensorsFile: Sendable {
         for (tensorName, value) in members where tensorName != "__metadata__" {
             guard let dtypeName = value["dtype"]?.stringValue else { throw fail("tensor '\(tensorName)' has no dtype", at: 8) }
             guard let dtype = DType(rawValue: dtypeName) else {
-                throw fail("tensor '\(tensorName)' has unsupported dtype \(dtypeName) (KerasKit reads F16, F32, F64)", at: 8)
+                throw fail("tensor '\(tensorName)' has unsupported dtype \(dtypeName) (KerasKit reads F16, F32, F64, I64)", at: 8)
             }
             guard let shapeValues = value["shape"]?.arrayValue, shapeValues.count <= KerasLimits.maxRank else {
                 throw fail("tensor '\(tensorName)' has no shape of at most \(KerasLimits.maxRank) axes", at: 8)
@@ -149,6 +151,7 @@ public struct SafetensorsFile: Sendable {
         case .F16: .float16
         case .F32: .float32
         case .F64: .float64
+        case .I64: .int64
         }
         let count = packing.map { $0.rows * $0.columns } ?? entry.range.count / entry.dtype.size
         return MappedWeight(element: element, count: count, bytes: bytes,
@@ -199,6 +202,9 @@ public struct SafetensorsFile: Sendable {
             case .float64(let values): values.withUnsafeBufferPointer { buffer in
                 for value in buffer { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
             }
+            case .int64(let values): values.withUnsafeBufferPointer { buffer in
+                for value in buffer { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
+            }
             case .mapped(let weight): data.append(contentsOf: weight.bytes.bytes(weight.range))
             }
         }
@@ -213,11 +219,13 @@ extension WeightArray.Storage {
         case .float16: .F16
         case .float32: .F32
         case .float64: .F64
+        case .int64: .I64
         case .mapped(let weight):
             switch weight.element {
             case .float16: .F16
             case .float32: .F32
             case .float64: .F64
+            case .int64: .I64
             }
         }
     }
