@@ -1364,9 +1364,11 @@ def fixture_specs(writer):
         return lambda L: getattr(L, cls)(*args, **kw)
 
     add("convlstm2d_seq", "Input (4, 6, 5, 3) -> ConvLSTM2D(3, 3, padding='same', return_sequences=True, "
-        "dropout=0.3, recurrent_dropout=0.2) (inference: no dropout)",
+        "recurrent_activation='sigmoid' (tf-keras defaults to hard_sigmoid), dropout=0.3, recurrent_dropout=0.2) "
+        "(inference: no dropout)",
         functional([(4, 6, 5, 3)], each(conv_lstm("ConvLSTM2D", 3, 3, padding="same", return_sequences=True,
-                                                  dropout=0.3, recurrent_dropout=0.2))), one_call((2, 4, 6, 5, 3)))
+                                                  recurrent_activation="sigmoid", dropout=0.3, recurrent_dropout=0.2))),
+        one_call((2, 4, 6, 5, 3)))
     add("convlstm2d_last", "Input (4, 6, 5, 3) -> [ConvLSTM2D(4, (3, 2)) valid, return_sequences=False; "
         "ConvLSTM2D(2, 2, use_bias=False, unit_forget_bias=False, activation='relu')]",
         functional([(4, 6, 5, 3)], each(conv_lstm("ConvLSTM2D", 4, (3, 2)),

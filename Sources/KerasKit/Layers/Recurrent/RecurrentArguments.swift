@@ -116,11 +116,11 @@ extension RecurrentLayerConfiguration {
 }
 
 /// LSTM, GRU or SimpleRNN: a recurrent layer sharing ``RecurrentArguments``.
-protocol DenseRecurrentLayerConfiguration: RecurrentLayerConfiguration {
+protocol VectorRecurrentLayerConfiguration: RecurrentLayerConfiguration {
     var recurrent: RecurrentArguments { get }
 }
 
-extension DenseRecurrentLayerConfiguration {
+extension VectorRecurrentLayerConfiguration {
     var sequenceOptions: SequenceOptions { recurrent.sequenceOptions }
 }
 

@@ -7,9 +7,9 @@ protocol RecurrentCell: Sendable {
     var units: Int { get }
     /// The scalars of each input step.
     var inputUnits: Int { get }
-    /// The shape of one input step (after batch and time): `[inputUnits]` for a dense cell.
+    /// The shape of one input step (after batch and time): `[inputUnits]` for a vector cell.
     var inputStepShape: [Int] { get }
-    /// The shape of one output step and of each state (after batch): `[units]` for a dense cell.
+    /// The shape of one output step and of each state (after batch): `[units]` for a vector cell.
     var outputStepShape: [Int] { get }
     /// Scalars of the input projection per step: 4·units (LSTM), 3·units (GRU), units.
     var projectionWidth: Int { get }
@@ -46,12 +46,12 @@ extension RecurrentCell {
 }
 
 /// A cell whose input projection is one matrix product `x·W + b` (LSTM, GRU, SimpleRNN).
-protocol DenseRecurrentCell: RecurrentCell {
+protocol VectorRecurrentCell: RecurrentCell {
     /// `W`, `(inputUnits, projectionWidth)`, prepared once at load (packed for the SIMD kernels).
     var packedKernel: Scalar.Matrix { get }
 }
 
-extension DenseRecurrentCell {
+extension VectorRecurrentCell {
     // The input and the recurrent product: 2 · width · (inputUnits + units).
     var flopsPerStep: Double { 2 * Double(projectionWidth) * Double(inputUnits + units) }
 
