@@ -1437,6 +1437,35 @@ def fixture_specs(writer):
                                            conv_lstm("ConvLSTM3D", 3, 2, strides=(1, 2, 1)))),
         one_call((2, 3, 4, 5, 3, 2)))
 
+    def convlstm_masked(L, xs):
+        m = L.Masking(0.0)(xs[0])
+        seq = L.ConvLSTM2D(2, 3, padding="same", return_sequences=True)(m)
+        return ([seq, L.ConvLSTM2D(2, 1, padding="same")(seq)]
+                + list(L.ConvLSTM2D(3, (2, 3), padding="same", go_backwards=True, return_state=True)(m))
+                + [L.ConvLSTM2D(2, 3, padding="same", return_sequences=True, zero_output_for_mask=True)(m)])
+
+    def convlstm_masked_calls(rng):
+        x = normal(rng, 2, 4, 6, 5, 3)
+        x[0, 2] = 0.0            # a whole step of sample 0
+        x[1, 1, 2:4, 1:3] = 0.0  # some pixels of a step of sample 1
+        x[1, 3, 0, 0] = 0.0      # one pixel
+        x[0, 3, 5, 4, :2] = 0.0  # partly zero: not masked
+        return [{"inputs": [x], "reset": False}]
+
+    add("convlstm2d_masked", "Input (4, 6, 5, 3) -> Masking(0) (a per-pixel (batch, time, 6, 5) mask, which Keras "
+        "applies pixel by pixel to the states) -> [ConvLSTM2D(2, 3, 'same', seq) -> ConvLSTM2D(2, 1, 'same') (the mask "
+        "passed on); ConvLSTM2D(3, (2, 3), 'same', go_backwards, return_state) -> [y, h, c]; ConvLSTM2D(2, 3, 'same', seq, "
+        "zero_output_for_mask=True)]; zeroed steps and pixels",
+        functional([(4, 6, 5, 3)], convlstm_masked), convlstm_masked_calls)
+    add("convlstm2d_bidirectional", "Input (4, 6, 5, 3) -> [Bidirectional(ConvLSTM2D(2, 3, 'same', seq)) concat; "
+        "Bidirectional(ConvLSTM2D(2, (2, 3)), merge_mode='sum')]; Input (4, 3, 6, 5) -> Bidirectional(ConvLSTM2D(2, 3, "
+        "'same', channels_first, seq)) concat (Keras concatenates the last axis)",
+        functional([(4, 6, 5, 3), (4, 3, 6, 5)], lambda L, xs: [
+            L.Bidirectional(L.ConvLSTM2D(2, 3, padding="same", return_sequences=True))(xs[0]),
+            L.Bidirectional(L.ConvLSTM2D(2, (2, 3)), merge_mode="sum")(xs[0]),
+            L.Bidirectional(L.ConvLSTM2D(2, 3, padding="same", data_format="channels_first", return_sequences=True))(xs[1])]),
+        multi_call((2, 4, 6, 5, 3), (2, 4, 3, 6, 5)))
+
     def convlstm_f64(L, xs):
         f = dict(dtype="float64")
         return [L.ConvLSTM2D(3, 3, padding="same", return_sequences=True, **f)(xs[0]),

@@ -97,6 +97,15 @@ struct ConvLSTMTests {
         }
     }
 
+    @Test("Masking's per-pixel mask is refused when the states don't have the input's pixels (valid padding), as Keras fails there")
+    func perPixelMaskNeedsSamePixels() throws {
+        let json = #"{"class_name": "Sequential", "config": {"name": "s", "layers": [{"class_name": "InputLayer", "config": {"name": "in", "batch_shape": [null, 4, 6, 5, 3]}}, {"class_name": "Masking", "config": {"name": "m", "mask_value": 0.0}}, \#(layer("ConvLSTM2D", #""filters": 2, "kernel_size": 3"#))]}}"#
+        let model = try KerasModel(config: ModelConfig(json: Data(json.utf8)), weights: try Self.weights2D(), kerasVersion: "3.15.1")
+        #expect(throws: PredictionError.inputShapeMismatch(layer: "l", expected: "a (1, 4) mask", actual: [1, 120])) {
+            try model.predict(try Tensor(shape: [1, 4, 6, 5, 3], scalars: pattern(360, seed: 8)))
+        }
+    }
+
     @Test("ConvLSTM1D with kernel_size 1 equals an LSTM at each position (both data formats, backwards, sequences)",
           arguments: [("channels_last", false), ("channels_first", false), ("channels_last", true)])
     func onePositionIsAnLSTM(dataFormat: String, goBackwards: Bool) throws {

@@ -122,7 +122,11 @@ extension ConvLSTMConfiguration {
             inputBias: bias, activation: options.activation, recurrentActivation: options.recurrentActivation,
             generation: context.generation, parameterCount: kernelCount + recurrentCount + (bias?.count ?? 0)
         )
-        return RunnableLayer(RecurrentLayer(name: name, options: options.sequence, cell: cell))
+        // tf-keras's ConvRNN keeps `zero_output_for_mask` in its config but never passes it to its
+        // loop: masked steps repeat the previous output there.
+        var sequence = options.sequence
+        if context.generation != .keras3 { sequence.zeroOutputForMask = false }
+        return RunnableLayer(RecurrentLayer(name: name, options: sequence, cell: cell))
     }
 }
 
@@ -236,6 +240,13 @@ struct ConvLSTMCell<Scalar: ComputeScalar>: RecurrentCell {
                 }
             }
         }
+    }
+
+    /// Keras's `(batch, time)` mask, or `Masking`'s `(batch, time, pixels…)` one: Keras applies
+    /// it pixel by pixel to the `(batch, pixels…, filters)` states, so it needs channels last and
+    /// states with the input's pixels (`same` padding, stride 1).
+    func acceptsMask(parts: Int) -> Bool {
+        parts == 1 || (channelsLast && inputSpatial == outputSpatial && parts == outputPixels)
     }
 
     func reordered(_ values: [Scalar], rows: Int, toLayer: Bool) -> [Scalar] {

@@ -23,6 +23,10 @@ protocol RecurrentCell: Sendable {
     var parameterCount: Int { get }
     /// Scalars of scratch one step needs for `batch` samples.
     func scratchCount(batch: Int) -> Int
+    /// Whether a mask with `parts` entries per sample and step applies, each entry to `units /
+    /// parts` consecutive state scalars. Every cell takes Keras's `(batch, time)` mask (1 part);
+    /// a ConvLSTM also takes one entry per pixel when its states have the input's pixels.
+    func acceptsMask(parts: Int) -> Bool
     /// Writes the input projection of `rows` input steps (`rows × inputUnits`, each step in the
     /// layer's layout) to `z` (`rows × projectionWidth`). Runs once per call, before the loop.
     func project(_ x: UnsafePointer<Scalar>, rows: Int, into z: UnsafeMutablePointer<Scalar>) throws(PredictionError)
@@ -43,6 +47,7 @@ extension RecurrentCell {
     var inputStepShape: [Int] { [inputUnits] }
     var outputStepShape: [Int] { [units] }
     func reordered(_ values: [Scalar], rows: Int, toLayer: Bool) -> [Scalar] { values }
+    func acceptsMask(parts: Int) -> Bool { parts == 1 }
 }
 
 /// A cell whose input projection is one matrix product `x·W + b` (LSTM, GRU, SimpleRNN).
@@ -135,11 +140,14 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
         let time = timeMajor ? input.shape[0] : input.shape[1]
         guard time > 0 else { throw .emptySequence(layer: name) }
         let mask = call.mask
-        if let mask, mask.batch != batch || mask.steps != time || timeMajor {
-            throw .inputShapeMismatch(layer: name, expected: "a (\(batch), \(time)) mask", actual: [mask.batch, mask.steps])
-        }
         let width = cell.projectionWidth
         let units = cell.units
+        // Mask entries per sample and step: 1, or (ConvLSTM) one per pixel.
+        let maskParts = mask.map { $0.steps / time } ?? 1
+        if let mask, mask.batch != batch || mask.steps != time * maskParts || timeMajor || units % maskParts != 0 || !cell.acceptsMask(parts: maskParts) {
+            throw .inputShapeMismatch(layer: name, expected: "a (\(batch), \(time)) mask", actual: [mask.batch, mask.steps])
+        }
+        let partWidth = units / maskParts
         let stateCount = batch * units
         guard let projectionCount = Self.product(batch, time, width), let sequenceCount = Self.product(batch, time, units) else {
             throw .tooLarge(layer: name, elements: "\(batch)×\(time)×\(width)")
@@ -233,14 +241,18 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
                 cell.step(z: z, h: h, c: c, batch: batch, scratch: scratch)
                 var stepOutput = UnsafePointer(h)
                 if masked, let previous = previousOutput.baseAddress, let savedH = savedHidden.baseAddress {
-                    for sample in 0..<batch where !maskValues[sample * time + inputStep] {
-                        let offset = sample * units
-                        (h + offset).update(from: savedH + offset, count: units)
-                        if hasCellState, let savedC = savedCell.baseAddress { (c + offset).update(from: savedC + offset, count: units) }
-                        if zeroOutputForMask { (previous + offset).update(repeating: 0, count: units) }
-                    }
-                    for sample in 0..<batch where maskValues[sample * time + inputStep] {
-                        (previous + sample * units).update(from: h + sample * units, count: units)
+                    for sample in 0..<batch {
+                        let entries = (sample * time + inputStep) * maskParts
+                        for part in 0..<maskParts {
+                            let offset = sample * units + part * partWidth
+                            if maskValues[entries + part] {
+                                (previous + offset).update(from: h + offset, count: partWidth)
+                            } else {
+                                (h + offset).update(from: savedH + offset, count: partWidth)
+                                if hasCellState, let savedC = savedCell.baseAddress { (c + offset).update(from: savedC + offset, count: partWidth) }
+                                if zeroOutputForMask { (previous + offset).update(repeating: 0, count: partWidth) }
+                            }
+                        }
                     }
                     stepOutput = UnsafePointer(previous)
                 }
