@@ -1396,6 +1396,132 @@ def fixture_specs(writer):
     # ==================================================================
     # END pool-shape
     # ==================================================================
+    # ==================================================================
+    # BEGIN convlstm: ConvLSTM1D/2D/3D with the recurrent options (return_sequences, return_state,
+    # go_backwards, stateful, initial_state), padding, strides, dilation, channels_first,
+    # hard_sigmoid (differs by writer), float64.  Batch 2, T 4, small images.  No masked
+    # fixture: Masking makes a per-pixel (batch, time, rows, cols) mask that Keras's ConvLSTM
+    # can't apply (both writers fail), and no built-in layer hands a ConvLSTM a (batch, time) mask.
+    # ==================================================================
+    def conv_lstm(cls, *args, **kw):
+        return lambda L: getattr(L, cls)(*args, **kw)
+
+    add("convlstm2d_seq", "Input (4, 6, 5, 3) -> ConvLSTM2D(3, 3, padding='same', return_sequences=True, "
+        "recurrent_activation='sigmoid' (tf-keras defaults to hard_sigmoid), dropout=0.3, recurrent_dropout=0.2) "
+        "(inference: no dropout)",
+        functional([(4, 6, 5, 3)], each(conv_lstm("ConvLSTM2D", 3, 3, padding="same", return_sequences=True,
+                                                  recurrent_activation="sigmoid", dropout=0.3, recurrent_dropout=0.2))),
+        one_call((2, 4, 6, 5, 3)))
+    add("convlstm2d_last", "Input (4, 6, 5, 3) -> [ConvLSTM2D(4, (3, 2)) valid, return_sequences=False; "
+        "ConvLSTM2D(2, 2, use_bias=False, unit_forget_bias=False, activation='relu')]",
+        functional([(4, 6, 5, 3)], each(conv_lstm("ConvLSTM2D", 4, (3, 2)),
+                                        conv_lstm("ConvLSTM2D", 2, 2, use_bias=False, unit_forget_bias=False,
+                                                  activation="relu"))), one_call((2, 4, 6, 5, 3)))
+    add("convlstm2d_state", "Input (4, 7, 5, 3) -> ConvLSTM2D(3, 3, strides=2, padding='same', return_sequences=True, "
+        "return_state=True) -> [y, h, c]; and ConvLSTM2D(2, (2, 3), strides=(2, 1), return_state=True) valid -> [y, h, c]",
+        functional([(4, 7, 5, 3)], lambda L, xs: list(L.ConvLSTM2D(3, 3, strides=2, padding="same", return_sequences=True,
+                                                                   return_state=True)(xs[0]))
+                   + list(L.ConvLSTM2D(2, (2, 3), strides=(2, 1), return_state=True)(xs[0]))),
+        one_call((2, 4, 7, 5, 3)))
+    add("convlstm2d_backwards", "Input (4, 6, 5, 3) -> [ConvLSTM2D(3, 2, dilation_rate=2, go_backwards=True, "
+        "return_sequences=True, return_state=True) -> [y, h, c]; ConvLSTM2D(2, 3, padding='same', go_backwards=True)]",
+        functional([(4, 6, 5, 3)], lambda L, xs: list(L.ConvLSTM2D(3, 2, dilation_rate=2, go_backwards=True,
+                                                                   return_sequences=True, return_state=True)(xs[0]))
+                   + [L.ConvLSTM2D(2, 3, padding="same", go_backwards=True)(xs[0])]),
+        one_call((2, 4, 6, 5, 3)))
+    add("convlstm2d_channels_first", "Input (4, 3, 6, 5) -> [ConvLSTM2D(3, 3, padding='same', channels_first, "
+        "return_sequences=True, return_state=True) -> [y, h, c]; ConvLSTM2D(2, (2, 3), strides=2, channels_first)]",
+        functional([(4, 3, 6, 5)], lambda L, xs: list(L.ConvLSTM2D(3, 3, padding="same", data_format="channels_first",
+                                                                   return_sequences=True, return_state=True)(xs[0]))
+                   + [L.ConvLSTM2D(2, (2, 3), strides=2, data_format="channels_first")(xs[0])]),
+        one_call((2, 4, 3, 6, 5)))
+
+    def build_convlstm_initial_state(keras):
+        L = keras.layers
+        seq = keras.Input(shape=(4, 6, 5, 3))
+        h0, c0 = keras.Input(shape=(6, 5, 2)), keras.Input(shape=(6, 5, 2))
+        seq_cf = keras.Input(shape=(4, 3, 6, 5))
+        h0_cf, c0_cf = keras.Input(shape=(2, 6, 5)), keras.Input(shape=(2, 6, 5))
+        y = L.ConvLSTM2D(2, 3, padding="same", return_sequences=True)(seq, initial_state=[h0, c0])
+        y_cf = L.ConvLSTM2D(2, 3, padding="same", data_format="channels_first")(seq_cf, initial_state=[h0_cf, c0_cf])
+        return keras.Model([seq, h0, c0, seq_cf, h0_cf, c0_cf], [y, y_cf])
+
+    add("convlstm2d_initial_state", "Functional inputs [seq (4, 6, 5, 3), h0, c0 (6, 5, 2), seq_cf (4, 3, 6, 5), "
+        "h0_cf, c0_cf (2, 6, 5)]: ConvLSTM2D(2, 3, 'same', seq)(seq, initial_state=[h0, c0]) and the channels_first "
+        "one (last output)", build_convlstm_initial_state,
+        multi_call((2, 4, 6, 5, 3), (2, 6, 5, 2), (2, 6, 5, 2), (2, 4, 3, 6, 5), (2, 2, 6, 5), (2, 2, 6, 5)))
+
+    def build_convlstm_stateful(keras):
+        return keras.Sequential([keras.Input(shape=(3, 6, 5, 2), batch_size=2),
+                                 keras.layers.ConvLSTM2D(2, 3, padding="same", stateful=True, return_sequences=True)])
+
+    def convlstm_stateful_calls(rng):
+        x1, x2 = normal(rng, 2, 3, 6, 5, 2), normal(rng, 2, 3, 6, 5, 2)
+        return [{"inputs": [x1], "reset": False}, {"inputs": [x2], "reset": False}, {"inputs": [x1], "reset": True}]
+
+    add("convlstm2d_stateful", "Stateful ConvLSTM2D(2, 3, 'same', return_sequences=True), batch size 2; calls: "
+        "predict(x1), predict(x2) with carried state, reset_states, predict(x1)", build_convlstm_stateful,
+        convlstm_stateful_calls, stateful=True)
+    add("convlstm2d_hard_sigmoid", "Input (4, 6, 5, 3) -> ConvLSTM2D(3, 3, padding='same', recurrent_activation="
+        "'hard_sigmoid', return_sequences=True); weights uniform(-1, 1), inputs normal*1.5 (Keras 2: clip(0.2x+0.5), "
+        "Keras 3: clip(x/6+0.5))",
+        functional([(4, 6, 5, 3)], each(conv_lstm("ConvLSTM2D", 3, 3, padding="same", recurrent_activation="hard_sigmoid",
+                                                  return_sequences=True))), one_call((2, 4, 6, 5, 3), scale=1.5), wscale=1.0)
+    add("convlstm1d", "Input (4, 9, 3) -> [ConvLSTM1D(3, 3, strides=2, padding='same', return_sequences=True); "
+        "ConvLSTM1D(2, 2, dilation_rate=2, go_backwards=True, return_state=True) -> [y, h, c]; "
+        "ConvLSTM1D(2, 3, channels_first) on the (4, 9, 3) input read as 9 channels of length 3]",
+        functional([(4, 9, 3)], lambda L, xs: [L.ConvLSTM1D(3, 3, strides=2, padding="same", return_sequences=True)(xs[0])]
+                   + list(L.ConvLSTM1D(2, 2, dilation_rate=2, go_backwards=True, return_state=True)(xs[0]))
+                   + [L.ConvLSTM1D(2, 3, data_format="channels_first")(xs[0])]),
+        one_call((2, 4, 9, 3)))
+    add("convlstm3d", "Input (3, 4, 5, 3, 2) -> [ConvLSTM3D(2, (2, 3, 2), padding='same', return_sequences=True); "
+        "ConvLSTM3D(3, 2, strides=(1, 2, 1)) valid]",
+        functional([(3, 4, 5, 3, 2)], each(conv_lstm("ConvLSTM3D", 2, (2, 3, 2), padding="same", return_sequences=True),
+                                           conv_lstm("ConvLSTM3D", 3, 2, strides=(1, 2, 1)))),
+        one_call((2, 3, 4, 5, 3, 2)))
+
+    def convlstm_masked(L, xs):
+        m = L.Masking(0.0)(xs[0])
+        seq = L.ConvLSTM2D(2, 3, padding="same", return_sequences=True)(m)
+        return ([seq, L.ConvLSTM2D(2, 1, padding="same")(seq)]
+                + list(L.ConvLSTM2D(3, (2, 3), padding="same", go_backwards=True, return_state=True)(m))
+                + [L.ConvLSTM2D(2, 3, padding="same", return_sequences=True, zero_output_for_mask=True)(m)])
+
+    def convlstm_masked_calls(rng):
+        x = normal(rng, 2, 4, 6, 5, 3)
+        x[0, 2] = 0.0            # a whole step of sample 0
+        x[1, 1, 2:4, 1:3] = 0.0  # some pixels of a step of sample 1
+        x[1, 3, 0, 0] = 0.0      # one pixel
+        x[0, 3, 5, 4, :2] = 0.0  # partly zero: not masked
+        return [{"inputs": [x], "reset": False}]
+
+    add("convlstm2d_masked", "Input (4, 6, 5, 3) -> Masking(0) (a per-pixel (batch, time, 6, 5) mask, which Keras "
+        "applies pixel by pixel to the states) -> [ConvLSTM2D(2, 3, 'same', seq) -> ConvLSTM2D(2, 1, 'same') (the mask "
+        "passed on); ConvLSTM2D(3, (2, 3), 'same', go_backwards, return_state) -> [y, h, c]; ConvLSTM2D(2, 3, 'same', seq, "
+        "zero_output_for_mask=True)]; zeroed steps and pixels",
+        functional([(4, 6, 5, 3)], convlstm_masked), convlstm_masked_calls)
+    add("convlstm2d_bidirectional", "Input (4, 6, 5, 3) -> [Bidirectional(ConvLSTM2D(2, 3, 'same', seq)) concat; "
+        "Bidirectional(ConvLSTM2D(2, (2, 3)), merge_mode='sum')]; Input (4, 3, 6, 5) -> Bidirectional(ConvLSTM2D(2, 3, "
+        "'same', channels_first, seq)) concat (Keras concatenates the last axis)",
+        functional([(4, 6, 5, 3), (4, 3, 6, 5)], lambda L, xs: [
+            L.Bidirectional(L.ConvLSTM2D(2, 3, padding="same", return_sequences=True))(xs[0]),
+            L.Bidirectional(L.ConvLSTM2D(2, (2, 3)), merge_mode="sum")(xs[0]),
+            L.Bidirectional(L.ConvLSTM2D(2, 3, padding="same", data_format="channels_first", return_sequences=True))(xs[1])]),
+        multi_call((2, 4, 6, 5, 3), (2, 4, 3, 6, 5)))
+
+    def convlstm_f64(L, xs):
+        f = dict(dtype="float64")
+        return [L.ConvLSTM2D(3, 3, padding="same", return_sequences=True, **f)(xs[0]),
+                L.ConvLSTM1D(2, 3, go_backwards=True, **f)(xs[1]),
+                L.ConvLSTM3D(2, 2, padding="same", **f)(xs[2])]
+
+    add("convlstm_float64", "float64 Functional: inputs (4, 6, 5, 3), (4, 7, 3), (3, 4, 3, 3, 2) -> "
+        "ConvLSTM2D(3, 3, 'same', seq), ConvLSTM1D(2, 3, go_backwards), ConvLSTM3D(2, 2, 'same'), dtype float64 (atol 1e-9)",
+        functional([(4, 6, 5, 3), (4, 7, 3), (3, 4, 3, 3, 2)], convlstm_f64, dtype="float64"),
+        f64_call((2, 4, 6, 5, 3), (2, 4, 7, 3), (2, 3, 4, 3, 3, 2)), dtype="float64")
+    # ==================================================================
+    # END convlstm
+    # ==================================================================
 
     # ==================================================================
     # BEGIN resize: Resizing (every interpolation each writer has, antialias, crop/pad to aspect

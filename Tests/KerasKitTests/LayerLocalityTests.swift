@@ -13,6 +13,7 @@ struct LayerLocalityTests {
     /// The classes the issue names, and every class added since the rule was set.
     static let checked = [
         "Dense", "Conv1D", "BatchNormalization", "LayerNormalization", "MaxPooling1D", "Concatenate", "Embedding", "GRU",
+        "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D",
         "Bidirectional", "TimeDistributed",
         "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "Identity", "GaussianNoise", "GaussianDropout", "AlphaDropout",
         "ActivityRegularization", "SpatialDropout2D", "SpatialDropout3D", "Dot", "RandomCrop", "MaxNumBoundingBoxes", "ZeroPadding1D", "Cropping1D", "UpSampling1D", "Rescaling", "UnitNormalization",

@@ -25,40 +25,77 @@ func convolve<Scalar: ComputeScalar>(
     matrices: [Scalar.Matrix], filters: Int, bias: UnsafePointer<Scalar>?, into y: UnsafeMutablePointer<Scalar>,
     layer: String
 ) throws(PredictionError) {
+    let plan = try ConvolutionPatchPlan(geometry: g, inputChannels: inputChannels, groups: groups, filters: filters, layer: layer)
+    var scratch = [Scalar](repeating: 0, count: max(plan.scratchCount, 1))
+    scratch.withUnsafeMutableBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return }
+        convolve(x, geometry: g, plan: plan, inputChannels: inputChannels, groups: groups, matrices: matrices,
+                 filters: filters, bias: bias, into: y, scratch: base)
+    }
+}
+
+/// How a forward convolution gathers its patches: rows per block, parallel chunks, and the
+/// scratch they need, worked out once so a caller that convolves the same geometry many times
+/// (a ConvLSTM's recurrent convolution, every step) allocates the scratch once.
+struct ConvolutionPatchPlan {
+    /// Whether `x` itself is the patch matrix (1×1 window, unit strides, no groups): no scratch.
+    let direct: Bool
+    /// Scalars in one patch row.
+    let patchLength: Int
+    /// Patch rows gathered per product.
+    let blockRows: Int
+    /// Parallel chunks of output rows.
+    let chunks: Int
+    /// Scalars of scratch ``convolve(_:geometry:plan:inputChannels:groups:matrices:filters:bias:into:scratch:)`` needs.
+    let scratchCount: Int
+
+    /// - Throws: ``PredictionError/tooLarge(layer:elements:)`` when the scratch can't be allocated.
+    init(geometry g: ConvolutionGeometry, inputChannels: Int, groups: Int, filters: Int, layer: String) throws(PredictionError) {
+        let rows = g.batch * g.outputPixels
+        direct = groups == 1 && g.taps == 1 && g.strides == [1, 1, 1] && g.padBefore == [0, 0, 0] && g.input == g.output
+        patchLength = g.taps * (inputChannels / groups)
+        blockRows = patchBlockRows(patchLength: patchLength)
+        let work = Double(rows) * Double(patchLength) * Double(filters)
+        chunks = work >= Double(PackedMatrix.parallelThreshold) ? max(1, min(Parallel.coreCount, (rows + blockRows - 1) / blockRows)) : 1
+        let (count, overflow) = (chunks * blockRows).multipliedReportingOverflow(by: patchLength)
+        guard !overflow, count <= maximumScratch else {
+            throw .tooLarge(layer: layer, elements: "\(chunks * blockRows)×\(patchLength)")
+        }
+        scratchCount = direct ? 0 : count
+    }
+}
+
+/// ``convolve(_:geometry:inputChannels:groups:matrices:filters:bias:into:layer:)`` on a caller's
+/// scratch of `plan.scratchCount` scalars: allocates nothing. With `accumulate` the result is
+/// added to `y`.
+func convolve<Scalar: ComputeScalar>(
+    _ x: UnsafePointer<Scalar>, geometry g: ConvolutionGeometry, plan: ConvolutionPatchPlan, inputChannels: Int, groups: Int,
+    matrices: [Scalar.Matrix], filters: Int, bias: UnsafePointer<Scalar>?, into y: UnsafeMutablePointer<Scalar>,
+    accumulate: Bool = false, scratch: UnsafeMutablePointer<Scalar>
+) {
     let rows = g.batch * g.outputPixels
     guard rows > 0, filters > 0 else { return }
     let groupChannels = inputChannels / groups, groupFilters = filters / groups
-    if groups == 1, g.taps == 1, g.strides == [1, 1, 1], g.padBefore == [0, 0, 0], g.input == g.output {
-        matrices[0].multiply(m: rows, x, lda: inputChannels, into: y, ldc: filters, bias: bias)
+    if plan.direct {
+        matrices[0].multiply(m: rows, x, lda: inputChannels, into: y, ldc: filters, accumulate: accumulate, bias: bias)
         return
     }
-    let patchLength = g.taps * groupChannels
-    let blockRows = patchBlockRows(patchLength: patchLength)
-    let work = Double(rows) * Double(patchLength) * Double(filters)
-    let chunks = work >= Double(PackedMatrix.parallelThreshold) ? min(Parallel.coreCount, (rows + blockRows - 1) / blockRows) : 1
-    let (scratchCount, overflow) = (chunks * blockRows).multipliedReportingOverflow(by: patchLength)
-    guard !overflow, scratchCount <= maximumScratch else {
-        throw .tooLarge(layer: layer, elements: "\(chunks * blockRows)×\(patchLength)")
-    }
-    var scratch = [Scalar](repeating: 0, count: scratchCount)
-    scratch.withUnsafeMutableBufferPointer { buffer in
-        guard let base = buffer.baseAddress else { return }
-        let pointers = UncheckedSendable((x: x, y: y, scratch: base, bias: bias))
-        Parallel.forEachIndexedChunk(of: rows, chunks: chunks, alignment: blockRows) { chunk, range in
-            let (x, y, bias) = (pointers.value.x, pointers.value.y, pointers.value.bias)
-            let patches = pointers.value.scratch + chunk * blockRows * patchLength
-            var start = range.lowerBound
-            while start < range.upperBound {
-                let end = min(start + blockRows, range.upperBound)
-                for group in 0..<groups {
-                    gatherPatches(x, geometry: g, inputChannels: inputChannels, firstChannel: group * groupChannels,
-                                  channels: groupChannels, rows: start..<end, into: patches)
-                    matrices[group].multiply(m: end - start, patches, lda: patchLength,
-                                             into: y + start * filters + group * groupFilters, ldc: filters,
-                                             bias: bias.map { $0 + group * groupFilters }, parallel: chunks == 1)
-                }
-                start = end
+    let patchLength = plan.patchLength, blockRows = plan.blockRows, chunks = plan.chunks
+    let pointers = UncheckedSendable((x: x, y: y, scratch: scratch, bias: bias))
+    Parallel.forEachIndexedChunk(of: rows, chunks: chunks, alignment: blockRows) { chunk, range in
+        let (x, y, bias) = (pointers.value.x, pointers.value.y, pointers.value.bias)
+        let patches = pointers.value.scratch + chunk * blockRows * patchLength
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let end = min(start + blockRows, range.upperBound)
+            for group in 0..<groups {
+                gatherPatches(x, geometry: g, inputChannels: inputChannels, firstChannel: group * groupChannels,
+                              channels: groupChannels, rows: start..<end, into: patches)
+                matrices[group].multiply(m: end - start, patches, lda: patchLength,
+                                         into: y + start * filters + group * groupFilters, ldc: filters, accumulate: accumulate,
+                                         bias: bias.map { $0 + group * groupFilters }, parallel: chunks == 1)
             }
+            start = end
         }
     }
 }

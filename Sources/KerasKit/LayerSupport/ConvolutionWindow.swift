@@ -22,6 +22,15 @@ public struct ConvolutionWindow: Sendable, Hashable {
     /// The number of kernel taps.
     var tapCount: Int { kernelSize.reduce(1, *) }
 
+    /// A window from its parts (a ConvLSTM's recurrent convolution: stride 1, `same`).
+    init(kernelSize: [Int], strides: [Int], padding: Padding, dataFormat: DataFormat, dilationRate: [Int]) {
+        self.kernelSize = kernelSize
+        self.strides = strides
+        self.padding = padding
+        self.dataFormat = dataFormat
+        self.dilationRate = dilationRate
+    }
+
     /// Reads `kernel_size`, `strides`, `padding`, `data_format` and `dilation_rate`, in Keras's
     /// order, with its defaults.
     init(reading arguments: inout LayerArguments, rank: Int, paddings: [Padding]) throws(KerasConfigError) {

@@ -17,6 +17,7 @@ enum LayerRegistry {
             .init(ActivityRegularizationConfig.self),
             // Recurrent layers and wrappers
             .init(LSTMConfig.self), .init(GRUConfig.self), .init(SimpleRNNConfig.self),
+            .init(ConvLSTM1DConfig.self), .init(ConvLSTM2DConfig.self), .init(ConvLSTM3DConfig.self),
             .init(BidirectionalConfig.self), .init(TimeDistributedConfig.self),
             // Reshaping
             .init(FlattenConfig.self), .init(ReshapeConfig.self), .init(PermuteConfig.self), .init(RepeatVectorConfig.self),

@@ -1,7 +1,7 @@
 /// `keras.layers.GRU` (gate order z, r, h). `reset_after` defaults to true (Keras 2 v2 and
 /// Keras 3); the bias shape `(2, 3·units)` vs `(3·units,)` is the final word when they disagree.
 @dynamicMemberLookup
-public struct GRUConfig: RecurrentLayerConfiguration {
+public struct GRUConfig: VectorRecurrentLayerConfiguration {
     public static let className = "GRU"
     /// Fields every layer has.
     public let common: LayerCommonConfig
@@ -74,7 +74,7 @@ public struct GRUConfig: RecurrentLayerConfiguration {
 ///     m = hₜ₋₁·U + b_h;  z = σ(x_z + m_z);  r = σ(x_r + m_r);  ĥ = φ(x_h + r·m_h)
 /// Without (bias `(3·units,)`, input only):
 ///     z = σ(x_z + hₜ₋₁·U_z);  r = σ(x_r + hₜ₋₁·U_r);  ĥ = φ(x_h + (r·hₜ₋₁)·U_h)
-struct GRUCell<Scalar: ComputeScalar>: RecurrentCell {
+struct GRUCell<Scalar: ComputeScalar>: VectorRecurrentCell {
     let units: Int
     let inputUnits: Int
     let activation: Activation

@@ -6,7 +6,7 @@
 /// arguments every recurrent layer shares read straight through: `config.units`,
 /// `config.returnSequences`, … (see ``RecurrentArguments``).
 @dynamicMemberLookup
-public struct LSTMConfig: RecurrentLayerConfiguration {
+public struct LSTMConfig: VectorRecurrentLayerConfiguration {
     public static let className = "LSTM"
     /// Fields every layer has.
     public let common: LayerCommonConfig
@@ -51,7 +51,7 @@ public struct LSTMConfig: RecurrentLayerConfiguration {
 ///     z = xₜ·W + b + hₜ₋₁·U
 ///     i = σ(z₀), f = σ(z₁), g = φ(z₂), o = σ(z₃)
 ///     cₜ = f·cₜ₋₁ + i·g,  hₜ = o·φ(cₜ)
-struct LSTMCell<Scalar: ComputeScalar>: RecurrentCell {
+struct LSTMCell<Scalar: ComputeScalar>: VectorRecurrentCell {
     let units: Int
     let inputUnits: Int
     let activation: Activation

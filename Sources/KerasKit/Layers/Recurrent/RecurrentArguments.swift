@@ -49,13 +49,14 @@ public struct RecurrentArguments: Sendable, Hashable {
         dropout = try arguments.rate("dropout")
         recurrentDropout = try arguments.rate("recurrent_dropout")
         implementation = try arguments.integer("implementation", default: 2, in: 1...2)
-        returnSequences = try arguments.flag("return_sequences", default: false)
-        returnState = try arguments.flag("return_state", default: false)
-        goBackwards = try arguments.flag("go_backwards", default: false)
-        stateful = try arguments.flag("stateful", default: false)
-        unroll = try arguments.flag("unroll", default: false)
-        timeMajor = try arguments.flag("time_major", default: false)
-        zeroOutputForMask = try arguments.flag("zero_output_for_mask", default: false)
+        let sequence = try SequenceOptions(reading: &arguments)
+        returnSequences = sequence.returnSequences
+        returnState = sequence.returnState
+        goBackwards = sequence.goBackwards
+        stateful = sequence.stateful
+        unroll = sequence.unroll
+        timeMajor = sequence.timeMajor
+        zeroOutputForMask = sequence.zeroOutputForMask
         seed = try arguments.optionalInteger("seed", in: Int(Int32.min)...Int(Int32.max))
         // Keras 3's choice of the cuDNN kernel: the same results.
         arguments.trainingOnly("use_cudnn", default: .string("auto"))
@@ -64,7 +65,7 @@ public struct RecurrentArguments: Sendable, Hashable {
     /// How the sequence loop runs.
     var sequenceOptions: SequenceOptions {
         SequenceOptions(returnSequences: returnSequences, returnState: returnState, goBackwards: goBackwards,
-                        stateful: stateful, timeMajor: timeMajor, zeroOutputForMask: zeroOutputForMask)
+                        stateful: stateful, unroll: unroll, timeMajor: timeMajor, zeroOutputForMask: zeroOutputForMask)
     }
 }
 
@@ -74,20 +75,52 @@ struct SequenceOptions: Sendable, Hashable {
     var returnState: Bool
     var goBackwards: Bool
     var stateful: Bool
+    /// Keras's unrolled loop: the same results.
+    var unroll: Bool
     var timeMajor: Bool
     var zeroOutputForMask: Bool
+
+    init(returnSequences: Bool, returnState: Bool, goBackwards: Bool, stateful: Bool, unroll: Bool, timeMajor: Bool, zeroOutputForMask: Bool) {
+        self.returnSequences = returnSequences
+        self.returnState = returnState
+        self.goBackwards = goBackwards
+        self.stateful = stateful
+        self.unroll = unroll
+        self.timeMajor = timeMajor
+        self.zeroOutputForMask = zeroOutputForMask
+    }
+
+    /// Reads the sequence arguments of Keras's `RNN` base class with its defaults.
+    init(reading arguments: inout LayerArguments) throws(KerasConfigError) {
+        returnSequences = try arguments.flag("return_sequences", default: false)
+        returnState = try arguments.flag("return_state", default: false)
+        goBackwards = try arguments.flag("go_backwards", default: false)
+        stateful = try arguments.flag("stateful", default: false)
+        unroll = try arguments.flag("unroll", default: false)
+        timeMajor = try arguments.flag("time_major", default: false)
+        zeroOutputForMask = try arguments.flag("zero_output_for_mask", default: false)
+    }
 }
 
-/// A recurrent layer's config (what `Bidirectional` wraps): it shares ``RecurrentArguments``.
+/// A recurrent layer's config (what `Bidirectional` wraps).
 protocol RecurrentLayerConfiguration: LayerBuilding {
-    var recurrent: RecurrentArguments { get }
+    /// How the layer walks its sequence.
+    var sequenceOptions: SequenceOptions { get }
 }
 
 extension RecurrentLayerConfiguration {
     public var isRecurrent: Bool { true }
-    public var isStateful: Bool { recurrent.stateful }
+    public var isStateful: Bool { sequenceOptions.stateful }
     /// Recurrent layers save their weights through their cell.
     public var archiveWeights: ArchiveWeights { .vars(at: "cell/vars") }
+}
+
+/// LSTM, GRU or SimpleRNN: a recurrent layer sharing ``RecurrentArguments``.
+protocol VectorRecurrentLayerConfiguration: RecurrentLayerConfiguration {
+    var recurrent: RecurrentArguments { get }
+}
+
+extension VectorRecurrentLayerConfiguration {
     var sequenceOptions: SequenceOptions { recurrent.sequenceOptions }
 }
 

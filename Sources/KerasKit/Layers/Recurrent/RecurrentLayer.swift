@@ -3,12 +3,18 @@
 protocol RecurrentCell: Sendable {
     /// What the cell computes in.
     associatedtype Scalar: ComputeScalar
-    /// The size of `h` (and `c`).
+    /// The size of `h` (and `c`) per sample, in scalars.
     var units: Int { get }
-    /// The feature size of each input step.
+    /// The scalars of each input step.
     var inputUnits: Int { get }
-    /// Columns of the input projection `x·W + b`: 4·units (LSTM), 3·units (GRU), units.
+    /// The shape of one input step (after batch and time): `[inputUnits]` for a vector cell.
+    var inputStepShape: [Int] { get }
+    /// The shape of one output step and of each state (after batch): `[units]` for a vector cell.
+    var outputStepShape: [Int] { get }
+    /// Scalars of the input projection per step: 4·units (LSTM), 3·units (GRU), units.
     var projectionWidth: Int { get }
+    /// Floating-point operations of one step of one sample (input projection and recurrence).
+    var flopsPerStep: Double { get }
     /// States carried between steps: 2 for an LSTM (`h`, `c`), 1 otherwise.
     var stateCount: Int { get }
     /// Added to every projected step, or nil.
@@ -17,19 +23,52 @@ protocol RecurrentCell: Sendable {
     var parameterCount: Int { get }
     /// Scalars of scratch one step needs for `batch` samples.
     func scratchCount(batch: Int) -> Int
+    /// Whether a mask with `parts` entries per sample and step applies, each entry to `units /
+    /// parts` consecutive state scalars. Every cell takes Keras's `(batch, time)` mask (1 part);
+    /// a ConvLSTM also takes one entry per pixel when its states have the input's pixels.
+    func acceptsMask(parts: Int) -> Bool
+    /// Writes the input projection of `rows` input steps (`rows × inputUnits`, each step in the
+    /// layer's layout) to `z` (`rows × projectionWidth`). Runs once per call, before the loop.
+    func project(_ x: UnsafePointer<Scalar>, rows: Int, into z: UnsafeMutablePointer<Scalar>) throws(PredictionError)
+    /// `rows` output steps or states reordered from the cell's own layout to the layer's
+    /// (`toLayer`), or back: a channels-first ConvLSTM keeps its states channels last.
+    func reordered(_ values: [Scalar], rows: Int, toLayer: Bool) -> [Scalar]
     /// Advances every sample one step. `z` holds this step's projection (`batch ×
     /// projectionWidth`) and may be overwritten; `h` and `c` (`batch × units`; `c` only for an
     /// LSTM) are updated in place. Allocates nothing.
     func step(z: UnsafeMutablePointer<Scalar>, h: UnsafeMutablePointer<Scalar>, c: UnsafeMutablePointer<Scalar>,
               batch: Int, scratch: UnsafeMutablePointer<Scalar>)
-    /// `W`, `(inputUnits, projectionWidth)`, prepared once at load (packed for the SIMD kernels).
-    var packedKernel: Scalar.Matrix { get }
     /// The packed LSTM kernels that run a whole unmasked sequence, for cells that have them.
     var lstmKernel: Scalar.Recurrence? { get }
 }
 
 extension RecurrentCell {
     var lstmKernel: Scalar.Recurrence? { nil }
+    var inputStepShape: [Int] { [inputUnits] }
+    var outputStepShape: [Int] { [units] }
+    func reordered(_ values: [Scalar], rows: Int, toLayer: Bool) -> [Scalar] { values }
+    func acceptsMask(parts: Int) -> Bool { parts == 1 }
+}
+
+/// A cell whose input projection is one matrix product `x·W + b` (LSTM, GRU, SimpleRNN).
+protocol VectorRecurrentCell: RecurrentCell {
+    /// `W`, `(inputUnits, projectionWidth)`, prepared once at load (packed for the SIMD kernels).
+    var packedKernel: Scalar.Matrix { get }
+}
+
+extension VectorRecurrentCell {
+    // The input and the recurrent product: 2 · width · (inputUnits + units).
+    var flopsPerStep: Double { 2 * Double(projectionWidth) * Double(inputUnits + units) }
+
+    func project(_ x: UnsafePointer<Scalar>, rows: Int, into z: UnsafeMutablePointer<Scalar>) throws(PredictionError) {
+        if let bias = inputBias {
+            bias.withUnsafeBufferPointer { b in
+                packedKernel.multiply(m: rows, x, lda: inputUnits, into: z, ldc: projectionWidth, bias: b.baseAddress)
+            }
+        } else {
+            packedKernel.multiply(m: rows, x, lda: inputUnits, into: z, ldc: projectionWidth)
+        }
+    }
 }
 
 /// A runnable recurrent layer: what `Bidirectional` and streaming need to know of one.
@@ -40,13 +79,14 @@ protocol RecurrentInferenceLayer: InferenceLayer {
     var options: SequenceOptions { get }
 }
 
-/// A Keras recurrent layer at inference — LSTM, GRU or SimpleRNN — with Keras's sequence loop:
+/// A Keras recurrent layer at inference — LSTM, GRU, SimpleRNN or ConvLSTM — with Keras's sequence loop:
 /// `go_backwards`, masks (masked steps carry the states; their output is the previous output,
 /// or zero with `zero_output_for_mask`), `return_sequences`, `return_state`, `stateful`,
 /// `initial_state` and Keras 2's `time_major`.
 ///
-/// Unmasked LSTMs run in ``LSTMKernel``. Otherwise the input projection `x·W + b` for every
-/// step is one packed matrix product before the loop; the loop allocates nothing.
+/// Unmasked LSTMs run in ``LSTMKernel``. Otherwise the input projection of every step
+/// (`x·W + b`, or a ConvLSTM's input convolution) is made before the loop; the loop allocates
+/// nothing.
 struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
     typealias Scalar = Cell.Scalar
 
@@ -61,25 +101,27 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
     var units: Int { cell.units }
 
     func estimatedFLOPs(inputs: [[Int]]) -> Double {
-        // The input and the recurrent product of every step: 2 · width · (inputUnits + units) per sample and step.
-        guard let input = inputs.first, input.count == 3 else { return 0 }
-        return 2 * Double(cell.projectionWidth) * Double(cell.inputUnits + cell.units) * Double(input[0]) * Double(input[1])
+        guard let input = inputs.first, input.count == 2 + cell.inputStepShape.count else { return 0 }
+        return cell.flopsPerStep * Double(input[0]) * Double(input[1])
     }
 
     func outputShapes(for inputs: [[Int?]]) throws(WeightLoadingError) -> [[Int?]] {
         let input = inputs[0]
-        guard input.count == 3 else {
-            throw .unsupportedTopology(layer: name, reason: "expects 3-D input (batch, time, features), got \(input.shapeDescription)")
+        let stepRank = cell.inputStepShape.count
+        guard input.count == 2 + stepRank else {
+            let expected = stepRank == 1 ? "3-D input (batch, time, features)" : "input of rank \(2 + stepRank) (batch, time, …)"
+            throw .unsupportedTopology(layer: name, reason: "expects \(expected), got \(input.shapeDescription)")
         }
         let batch = options.timeMajor ? input[1] : input[0]
         let time = options.timeMajor ? input[0] : input[1]
+        let step: [Int?] = cell.outputStepShape
         let output: [Int?]
         if options.returnSequences {
-            output = options.timeMajor ? [time, batch, units] : [batch, time, units]
+            output = (options.timeMajor ? [time, batch] : [batch, time]) + step
         } else {
-            output = [batch, units]
+            output = [batch] + step
         }
-        return [output] + (options.returnState ? Array(repeating: [batch, units], count: cell.stateCount) : [])
+        return [output] + (options.returnState ? Array(repeating: [batch] + step, count: cell.stateCount) : [])
     }
     func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] {
         // Only the sequence output keeps the mask; the states never have one.
@@ -88,20 +130,24 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
     }
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let input = call.input
-        let inputUnits = cell.inputUnits
-        guard input.rank == 3, input.shape[2] == inputUnits else {
-            throw .inputShapeMismatch(layer: name, expected: options.timeMajor ? "(time, batch, \(inputUnits))" : "(batch, time, \(inputUnits))", actual: input.shape)
+        let stepShape = cell.inputStepShape
+        guard input.rank == 2 + stepShape.count, Array(input.shape.dropFirst(2)) == stepShape else {
+            let step = stepShape.map(String.init).joined(separator: ", ")
+            throw .inputShapeMismatch(layer: name, expected: options.timeMajor ? "(time, batch, \(step))" : "(batch, time, \(step))", actual: input.shape)
         }
         let timeMajor = options.timeMajor
         let batch = timeMajor ? input.shape[1] : input.shape[0]
         let time = timeMajor ? input.shape[0] : input.shape[1]
         guard time > 0 else { throw .emptySequence(layer: name) }
         let mask = call.mask
-        if let mask, mask.batch != batch || mask.steps != time || timeMajor {
-            throw .inputShapeMismatch(layer: name, expected: "a (\(batch), \(time)) mask", actual: [mask.batch, mask.steps])
-        }
         let width = cell.projectionWidth
         let units = cell.units
+        // Mask entries per sample and step: 1, or (ConvLSTM) one per pixel.
+        let maskParts = mask.map { $0.steps / time } ?? 1
+        if let mask, mask.batch != batch || mask.steps != time * maskParts || timeMajor || units % maskParts != 0 || !cell.acceptsMask(parts: maskParts) {
+            throw .inputShapeMismatch(layer: name, expected: "a (\(batch), \(time)) mask", actual: [mask.batch, mask.steps])
+        }
+        let partWidth = units / maskParts
         let stateCount = batch * units
         guard let projectionCount = Self.product(batch, time, width), let sequenceCount = Self.product(batch, time, units) else {
             throw .tooLarge(layer: name, elements: "\(batch)×\(time)×\(width)")
@@ -113,11 +159,12 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
             hidden = state.tensors[0]
             cellState = cell.stateCount == 2 ? state.tensors[1] : []
         } else if !call.initialState.isEmpty {
-            guard call.initialState.count == cell.stateCount, call.initialState.allSatisfy({ $0.shape == [batch, units] }) else {
-                throw .inputShapeMismatch(layer: name, expected: "initial_state of \(cell.stateCount) tensor(s) of shape (\(batch), \(units))", actual: call.initialState.first?.shape ?? [])
+            let stateShape = [batch] + cell.outputStepShape
+            guard call.initialState.count == cell.stateCount, call.initialState.allSatisfy({ $0.shape == stateShape }) else {
+                throw .inputShapeMismatch(layer: name, expected: "initial_state of \(cell.stateCount) tensor(s) of shape \(stateShape.shapeDescription)", actual: call.initialState.first?.shape ?? [])
             }
-            hidden = call.initialState[0].scalars
-            cellState = cell.stateCount == 2 ? call.initialState[1].scalars : []
+            hidden = cell.reordered(call.initialState[0].scalars, rows: batch, toLayer: false)
+            cellState = cell.stateCount == 2 ? cell.reordered(call.initialState[1].scalars, rows: batch, toLayer: false) : []
         } else {
             hidden = [Scalar](repeating: 0, count: stateCount)
             cellState = cell.stateCount == 2 ? [Scalar](repeating: 0, count: stateCount) : []
@@ -145,16 +192,10 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
         }
 
         var projection = [Scalar](repeating: 0, count: projectionCount)
-        input.scalars.withUnsafeBufferPointer { x in
-            projection.withUnsafeMutableBufferPointer { p in
+        try input.scalars.withUnsafeBufferPointer { (x) throws(PredictionError) in
+            try projection.withUnsafeMutableBufferPointer { (p) throws(PredictionError) in
                 guard let x = x.baseAddress, let p = p.baseAddress else { return }
-                if let bias = cell.inputBias {
-                    bias.withUnsafeBufferPointer { b in
-                        cell.packedKernel.multiply(m: batch * time, x, lda: inputUnits, into: p, ldc: width, bias: b.baseAddress)
-                    }
-                } else {
-                    cell.packedKernel.multiply(m: batch * time, x, lda: inputUnits, into: p, ldc: width)
-                }
+                try cell.project(x, rows: batch * time, into: p)
             }
         }
 
@@ -200,14 +241,18 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
                 cell.step(z: z, h: h, c: c, batch: batch, scratch: scratch)
                 var stepOutput = UnsafePointer(h)
                 if masked, let previous = previousOutput.baseAddress, let savedH = savedHidden.baseAddress {
-                    for sample in 0..<batch where !maskValues[sample * time + inputStep] {
-                        let offset = sample * units
-                        (h + offset).update(from: savedH + offset, count: units)
-                        if hasCellState, let savedC = savedCell.baseAddress { (c + offset).update(from: savedC + offset, count: units) }
-                        if zeroOutputForMask { (previous + offset).update(repeating: 0, count: units) }
-                    }
-                    for sample in 0..<batch where maskValues[sample * time + inputStep] {
-                        (previous + sample * units).update(from: h + sample * units, count: units)
+                    for sample in 0..<batch {
+                        let entries = (sample * time + inputStep) * maskParts
+                        for part in 0..<maskParts {
+                            let offset = sample * units + part * partWidth
+                            if maskValues[entries + part] {
+                                (previous + offset).update(from: h + offset, count: partWidth)
+                            } else {
+                                (h + offset).update(from: savedH + offset, count: partWidth)
+                                if hasCellState, let savedC = savedCell.baseAddress { (c + offset).update(from: savedC + offset, count: partWidth) }
+                                if zeroOutputForMask { (previous + offset).update(repeating: 0, count: partWidth) }
+                            }
+                        }
                     }
                     stepOutput = UnsafePointer(previous)
                 }
@@ -228,7 +273,7 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
     private func outputs(hidden: [Scalar], cellState: [Scalar], lastOutput: [Scalar], sequence: [Scalar],
                          batch: Int, time: Int, previousOutput: [Scalar]?, call: LayerCall<Scalar>,
                          state: inout LayerState<Scalar>?) -> [TensorOf<Scalar>] {
-        let units = cell.units
+        let step = cell.outputStepShape
         let hasCellState = cell.stateCount == 2
         let finalCell = hasCellState ? cellState : []
         if options.stateful || call.carriesState {
@@ -237,13 +282,14 @@ struct RecurrentLayer<Cell: RecurrentCell>: RecurrentInferenceLayer {
         }
         let output: TensorOf<Scalar>
         if options.returnSequences {
-            output = TensorOf(uncheckedShape: options.timeMajor ? [time, batch, units] : [batch, time, units], scalars: sequence)
+            output = TensorOf(uncheckedShape: (options.timeMajor ? [time, batch] : [batch, time]) + step,
+                              scalars: cell.reordered(sequence, rows: batch * time, toLayer: true))
         } else {
-            output = TensorOf(uncheckedShape: [batch, units], scalars: lastOutput)
+            output = TensorOf(uncheckedShape: [batch] + step, scalars: cell.reordered(lastOutput, rows: batch, toLayer: true))
         }
         guard options.returnState else { return [output] }
-        var outputs = [output, TensorOf(uncheckedShape: [batch, units], scalars: hidden)]
-        if hasCellState { outputs.append(TensorOf(uncheckedShape: [batch, units], scalars: finalCell)) }
+        var outputs = [output, TensorOf(uncheckedShape: [batch] + step, scalars: cell.reordered(hidden, rows: batch, toLayer: true))]
+        if hasCellState { outputs.append(TensorOf(uncheckedShape: [batch] + step, scalars: cell.reordered(finalCell, rows: batch, toLayer: true))) }
         return outputs
     }
 

@@ -1,6 +1,6 @@
 /// `keras.layers.SimpleRNN`: `h = φ(x·W + h·U + b)`.
 @dynamicMemberLookup
-public struct SimpleRNNConfig: RecurrentLayerConfiguration {
+public struct SimpleRNNConfig: VectorRecurrentLayerConfiguration {
     public static let className = "SimpleRNN"
     /// Fields every layer has.
     public let common: LayerCommonConfig
@@ -40,7 +40,7 @@ public struct SimpleRNNConfig: RecurrentLayerConfiguration {
 }
 
 /// Keras's `SimpleRNNCell`: `hₜ = φ(xₜ·W + b + hₜ₋₁·U)`.
-struct SimpleRNNCell<Scalar: ComputeScalar>: RecurrentCell {
+struct SimpleRNNCell<Scalar: ComputeScalar>: VectorRecurrentCell {
     let units: Int
     let inputUnits: Int
     let activation: Activation
