@@ -96,7 +96,9 @@ struct WeightList<Scalar: ComputeScalar> {
         }
         for (weight, role) in zip(arrays, roles) {
             let leaf = weight.name.split(separator: "/").last.map { String($0.split(separator: ":").first ?? $0) } ?? weight.name
-            if leaf != role.name, !role.otherNames.contains(leaf), Int(leaf) == nil {
+            // Keras 3 numbers unnamed variables model-wide: `variable`, `variable_1`, …
+            let unnumbered = leaf.split(separator: "_").last.map { Int($0) != nil } == true ? String(leaf[..<(leaf.lastIndex(of: "_") ?? leaf.endIndex)]) : leaf
+            if leaf != role.name, !role.otherNames.contains(leaf), !role.otherNames.contains(unnumbered), Int(leaf) == nil {
                 throw .missingWeights(layer: layer, expected: expected, found: names)
             }
             if !role.unread, !weight.isFloatingPoint {

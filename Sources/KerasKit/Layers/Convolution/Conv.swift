@@ -163,15 +163,21 @@ struct ConvolutionLayer<Scalar: ComputeScalar>: InferenceLayer {
         let count = try checkedElementCount(lastShape, layer: name)
         let x = window.dataFormat == .channelsLast ? input.scalars : movingChannels(input.scalars, shape: input.shape, toFirst: false)
         var output = call.outputBuffer(count, zeroed: false)
-        try x.withUnsafeBufferPointer { (x) throws(PredictionError) in
-            try output.withUnsafeMutableBufferPointer { (y) throws(PredictionError) in
-                guard let x = x.baseAddress, let y = y.baseAddress else { return }
-                try bias.withUnsafeBufferPointerIfPresent { (bias) throws(PredictionError) in
-                    try convolve(x, geometry: geometry, inputChannels: inputChannels, groups: options.groups, matrices: matrices,
-                                 filters: filters, bias: bias, into: y, layer: name)
+        let plan = try ConvolutionPatchPlan(geometry: geometry, inputChannels: inputChannels, groups: options.groups, filters: filters, layer: name)
+        // The patches are gathered whole before each product reads them: a reused buffer will do.
+        var scratch = call.outputBuffer(Swift.max(plan.scratchCount, 1), zeroed: false)
+        x.withUnsafeBufferPointer { x in
+            output.withUnsafeMutableBufferPointer { y in
+                scratch.withUnsafeMutableBufferPointer { patches in
+                    guard let x = x.baseAddress, let y = y.baseAddress, let patches = patches.baseAddress else { return }
+                    bias.withUnsafeBufferPointerIfPresent { bias in
+                        convolve(x, geometry: geometry, plan: plan, inputChannels: inputChannels, groups: options.groups, matrices: matrices,
+                                 filters: filters, bias: bias, into: y, scratch: patches)
+                    }
                 }
             }
         }
+        call.buffers?.give(scratch)
         return [finishConvolution(output, channelsLastShape: lastShape, window: window, activation: options.activation, generation: generation)]
     }
 }
