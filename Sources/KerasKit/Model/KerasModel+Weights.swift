@@ -96,9 +96,7 @@ struct WeightList<Scalar: ComputeScalar> {
         }
         for (weight, role) in zip(arrays, roles) {
             let leaf = weight.name.split(separator: "/").last.map { String($0.split(separator: ":").first ?? $0) } ?? weight.name
-            // Keras 3 numbers unnamed variables model-wide: `variable`, `variable_1`, …
-            let unnumbered = leaf.split(separator: "_").last.map { Int($0) != nil } == true ? String(leaf[..<(leaf.lastIndex(of: "_") ?? leaf.endIndex)]) : leaf
-            if leaf != role.name, !role.otherNames.contains(leaf), !role.otherNames.contains(unnumbered), Int(leaf) == nil {
+            if leaf != role.name, !role.otherNames.contains(leaf), !role.otherNames.contains(withoutNumberSuffix(leaf)), Int(leaf) == nil {
                 throw .missingWeights(layer: layer, expected: expected, found: names)
             }
             if !role.unread, !weight.isFloatingPoint {
@@ -163,6 +161,13 @@ struct WeightList<Scalar: ComputeScalar> {
         }
         return Scalar.matrix(weight, rows: expected[0], columns: expected[1], groups: groups)
     }
+}
+
+/// `variable_1` as `variable`: Keras 3 numbers its unnamed variables model-wide (`variable`,
+/// `variable_1`, …), so only the name before the number says which weight it is.
+func withoutNumberSuffix(_ name: String) -> String {
+    guard let underscore = name.lastIndex(of: "_"), Int(name[name.index(after: underscore)...]) != nil else { return name }
+    return String(name[..<underscore])
 }
 
 /// The last axis of a shape, which must be known to size a kernel.
