@@ -1181,6 +1181,12 @@ def fixture_specs(writer):
     for name, what, shape, make in conv_specs:
         add(name, "Input %s -> %s" % (shape, what), conv(shape, make), one_call((2,) + shape))
 
+    add("time_distributed_conv2d", "Input (3, 6, 5, 2) -> TimeDistributed(Conv2D(3, 3, padding='same', relu)) -> "
+        "TimeDistributed(MaxPooling2D) -> TimeDistributed(Flatten) -> LSTM(4): a CRNN-style video/frames model",
+        conv((3, 6, 5, 2), lambda L: [L.TimeDistributed(L.Conv2D(3, 3, padding="same", activation="relu")),
+                                      L.TimeDistributed(L.MaxPooling2D()), L.TimeDistributed(L.Flatten()), L.LSTM(4)]),
+        one_call((2, 3, 6, 5, 2)))
+
     def build_conv_f64(keras):
         L = keras.layers
         f = dict(dtype="float64")
