@@ -48,6 +48,9 @@ import onnxruntime as ort
 import tensorflow as tf
 import torch
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_timing import median_seconds  # noqa: E402 - the timing both anchor scripts share
+
 keras = tf.keras  # Keras 3 (TensorFlow ≥ 2.16 without tf-keras installed)
 
 CASES = {  # name: (batch, steps, features, units of each stacked LSTM)
@@ -57,21 +60,10 @@ CASES = {  # name: (batch, steps, features, units of each stacked LSTM)
     "large": (128, 200, 256, [256, 256]),
 }
 CALLS = {"seed": 20, "small": 20, "medium": 20, "large": 5}  # timed per engine; large ≈ 1 s a call
-WARMUP = 3  # scripts/bench_paired.py times the same counts after the same warm-up
 THREADS = 2
 ONNX_DIR = "/tmp"  # where scripts/bench_paired.py looks for <case>.onnx
 
 
-def median_seconds(call, count):
-    """The median wall time of `count` calls of `call`, after WARMUP untimed ones."""
-    for _ in range(WARMUP):
-        call()
-    times = []
-    for _ in range(count):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 def keras_model(steps, features, units):

@@ -52,10 +52,10 @@ import tensorflow as tf
 import keras
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_timing import median_seconds  # noqa: E402 - the timing both anchor scripts share
 from make_applications import calibrate, draw_weights, leaf_layers  # noqa: E402 - the same seeded weights
 
 THREADS = 2
-WARMUP = 3  # scripts/bench_paired.py times the same counts after the same warm-up
 CALLS = {"mobilenetv2_b1": 20, "mobilenetv2_b16": 10, "resnet50_b1": 20, "resnet50_b8": 10, "crnn_b8": 10}
 SEED = 0
 
@@ -84,16 +84,6 @@ CASES = {"mobilenetv2_b1": ("mobilenetv2", 1), "mobilenetv2_b16": ("mobilenetv2"
          "resnet50_b1": ("resnet50", 1), "resnet50_b8": ("resnet50", 8), "crnn_b8": ("crnn", 8)}
 
 
-def median_seconds(call, count):
-    """The median wall time of `count` calls of `call`, after WARMUP untimed ones."""
-    for _ in range(WARMUP):
-        call()
-    times = []
-    for _ in range(count):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 def flops_per_sample(model):

@@ -5,20 +5,9 @@ import Testing
 // The parity fixtures (convlstm*) check ConvLSTM against Keras's own predict; these check the
 // refusals, and that a 1-tap ConvLSTM is an LSTM run at every position.
 
-/// `((i·37 + seed·11) mod 17 − 8) / 16`: exact in float32.
-private func pattern(_ count: Int, seed: Int) -> [Float] {
-    (0..<count).map { Float(($0 * 37 + seed * 11) % 17 - 8) / 16 }
-}
-
-private func weight(_ name: String, _ shape: [Int], _ values: [Float]) throws -> WeightArray {
-    try WeightArray(name: name, shape: shape, storage: .float32(values))
-}
-
-/// A Sequential model: `Input(batch_shape: [null] + shape)`, then one layer (a JSON object).
-private func sequential(input shape: [Int?], _ layer: String, weights: [String: [WeightArray]] = [:], kerasVersion: String = "3.15.1") throws -> KerasModel {
-    let dims = ([nil] + shape).map { $0.map(String.init) ?? "null" }.joined(separator: ", ")
-    let json = #"{"class_name": "Sequential", "config": {"name": "s", "layers": [{"class_name": "InputLayer", "config": {"name": "in", "batch_shape": [\#(dims)]}}, \#(layer)]}}"#
-    return try KerasModel(config: ModelConfig(json: Data(json.utf8)), weights: weights, kerasVersion: kerasVersion)
+/// ``sequential(input:_:weights:kerasVersion:)`` with one layer.
+private func sequential(input shape: [Int?], _ layer: String, weights: [String: [WeightArray]] = [:]) throws -> KerasModel {
+    try sequential(input: shape, [layer], weights: weights)
 }
 
 private func layer(_ className: String, _ config: String) -> String {
@@ -54,9 +43,9 @@ struct ConvLSTMTests {
 
     /// ConvLSTM2D(2, 3) weights for 3 input channels: kernel (3, 3, 3, 8), recurrent (3, 3, 2, 8), bias (8).
     static func weights2D(kernel: [Int] = [3, 3, 3, 8]) throws -> [String: [WeightArray]] {
-        ["l": [try weight("l/kernel:0", kernel, pattern(kernel.reduce(1, *), seed: 1)),
-               try weight("l/recurrent_kernel:0", [3, 3, 2, 8], pattern(144, seed: 2)),
-               try weight("l/bias:0", [8], pattern(8, seed: 3))]]
+        ["l": [try weight("l/kernel:0", kernel, pattern(kernel.reduce(1, *), seed: 1, denominator: 16)),
+               try weight("l/recurrent_kernel:0", [3, 3, 2, 8], pattern(144, seed: 2, denominator: 16)),
+               try weight("l/bias:0", [8], pattern(8, seed: 3, denominator: 16))]]
     }
 
     @Test("wrong kernel shapes, unknown or too-small spatial sizes and wrong ranks are refused at build")
@@ -102,7 +91,7 @@ struct ConvLSTMTests {
         let json = #"{"class_name": "Sequential", "config": {"name": "s", "layers": [{"class_name": "InputLayer", "config": {"name": "in", "batch_shape": [null, 4, 6, 5, 3]}}, {"class_name": "Masking", "config": {"name": "m", "mask_value": 0.0}}, \#(layer("ConvLSTM2D", #""filters": 2, "kernel_size": 3"#))]}}"#
         let model = try KerasModel(config: ModelConfig(json: Data(json.utf8)), weights: try Self.weights2D(), kerasVersion: "3.15.1")
         #expect(throws: PredictionError.inputShapeMismatch(layer: "l", expected: "a (1, 4) mask", actual: [1, 120])) {
-            try model.predict(try Tensor(shape: [1, 4, 6, 5, 3], scalars: pattern(360, seed: 8)))
+            try model.predict(try Tensor(shape: [1, 4, 6, 5, 3], scalars: pattern(360, seed: 8, denominator: 16)))
         }
     }
 
@@ -110,7 +99,7 @@ struct ConvLSTMTests {
           arguments: [("channels_last", false), ("channels_first", false), ("channels_last", true)])
     func onePositionIsAnLSTM(dataFormat: String, goBackwards: Bool) throws {
         let (batch, time, length, channels, units) = (2, 5, 2, 4, 3)
-        let kernel = pattern(channels * 4 * units, seed: 4), recurrent = pattern(units * 4 * units, seed: 5), bias = pattern(4 * units, seed: 6)
+        let kernel = pattern(channels * 4 * units, seed: 4, denominator: 16), recurrent = pattern(units * 4 * units, seed: 5, denominator: 16), bias = pattern(4 * units, seed: 6, denominator: 16)
         let options = #""return_sequences": true, "go_backwards": \#(goBackwards)"#
         let convLSTM = try sequential(
             input: dataFormat == "channels_last" ? [time, length, channels] : [time, channels, length],
@@ -123,7 +112,7 @@ struct ConvLSTMTests {
             weights: ["l": [try weight("l/kernel:0", [channels, 4 * units], kernel),
                             try weight("l/recurrent_kernel:0", [units, 4 * units], recurrent),
                             try weight("l/bias:0", [4 * units], bias)]])
-        let x = pattern(batch * time * length * channels, seed: 7).map { $0 * 3 }
+        let x = pattern(batch * time * length * channels, seed: 7, denominator: 16).map { $0 * 3 }
         // x[b, t, p, c] channels last; the channels-first input holds the same values as x[b, t, c, p].
         func value(_ b: Int, _ t: Int, _ p: Int, _ c: Int) -> Float { x[((b * time + t) * length + p) * channels + c] }
         var input: [Float] = []

@@ -8,7 +8,7 @@ import Testing
 @Suite("Bad Resizing and CenterCrop arguments and shapes are refused by name")
 struct ImageResizeLayerErrorTests {
     static func model(_ className: String, _ arguments: String, shape: String) -> String {
-        PoolingShapeLayerErrorTests.model(className, arguments, shape: shape)
+        oneLayerModel(className, arguments, shape: shape)
     }
 
     static let image = "[null, 5, 6, 3]"

@@ -8,8 +8,7 @@ import Testing
 struct LayerArgumentErrorTests {
     /// A Sequential model `Input(shape) → <class>(arguments)`.
     static func model(_ className: String, _ arguments: String, shape: String = "[null, 4, 3]") -> String {
-        #"{"class_name": "Sequential", "config": {"name": "s", "layers": [{"class_name": "InputLayer", "config": {"name": "i", "batch_shape": "# + shape
-            + #"}}, {"class_name": ""# + className + #"", "config": {"name": "l", "# + arguments + #"}}]}}"#
+        oneLayerModel(className, arguments, shape: shape)
     }
 
     static let cases: [(className: String, arguments: String, fragment: String)] = [

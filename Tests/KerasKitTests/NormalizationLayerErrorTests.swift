@@ -7,10 +7,8 @@ import Testing
 /// is accepted only where the layer declares it unread (Normalization's `count`).
 @Suite("Bad normalization arguments, shapes and weights are refused by name")
 struct NormalizationLayerErrorTests {
-    /// A Sequential model `Input(shape) → <class>(arguments)`, the layer named `l`.
     static func model(_ className: String, _ arguments: String, shape: String = image) -> String {
-        #"{"class_name": "Sequential", "config": {"name": "s", "layers": [{"class_name": "InputLayer", "config": {"name": "i", "batch_shape": "# + shape
-            + #"}}, {"class_name": ""# + className + ##"", "config": {"name": "l""## + (arguments.isEmpty ? "" : ", " + arguments) + #"}}]}}"#
+        oneLayerModel(className, arguments, shape: shape)
     }
 
     static let image = "[null, 5, 4, 6]"

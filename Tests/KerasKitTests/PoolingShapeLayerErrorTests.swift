@@ -7,10 +7,8 @@ import Testing
 /// anything is sized from it.
 @Suite("Bad pooling and reshaping arguments and shapes are refused by name")
 struct PoolingShapeLayerErrorTests {
-    /// A Sequential model `Input(shape) → <class>(arguments)`, the layer named `l`.
     static func model(_ className: String, _ arguments: String, shape: String) -> String {
-        #"{"class_name": "Sequential", "config": {"name": "s", "layers": [{"class_name": "InputLayer", "config": {"name": "i", "batch_shape": "# + shape
-            + #"}}, {"class_name": ""# + className + #"", "config": {"name": "l", "# + arguments + #"}}]}}"#
+        oneLayerModel(className, arguments, shape: shape)
     }
 
     static let image = "[null, 5, 6, 3]", volume = "[null, 4, 5, 6, 2]"

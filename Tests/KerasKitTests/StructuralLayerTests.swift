@@ -5,22 +5,6 @@ import Testing
 // Reference numbers come from Keras 3.15.1 (TensorFlow backend) and tf-keras 2.21, computed once
 // with the weights and inputs below and written in here; the tests don't need Python.
 
-/// `((i·37 + seed·11) mod 17 − 8) / 8`: exact in float32, reproducible in Python.
-private func pattern(_ count: Int, seed: Int) -> [Float] {
-    (0..<count).map { Float(($0 * 37 + seed * 11) % 17 - 8) / 8 }
-}
-
-private func weight(_ name: String, _ shape: [Int], _ values: [Float]) throws -> WeightArray {
-    try WeightArray(name: name, shape: shape, storage: .float32(values))
-}
-
-/// A Sequential model: one input of `shape` (batch axis excluded), then `layers` (JSON objects).
-private func sequential(input shape: [Int?], _ layers: [String], weights: [String: [WeightArray]] = [:], kerasVersion: String = "3.15.1") throws -> KerasModel {
-    let dims = ([nil] + shape).map { $0.map(String.init) ?? "null" }.joined(separator: ", ")
-    let json = #"{"class_name": "Sequential", "config": {"name": "s", "layers": [{"class_name": "InputLayer", "config": {"name": "in", "batch_shape": [\#(dims)]}}, \#(layers.joined(separator: ", "))]}}"#
-    return try KerasModel(config: ModelConfig(json: Data(json.utf8)), weights: weights, kerasVersion: kerasVersion)
-}
-
 private func expectClose(_ actual: Tensor, _ expected: [Float], shape: [Int]? = nil, tolerance: Float = 1e-5, sourceLocation: SourceLocation = #_sourceLocation) {
     if let shape { #expect(actual.shape == shape, sourceLocation: sourceLocation) }
     #expect(actual.scalars.count == expected.count, "\(actual.scalars) vs \(expected)", sourceLocation: sourceLocation)

@@ -84,8 +84,8 @@ extension TransposedConvolutionConfiguration {
     }
 }
 
-/// `keras.layers.Conv1DTranspose`: the transpose of `Conv1D` (its gradient with respect to
-/// the input), over `(batch, steps, channels)`.
+/// `keras.layers.Conv1DTranspose`: the transpose of a 1-D convolution (its gradient with
+/// respect to the input), over `(batch, steps, channels)`.
 public struct Conv1DTransposeConfig: TransposedConvolutionConfiguration {
     public static let className = "Conv1DTranspose"
     public static let aliases = ["Convolution1DTranspose"]
@@ -101,7 +101,7 @@ public struct Conv1DTransposeConfig: TransposedConvolutionConfiguration {
     }
 }
 
-/// `keras.layers.Conv2DTranspose`: the transpose of `Conv2D`, over images.
+/// `keras.layers.Conv2DTranspose`: the transpose of a 2-D convolution, over images.
 public struct Conv2DTransposeConfig: TransposedConvolutionConfiguration {
     public static let className = "Conv2DTranspose"
     public static let aliases = ["Convolution2DTranspose"]
@@ -117,7 +117,7 @@ public struct Conv2DTransposeConfig: TransposedConvolutionConfiguration {
     }
 }
 
-/// `keras.layers.Conv3DTranspose`: the transpose of `Conv3D`, over volumes.
+/// `keras.layers.Conv3DTranspose`: the transpose of a 3-D convolution, over volumes.
 public struct Conv3DTransposeConfig: TransposedConvolutionConfiguration {
     public static let className = "Conv3DTranspose"
     public static let aliases = ["Convolution3DTranspose"]

@@ -1,8 +1,11 @@
-// Keras 3 writes the tensor operations a Functional model applies outside layers — the mask
-// computations of `Masking` and `Embedding(mask_zero=True)` in particular — as entries with
-// module `keras.src.ops.numpy`. Their results are booleans; KerasKit represents them as 0/1.
+import Foundation
 
-/// An element-wise operation on two operands, the second of which may be a constant of the call.
+// Keras 3 writes the tensor operations a Functional model applies outside layers — the mask
+// computations of `Masking` and `Embedding(mask_zero=True)`, and arithmetic such as `x + 3.0`
+// (ArithmeticOperations.swift) — as entries with module `keras.src.ops.numpy`. Comparisons and
+// logical operations give booleans; KerasKit represents them as 0/1.
+
+/// An element-wise operation on two operands, one of which may be a constant of the call.
 protocol ElementwiseOperationConfiguration: LayerBuilding {
     /// What the operation computes.
     static var operation: ElementwiseOperation { get }
@@ -48,29 +51,28 @@ public struct LogicalAndConfig: ElementwiseOperationConfiguration {
     public init(common: LayerCommonConfig, arguments: inout LayerArguments) throws(KerasConfigError) { self.common = common }
 }
 
-/// A Keras 3 element-wise comparison or logical operation (`NotEqual`, `LogicalOr`,
-/// `LogicalAnd`) giving 0/1 floats, on two tensors (NumPy broadcasting) or on one tensor and a
-/// constant from the call's positional arguments. Operations carry no Keras mask.
+/// A Keras 3 element-wise operation on two tensors (NumPy broadcasting), or on one tensor and
+/// a constant from the call's positional arguments, in either position. Operations carry no
+/// Keras mask.
 struct ElementwiseOperationLayer<Scalar: ComputeScalar>: InferenceLayer {
-
-
     let name: String
     let operation: ElementwiseOperation
-    /// The constant operand when the call has one tensor input.
-    let constant: Scalar?
+    /// The constant operand when the call has one tensor, and whether it comes first.
+    let constant: (value: Scalar, first: Bool)?
 
     var parameterCount: Int { 0 }
 
     /// Reads the constant operand from a Keras 3 call node's positional arguments: every
-    /// argument that is not a `__keras_tensor__` is a constant.
+    /// argument that is not a `__keras_tensor__` is a constant, and its position decides the
+    /// operand order.
     init(name: String, operation: ElementwiseOperation, inputCount: Int, arguments: [JSONValue]) throws(WeightLoadingError) {
         self.name = name
         self.operation = operation
-        var constants: [Scalar] = []
-        for argument in arguments where argument["class_name"]?.stringValue != "__keras_tensor__" {
+        var constants: [(value: Scalar, first: Bool)] = []
+        for (position, argument) in arguments.enumerated() where argument["class_name"]?.stringValue != "__keras_tensor__" {
             switch argument {
-            case .number(let value): constants.append(Scalar(value))
-            case .bool(let flag): constants.append(flag ? 1 : 0)
+            case .number(let value): constants.append((Scalar(value), position == 0))
+            case .bool(let flag): constants.append((flag ? 1 : 0, position == 0))
             default:
                 throw .unsupportedTopology(layer: name, reason: "operand \(argument) is not a tensor or a number (KerasKit takes scalar constants only)")
             }
@@ -90,11 +92,14 @@ struct ElementwiseOperationLayer<Scalar: ComputeScalar>: InferenceLayer {
         }
         return [shape]
     }
+
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         let operation = operation
         if let constant {
             let input = call.input
-            return [TensorOf(uncheckedShape: input.shape, scalars: input.scalars.map { operation.apply($0, constant) })]
+            let value = constant.value
+            let scalars = constant.first ? input.scalars.map { operation.apply(value, $0) } : input.scalars.map { operation.apply($0, value) }
+            return [TensorOf(uncheckedShape: input.shape, scalars: scalars)]
         }
         guard call.inputs.count == 2 else {
             throw .inputShapeMismatch(layer: name, expected: "two operands", actual: [call.inputs.count])
@@ -103,12 +108,23 @@ struct ElementwiseOperationLayer<Scalar: ComputeScalar>: InferenceLayer {
     }
 
     var timeBehavior: TimeBehavior { .stepwise }
-    var readsRank2Sequences: Bool { true }
+    /// The comparisons and logical operations compute masks, whose `(batch, steps)` tensors are
+    /// sequences; arithmetic on a rank-2 tensor is on features.
+    var readsRank2Sequences: Bool { operation.isLogical }
 }
 
-/// What is computed.
+/// What is computed from the two operands, in order.
 enum ElementwiseOperation: Sendable {
     case notEqual, logicalOr, logicalAnd
+    case add, subtract, multiply, divide, maximum, minimum, power
+
+    /// Whether the result is a 0/1 comparison or logical value.
+    var isLogical: Bool {
+        switch self {
+        case .notEqual, .logicalOr, .logicalAnd: true
+        default: false
+        }
+    }
 
     @inline(__always)
     func apply<Value: ComputeScalar>(_ a: Value, _ b: Value) -> Value {
@@ -116,6 +132,14 @@ enum ElementwiseOperation: Sendable {
         case .notEqual: a != b ? 1 : 0
         case .logicalOr: a != 0 || b != 0 ? 1 : 0
         case .logicalAnd: a != 0 && b != 0 ? 1 : 0
+        case .add: a + b
+        case .subtract: a - b
+        case .multiply: a * b
+        case .divide: a / b
+        // NaN propagates, as in TensorFlow's maximum and minimum.
+        case .maximum: a.isNaN || b.isNaN ? .nan : Swift.max(a, b)
+        case .minimum: a.isNaN || b.isNaN ? .nan : Swift.min(a, b)
+        case .power: Value(Foundation.pow(Double(a), Double(b)))
         }
     }
 }

@@ -11,10 +11,10 @@ public struct TFOpLambdaConfig: LayerBuilding {
     public let function: String
     /// What it computes; nil for a function KerasKit doesn't run (refused when the model is
     /// built, so that `inspect` still shows the model).
-    let operation: ArithmeticOperation?
+    let operation: ElementwiseOperation?
 
     /// The functions KerasKit runs, by their `tf.` names.
-    static let operations: [String: ArithmeticOperation] = [
+    static let operations: [String: ElementwiseOperation] = [
         "__operators__.add": .add, "math.add": .add, "__operators__.sub": .subtract, "math.subtract": .subtract,
         "math.multiply": .multiply, "__operators__.mul": .multiply, "math.truediv": .divide, "__operators__.truediv": .divide,
         "math.divide": .divide, "math.maximum": .maximum, "math.minimum": .minimum, "math.pow": .power, "__operators__.pow": .power,
@@ -31,6 +31,6 @@ public struct TFOpLambdaConfig: LayerBuilding {
             let known = Self.operations.keys.sorted().map { "tf.\($0)" }.joined(separator: ", ")
             throw .unsupportedTopology(layer: common.name, reason: "TFOpLambda function tf.\(function) is not supported (KerasKit runs \(known))")
         }
-        return RunnableLayer(try ArithmeticOperationLayer<Scalar>(name: common.name, operation: operation, inputCount: inputs.count, arguments: context.arguments))
+        return RunnableLayer(try ElementwiseOperationLayer<Scalar>(name: common.name, operation: operation, inputCount: inputs.count, arguments: context.arguments))
     }
 }
