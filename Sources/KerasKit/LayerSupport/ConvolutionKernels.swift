@@ -280,12 +280,6 @@ func transposedConvolve<Scalar: ComputeScalar>(
     }
 }
 
-/// Moves a `(batch, channels, spatial…)` tensor's channels last, or back (`toFirst`).
-func movingChannels<Scalar: ComputeScalar>(_ values: [Scalar], shape: [Int], toFirst: Bool) -> [Scalar] {
-    let rank = shape.count
-    let permutation = toFirst ? [0, rank - 1] + Array(1..<(rank - 1)) : [0] + Array(2..<rank) + [1]
-    return permuteAxes(values, shape: shape, permutation: permutation, zero: 0)
-}
 
 extension Optional {
     /// Calls `body` with the array's storage, or with nil when there is no array (an optional

@@ -46,9 +46,9 @@ public struct ConvolutionWindow: Sendable, Hashable {
     }
 
     /// The channel axis of a rank `rank + 2` input.
-    var channelAxis: Int { dataFormat == .channelsLast ? rank + 1 : 1 }
+    var channelAxis: Int { dataFormat.channelAxis(rank) }
     /// The input's spatial axes.
-    var spatialAxes: Range<Int> { dataFormat == .channelsLast ? 1..<(rank + 1) : 2..<(rank + 2) }
+    var spatialAxes: [Int] { dataFormat.spatialAxes(rank) }
 
     /// The shape with channels last of an input in this window's data format.
     func channelsLastShape(_ shape: [Int]) -> [Int] {

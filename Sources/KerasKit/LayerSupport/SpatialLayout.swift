@@ -32,7 +32,7 @@ struct ChannelsLastImage<Scalar: ComputeScalar> {
         } else {
             spatial = Array(input.shape[2...])
             channels = input.shape[1]
-            scalars = permuteAxes(input.scalars, shape: input.shape, permutation: [0] + Array(2..<(spatialRank + 2)) + [1], zero: 0)
+            scalars = movingChannels(input.scalars, shape: input.shape, toFirst: false)
         }
     }
 
@@ -52,11 +52,16 @@ struct ChannelsLastImage<Scalar: ComputeScalar> {
     func tensor(format: DataFormat) -> TensorOf<Scalar> {
         let channelsLastShape = [batch] + spatial + [channels]
         guard format == .channelsFirst else { return TensorOf(uncheckedShape: channelsLastShape, scalars: scalars) }
-        let rank = spatial.count + 2
-        let permutation = [0, rank - 1] + Array(1..<(rank - 1))
         return TensorOf(uncheckedShape: shape(spatial: spatial, format: format),
-                        scalars: permuteAxes(scalars, shape: channelsLastShape, permutation: permutation, zero: 0))
+                        scalars: movingChannels(scalars, shape: channelsLastShape, toFirst: true))
     }
+}
+
+/// Moves a `(batch, channels, spatial…)` tensor's channels last, or back (`toFirst`).
+func movingChannels<Scalar: ComputeScalar>(_ values: [Scalar], shape: [Int], toFirst: Bool) -> [Scalar] {
+    let rank = shape.count
+    let permutation = toFirst ? [0, rank - 1] + Array(1..<(rank - 1)) : [0] + Array(2..<rank) + [1]
+    return permuteAxes(values, shape: shape, permutation: permutation, zero: 0)
 }
 
 /// Row-major strides of `sizes`.

@@ -53,27 +53,3 @@ struct WindowGeometry: Equatable {
         return geometry.outputLength
     }
 }
-
-/// How a `(batch, steps, channels)` or `(batch, channels, steps)` tensor is laid out.
-struct SequenceLayout {
-    var batch: Int, steps: Int, channels: Int
-    var batchStride: Int, stepStride: Int, channelStride: Int
-
-    init(shape: [Int], format: DataFormat) {
-        batch = shape[0]
-        switch format {
-        case .channelsLast:
-            (steps, channels) = (shape[1], shape[2])
-            (stepStride, channelStride) = (channels, 1)
-        case .channelsFirst:
-            (channels, steps) = (shape[1], shape[2])
-            (stepStride, channelStride) = (1, steps)
-        }
-        batchStride = steps * channels
-    }
-
-    /// The shape of a tensor with this layout and `steps` steps.
-    func shape(steps: Int, format: DataFormat) -> [Int] {
-        format == .channelsLast ? [batch, steps, channels] : [batch, channels, steps]
-    }
-}
