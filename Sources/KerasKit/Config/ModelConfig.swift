@@ -132,8 +132,7 @@ public struct ModelConfig: Sendable {
             outputReferences = outputReferences.map(shift)
             if !keras3 {
                 nodes = nodes.mapValues { calls in
-                    calls.map { NodeConfig(inputs: $0.inputs.map(shift), initialState: $0.initialState.map(shift), masks: $0.masks.map { $0.map(shift) },
-                                           arguments: $0.arguments, keywordArguments: $0.keywordArguments) }
+                    calls.map { $0.mapReferences(shift) }
                 }
             }
         }

@@ -30,17 +30,33 @@ public struct NodeConfig: Sendable, Hashable {
     /// The call's positional arguments as written (Keras 3 only), tensors included as
     /// `__keras_tensor__` objects: operations read their constants from here.
     public var arguments: [JSONValue]
-    /// The call's keyword arguments as written (`training`, `mask`, …).
+    /// The call's keyword arguments as written (`training`, `mask`, …), the tensors that are
+    /// ``inputs`` or ``keywordInputs`` aside.
     public var keywordArguments: [String: JSONValue]
+    /// The tensors the call passes by keyword that are not among its inputs (`attention_mask=`),
+    /// by parameter name.
+    public var keywordInputs: [String: TensorReference]
 
     /// Creates a node.
     public init(inputs: [TensorReference], initialState: [TensorReference] = [], masks: [TensorReference?] = [],
-                arguments: [JSONValue] = [], keywordArguments: [String: JSONValue] = [:]) {
+                arguments: [JSONValue] = [], keywordArguments: [String: JSONValue] = [:], keywordInputs: [String: TensorReference] = [:]) {
         self.inputs = inputs
         self.initialState = initialState
         self.masks = masks
         self.arguments = arguments
         self.keywordArguments = keywordArguments
+        self.keywordInputs = keywordInputs
+    }
+
+    /// Every tensor the call reads: inputs, initial states, keyword tensors and `mask=` tensors.
+    public var allReferences: [TensorReference] {
+        inputs + initialState + keywordInputs.keys.sorted().compactMap { keywordInputs[$0] } + masks.compactMap { $0 }
+    }
+
+    /// The same call with every reference passed through `transform`.
+    func mapReferences(_ transform: (TensorReference) -> TensorReference) -> NodeConfig {
+        NodeConfig(inputs: inputs.map(transform), initialState: initialState.map(transform), masks: masks.map { $0.map(transform) },
+                   arguments: arguments, keywordArguments: keywordArguments, keywordInputs: keywordInputs.mapValues(transform))
     }
 }
 
@@ -76,15 +92,25 @@ extension ModelGraph {
         for call in calls {
             if let members = call.objectValue {
                 // Keras 3: {"args": [...], "kwargs": {...}} with __keras_tensor__ leaves.
+                let arguments = members["args"]?.arrayValue ?? []
                 var inputs: [TensorReference] = []
-                for argument in members["args"]?.arrayValue ?? [] {
+                for argument in arguments {
                     inputs += try kerasTensors(in: argument, layer: layer)
                 }
-                let kwargs = members["kwargs"]
-                let initialState = try kwargs?["initial_state"].map { value throws(KerasConfigError) in try kerasTensors(in: value, layer: layer) } ?? []
-                let masks = try explicitMasks(kwargs?["mask"], inputCount: inputs.count, layer: layer)
+                var kwargs = members["kwargs"]?.objectValue ?? [:]
+                inputs += try keywordParameterInputs(&kwargs, positionalCount: arguments.count, layer: layer) { value throws(KerasConfigError) in
+                    let found = try kerasTensors(in: value, layer: layer)
+                    return value["class_name"]?.stringValue == "__keras_tensor__" ? found.first : nil
+                }
+                let initialState = try kwargs["initial_state"].map { value throws(KerasConfigError) in try kerasTensors(in: value, layer: layer) } ?? []
+                let masks = try explicitMasks(kwargs["mask"], inputCount: inputs.count, layer: layer)
+                var keywordInputs: [String: TensorReference] = [:]
+                for (name, value) in kwargs where name != "mask" && name != "initial_state" && value["class_name"]?.stringValue == "__keras_tensor__" {
+                    keywordInputs[name] = try kerasTensors(in: value, layer: layer).first
+                    kwargs.removeValue(forKey: name)
+                }
                 nodes.append(NodeConfig(inputs: inputs, initialState: initialState, masks: masks,
-                                        arguments: members["args"]?.arrayValue ?? [], keywordArguments: kwargs?.objectValue ?? [:]))
+                                        arguments: arguments, keywordArguments: kwargs, keywordInputs: keywordInputs))
             } else if let references = call.arrayValue, references.first?.stringValue != nil {
                 nodes.append(try tensorOperationNode(call, layer: layer))
             } else if let references = call.arrayValue {
@@ -94,19 +120,63 @@ extension ModelGraph {
                 for reference in references {
                     inputs.append(try tensorReference(reference, layer: layer))
                 }
-                let kwargs = references.first?.arrayValue.flatMap { $0.count > 3 ? $0[3].objectValue : nil } ?? [:]
+                var kwargs = references.first?.arrayValue.flatMap { $0.count > 3 ? $0[3].objectValue : nil } ?? [:]
+                // tf-keras writes every argument after the first by name, tensors as triples.
+                func triple(_ value: JSONValue) throws(KerasConfigError) -> TensorReference? {
+                    guard let items = value.arrayValue, items.count == 3, items[0].stringValue != nil else { return nil }
+                    return try tensorReference(value, layer: layer)
+                }
+                inputs += try keywordParameterInputs(&kwargs, positionalCount: 1, layer: layer, tensor: triple)
+                var keywordInputs: [String: TensorReference] = [:]
+                for (name, value) in kwargs where name != "mask" && name != "initial_state" {
+                    if let reference = try triple(value) {
+                        keywordInputs[name] = reference
+                        kwargs.removeValue(forKey: name)
+                    }
+                }
                 if layer.isRecurrent, inputs.count > 1 {
                     let masks = try explicitMasks(kwargs["mask"], inputCount: 1, layer: layer)
-                    nodes.append(NodeConfig(inputs: [inputs[0]], initialState: Array(inputs.dropFirst()), masks: masks, keywordArguments: kwargs))
+                    nodes.append(NodeConfig(inputs: [inputs[0]], initialState: Array(inputs.dropFirst()), masks: masks,
+                                            keywordArguments: kwargs, keywordInputs: keywordInputs))
                 } else {
                     let masks = try explicitMasks(kwargs["mask"], inputCount: inputs.count, layer: layer)
-                    nodes.append(NodeConfig(inputs: inputs, masks: masks, keywordArguments: kwargs))
+                    nodes.append(NodeConfig(inputs: inputs, masks: masks, keywordArguments: kwargs, keywordInputs: keywordInputs))
                 }
             } else {
                 throw .invalidLayerConfig(layer: layer.name, className: layer.className, reason: "inbound node is neither a list nor an object")
             }
         }
         return nodes
+    }
+
+    /// The inputs a call passes by keyword for a layer whose ``LayerConfiguration/tensorParameters``
+    /// name them (`value=`, `key=`), removed from `kwargs`, in the signature's order after the
+    /// `positionalCount` parameters the positional arguments fill. A parameter passed both ways,
+    /// or one passed while an earlier one is missing, is refused.
+    private static func keywordParameterInputs(
+        _ kwargs: inout [String: JSONValue], positionalCount: Int, layer: LayerConfig,
+        tensor: (JSONValue) throws(KerasConfigError) -> TensorReference?
+    ) throws(KerasConfigError) -> [TensorReference] {
+        let parameters = type(of: layer.configuration).tensorParameters
+        for name in parameters.prefix(positionalCount) where kwargs[name] != nil && kwargs[name] != .null {
+            throw .invalidLayerConfig(layer: layer.name, className: layer.className, reason: "the call passes '\(name)' both by position and by keyword")
+        }
+        var inputs: [TensorReference] = []
+        var missing: String?
+        for name in parameters.dropFirst(positionalCount) {
+            guard let value = kwargs.removeValue(forKey: name), value != .null else {
+                missing = missing ?? name
+                continue
+            }
+            guard let reference = try tensor(value) else {
+                throw .invalidLayerConfig(layer: layer.name, className: layer.className, reason: "the call's '\(name)' = \(value) is not one tensor")
+            }
+            if let missing {
+                throw .invalidLayerConfig(layer: layer.name, className: layer.className, reason: "the call passes '\(name)' but not '\(missing)'")
+            }
+            inputs.append(reference)
+        }
+        return inputs
     }
 
     /// A Keras 2 call of a TensorFlow operation (`TFOpLambda`: `x + 3.0`, `tf.math.multiply(x, s)`),

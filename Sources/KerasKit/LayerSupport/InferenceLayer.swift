@@ -82,6 +82,9 @@ struct LayerCall<Scalar: ComputeScalar> {
     var masks: [Mask?] = []
     /// `initial_state` for a recurrent layer.
     var initialState: [TensorOf<Scalar>] = []
+    /// The tensors passed by keyword that are not inputs (``LayerConfiguration/keywordTensorParameters``:
+    /// `attention_mask`), by name; absent when the call passes none.
+    var keywordInputs: [String: TensorOf<Scalar>] = [:]
     /// For a layer that ``InferenceLayer/readsMaskTensors``: the tensors passed as the call's
     /// `mask=`, one per input (nil where none; empty when the call passes none); its inputs'
     /// own masks are then in `masks`.

@@ -21,6 +21,21 @@ public protocol LayerConfiguration: Sendable {
     /// with `training=True` (Keras 3 records its preprocessing layers' signature default) runs
     /// as written.
     static var ignoresTraining: Bool { get }
+    /// The names of `call`'s tensor parameters in its signature's order, for a layer whose
+    /// calls may pass them by keyword (`MultiHeadAttention`'s `query`, `value`, `key`): a call's
+    /// positional arguments fill them from the first, its keyword arguments by name, and the
+    /// graph gives the layer all of them as its inputs, in this order. Empty (the default) for a
+    /// layer whose tensors are its positional arguments only.
+    static var tensorParameters: [String] { get }
+    /// `call`'s parameters that take a tensor by keyword only, beside the inputs
+    /// (`attention_mask`): the layer reads them from ``LayerCall/keywordInputs``. Any other
+    /// keyword tensor a call passes is refused by name.
+    static var keywordTensorParameters: [String] { get }
+    /// `call`'s other keyword arguments the layer implements (`use_causal_mask`,
+    /// `return_attention_scores`): it reads them when it is built, from
+    /// ``LayerBuildContext/callOptions``, and every call of a shared layer must pass the same.
+    /// Any other argument is refused by name.
+    static var callOptions: [String] { get }
     /// Reads the class's own arguments, each once with Keras's default; `common` holds the
     /// fields every layer has.
     /// - Throws: ``KerasConfigError`` naming the layer and the key.
@@ -46,6 +61,9 @@ extension LayerConfiguration {
     public static var isOperation: Bool { false }
     public static var isRecordedAsOperation: Bool { isOperation }
     public static var ignoresTraining: Bool { false }
+    public static var tensorParameters: [String] { [] }
+    public static var keywordTensorParameters: [String] { [] }
+    public static var callOptions: [String] { [] }
     public var outputCount: Int { 1 }
     public var isRecurrent: Bool { false }
     public var isStateful: Bool { false }

@@ -118,8 +118,28 @@ struct LayerBuildContext<Scalar: ComputeScalar>: Sendable {
     /// The positional arguments of the layer's first call as the config writes them (Keras 3
     /// only): operations such as `NotEqual` read their constant operands here.
     var arguments: [JSONValue] = []
+    /// The layer's first call's keyword arguments among its ``LayerConfiguration/callOptions``
+    /// (every call of the layer passes the same).
+    var callOptions: [String: JSONValue] = [:]
+    /// The shapes of the tensors the first call passes by keyword
+    /// (``LayerConfiguration/keywordTensorParameters``), by name; absent when not passed.
+    var keywordInputShapes: [String: [Int?]] = [:]
     /// The registry's builders, for layers that build the layers they wrap.
     let builders: LayerBuilders<Scalar>
+
+    init(generation: KerasGeneration, arguments: [JSONValue] = [], callOptions: [String: JSONValue] = [:],
+         keywordInputShapes: [String: [Int?]] = [:], builders: LayerBuilders<Scalar>) {
+        self.generation = generation
+        self.arguments = arguments
+        self.callOptions = callOptions
+        self.keywordInputShapes = keywordInputShapes
+        self.builders = builders
+    }
+
+    init(generation: KerasGeneration, site: LayerCallSite, builders: LayerBuilders<Scalar>) {
+        self.init(generation: generation, arguments: site.arguments, callOptions: site.callOptions,
+                  keywordInputShapes: site.keywordInputShapes, builders: builders)
+    }
 
     /// Builds a wrapped layer (its own call arguments are none).
     func build(_ config: LayerConfig, inputs: [[Int?]], weights: [WeightArray]) throws(WeightLoadingError) -> RunnableLayer<Scalar> {

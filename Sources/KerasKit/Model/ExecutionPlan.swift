@@ -17,6 +17,8 @@ struct ExecutionPlan<Scalar: ComputeScalar>: Sendable {
         var layer: RunnableLayer<Scalar>
         var inputs: [Source]
         var initialState: [Source]
+        /// The tensors the call passes by keyword (`attention_mask=`), by parameter name.
+        var keywordInputs: [(name: String, source: Source)]
         /// Tensors passed as the call's `mask=`, one per input (nil: that input's own mask); empty for none.
         var masks: [Source?]
         /// Whether the layer keeps states between calls (`stateful=True`).
@@ -56,6 +58,7 @@ struct ExecutionPlan<Scalar: ComputeScalar>: Sendable {
         for key in schedule {
             guard let layer = layers[key.layer], let node = graph.nodes[key.layer]?[key.node] else { continue }
             calls.append(Call(key: key, layer: layer, inputs: node.inputs.map(source), initialState: node.initialState.map(source),
+                              keywordInputs: node.keywordInputs.keys.sorted().compactMap { name in node.keywordInputs[name].map { (name, source($0)) } },
                               masks: node.masks.map { $0.map(source) }, isStateful: statefulLayers.contains(key.layer)))
             slotOf[key] = inputCount + calls.count - 1
         }
@@ -63,7 +66,7 @@ struct ExecutionPlan<Scalar: ComputeScalar>: Sendable {
         outputs = graph.outputs.map(source)
         var lastRead = [Int](repeating: -1, count: inputCount + calls.count)
         for (index, call) in calls.enumerated() {
-            for read in call.inputs + call.initialState + call.masks.compactMap({ $0 }) where lastRead.indices.contains(read.slot) {
+            for read in call.inputs + call.initialState + call.keywordInputs.map(\.source) + call.masks.compactMap({ $0 }) where lastRead.indices.contains(read.slot) {
                 lastRead[read.slot] = index
             }
         }

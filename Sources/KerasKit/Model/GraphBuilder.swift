@@ -16,7 +16,7 @@ enum GraphBuilder {
     static func build<Scalar: ComputeScalar>(
         config: ModelConfig,
         lenient: Bool = false,
-        makeLayer: (LayerConfig, [[Int?]]) throws(WeightLoadingError) -> RunnableLayer<Scalar>
+        makeLayer: (LayerConfig, [[Int?]], LayerCallSite) throws(WeightLoadingError) -> RunnableLayer<Scalar>
     ) throws(WeightLoadingError) -> Wiring<Scalar> {
         var shapes: [NodeKey: [[Int?]]] = [:]
         for (reference, input) in zip(config.graph.inputs, config.inputs) {
@@ -57,13 +57,14 @@ enum GraphBuilder {
         for (index, key) in pending.enumerated() {
             guard configs[key.layer] != nil, let node = config.graph.nodes[key.layer]?[key.node] else { continue }
             runnable[index] = true
-            for reference in node.inputs + node.initialState + node.masks.compactMap({ $0 }) where try shape(of: reference, for: key.layer) == nil {
+            for reference in node.allReferences where try shape(of: reference, for: key.layer) == nil {
                 waitingOn[index] += 1
                 dependents[NodeKey(reference), default: []].append(index)
             }
         }
         var ready = pending.indices.filter { runnable[$0] && waitingOn[$0] == 0 }
         var layers: [String: RunnableLayer<Scalar>] = [:]
+        var firstSites: [String: LayerCallSite] = [:]
         var callInputShapes: [NodeKey: [[Int?]]] = [:]
         var schedule: [NodeKey] = []
         var cursor = 0
@@ -74,21 +75,31 @@ enum GraphBuilder {
             guard !node.inputs.isEmpty else {
                 throw .unsupportedTopology(layer: key.layer, reason: "call \(key.node) has no inputs")
             }
-            try checkCallArguments(node, layer: key.layer, ignoresTraining: type(of: layerConfig.configuration).ignoresTraining)
-            var inputShapes: [[Int?]] = []
-            for reference in node.inputs + node.initialState {
+            let configType = type(of: layerConfig.configuration)
+            try checkCallArguments(node, layer: key.layer, configType: configType)
+            func resolved(_ reference: TensorReference) throws(WeightLoadingError) -> [Int?] {
                 guard let resolved = try shape(of: reference, for: key.layer) else {
                     throw .unsupportedTopology(layer: key.layer, reason: "call \(key.node) depends on outputs that are never computed (a cycle or a missing layer)")
                 }
-                inputShapes.append(resolved)
+                return resolved
             }
-            do {
+            var inputShapes: [[Int?]] = []
+            for reference in node.inputs + node.initialState { inputShapes.append(try resolved(reference)) }
+            var site = LayerCallSite(arguments: node.arguments, callOptions: node.keywordArguments.filter { configType.callOptions.contains($0.key) })
+            for (name, reference) in node.keywordInputs { site.keywordInputShapes[name] = try resolved(reference) }
+            do throws(WeightLoadingError) {
                 let layer: RunnableLayer<Scalar>
                 if let existing = layers[key.layer] {
+                    // The layer was built for its first call's options and keyword tensors.
+                    let first = firstSites[key.layer]
+                    guard first?.callOptions == site.callOptions, first.map({ Set($0.keywordInputShapes.keys) }) == Set(site.keywordInputShapes.keys) else {
+                        throw .unsupportedTopology(layer: key.layer, reason: "call \(key.node) passes other arguments than the layer's first call (\(site.summary) vs \(first?.summary ?? "none")); KerasKit builds a shared layer for one set")
+                    }
                     layer = existing
                 } else {
-                    layer = try makeLayer(layerConfig, inputShapes)
+                    layer = try makeLayer(layerConfig, inputShapes, site)
                     layers[key.layer] = layer
+                    firstSites[key.layer] = site
                 }
                 callInputShapes[key] = Array(inputShapes.prefix(node.inputs.count))
                 shapes[key] = try layer.outputShapes(for: Array(inputShapes.prefix(node.inputs.count)))
@@ -121,21 +132,46 @@ enum GraphBuilder {
         return Wiring(layers: layers, schedule: schedule, shapes: shapes, inputShapes: callInputShapes)
     }
 
-    /// The keyword arguments a call may record: each either runs (`mask`, `initial_state`) or
-    /// changes nothing at inference (`training` false, or any `training` for a layer that
+    /// The keyword arguments a call may record: each either runs (`mask`, `initial_state`, the
+    /// layer's ``LayerConfiguration/callOptions`` and ``LayerConfiguration/keywordTensorParameters``)
+    /// or changes nothing at inference (`training` false, or any `training` for a layer that
     /// `ignoresTraining`). Any other is refused by name, so no argument is silently dropped.
-    static func checkCallArguments(_ node: NodeConfig, layer: String, ignoresTraining: Bool = false) throws(WeightLoadingError) {
+    static func checkCallArguments(_ node: NodeConfig, layer: String, configType: any LayerConfiguration.Type) throws(WeightLoadingError) {
         for (key, value) in node.keywordArguments.sorted(by: { $0.key < $1.key }) {
             switch key {
             case "mask", "initial_state":
                 continue
             case "training":
-                guard value == .null || value == .bool(false) || (ignoresTraining && value == .bool(true)) else {
+                guard value == .null || value == .bool(false) || (configType.ignoresTraining && value == .bool(true)) else {
                     throw .unsupportedTopology(layer: layer, reason: "the call passes training=\(pythonLiteral(value)), which runs the layer's training-time computation in predict; KerasKit runs inference only")
                 }
+            case _ where configType.callOptions.contains(key):
+                continue
             default:
                 throw .unsupportedTopology(layer: layer, reason: "the call passes the argument '\(key)' = \(pythonLiteral(value)), which KerasKit does not implement")
             }
         }
+        for key in node.keywordInputs.keys.sorted() where !configType.keywordTensorParameters.contains(key) {
+            throw .unsupportedTopology(layer: layer, reason: "the call passes a tensor as '\(key)', which KerasKit does not implement")
+        }
+    }
+}
+
+/// What a layer's first call tells its builder beyond its inputs' shapes.
+struct LayerCallSite: Sendable {
+    /// The call's positional arguments as written (Keras 3 only), tensors as `__keras_tensor__`
+    /// placeholders: operations read their constant operands here.
+    var arguments: [JSONValue] = []
+    /// The call's keyword arguments that are the layer's ``LayerConfiguration/callOptions``.
+    var callOptions: [String: JSONValue] = [:]
+    /// The shapes of the tensors the call passes by keyword (`attention_mask`).
+    var keywordInputShapes: [String: [Int?]] = [:]
+
+    /// The options and keyword tensors, as one line for errors.
+    var summary: String {
+        let options = callOptions.keys.sorted().map { "\($0)=\(pythonLiteral(callOptions[$0] ?? .null))" }
+        let tensors = keywordInputShapes.keys.sorted().map { "\($0)=<tensor>" }
+        let all = options + tensors
+        return all.isEmpty ? "no arguments" : all.joined(separator: ", ")
     }
 }

@@ -104,8 +104,8 @@ extension KerasModel {
         _ config: ModelConfig, weights: [String: [WeightArray]], generation: KerasGeneration, as scalar: Scalar.Type
     ) throws(WeightLoadingError) -> GraphBuilder.Wiring<Scalar> {
         let builders = LayerRegistry.builders(for: Scalar.self)
-        return try GraphBuilder.build(config: config) { layerConfig, inputShapes throws(WeightLoadingError) in
-            let context = LayerBuildContext(generation: generation, arguments: config.graph.nodes[layerConfig.name]?.first?.arguments ?? [], builders: builders)
+        return try GraphBuilder.build(config: config) { layerConfig, inputShapes, site throws(WeightLoadingError) in
+            let context = LayerBuildContext(generation: generation, site: site, builders: builders)
             return try builders.build(layerConfig, inputs: inputShapes, weights: weights[layerConfig.name] ?? [], context: context)
         }
     }

@@ -58,11 +58,11 @@ extension KerasModel {
     public static func summaryRows(config: ModelConfig, weights: [String: [WeightArray]], kerasVersion: String?) -> [SummaryRow] {
         let generation = KerasGeneration(kerasVersion: kerasVersion)
         let builders = LayerRegistry.builders(for: Float.self)
-        let wiring = try? GraphBuilder.build(config: config, lenient: true) { layerConfig, inputShapes throws(WeightLoadingError) in
+        let wiring = try? GraphBuilder.build(config: config, lenient: true) { layerConfig, inputShapes, site throws(WeightLoadingError) in
             guard layerConfig.isSupported, inputShapes.allSatisfy({ !$0.isEmpty }) else {
                 throw .unsupportedTopology(layer: layerConfig.name, reason: "not built for inspection")
             }
-            let context = LayerBuildContext(generation: generation, arguments: config.graph.nodes[layerConfig.name]?.first?.arguments ?? [], builders: builders)
+            let context = LayerBuildContext(generation: generation, site: site, builders: builders)
             return try builders.build(layerConfig, inputs: inputShapes, weights: weights[layerConfig.name] ?? [], context: context)
         }
         return summaryRows(config: config, weights: weights, shapes: { wiring?.shapes[NodeKey(layer: $0, node: 0)] })

@@ -190,6 +190,7 @@ public final class KerasModel: Sendable {
                 inputs: inputs,
                 masks: masks,
                 initialState: planned.initialState.map(value),
+                keywordInputs: planned.keywordInputs.isEmpty ? [:] : Dictionary(planned.keywordInputs.map { ($0.name, value($0.source)) }, uniquingKeysWith: { first, _ in first }),
                 maskTensors: maskTensors,
                 carriesState: !carrying.isEmpty && carrying.contains(planned.key),
                 buffers: plan.buffers

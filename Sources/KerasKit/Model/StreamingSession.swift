@@ -58,9 +58,10 @@ public final class StreamingSession {
         var carrying: Set<NodeKey> = []
         for key in model.schedule {
             guard let layer = model.engine.layer(named: key.layer), let node = model.config.graph.nodes[key.layer]?[key.node] else { continue }
-            let inputs = node.inputs.map { stepwise[NodeKey($0)]?[$0.tensor] ?? false }
+            let keywordInputs = node.keywordInputs.keys.sorted().compactMap { node.keywordInputs[$0] }
+            let inputs = (node.inputs + keywordInputs).map { stepwise[NodeKey($0)]?[$0.tensor] ?? false }
             let outputCount = model.shapes[key]?.count ?? 1
-            if (node.inputs + node.initialState).contains(where: { live.contains(NodeKey($0)) }) { live.insert(key) }
+            if node.allReferences.contains(where: { live.contains(NodeKey($0)) }) { live.insert(key) }
             guard inputs.contains(true) else {
                 // Computed from whole-sequence values only: recomputed fresh on every call.
                 stepwise[key] = Array(repeating: false, count: outputCount)
