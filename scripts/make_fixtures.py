@@ -1747,6 +1747,139 @@ def fixture_specs(writer):
             sequential((6, 3), lambda L: [L.LocallyConnected1D(4, 2), L.ThresholdedReLU(0.25),
                                           L.Flatten(), L.Dense(2)]),
             one_call((2, 6, 3)), unsupported=["LocallyConnected1D", "ThresholdedReLU"])
+    # ==================================================================
+    # BEGIN attention: EinsumDense equations and MultiHeadAttention (self, cross with key,
+    # causal, scores, Keras masks with attention_mask, attention axes, gate, sliding window),
+    # float32 and float64.  Batch 2-3, short sequences.
+    # ==================================================================
+    def attention_functional(input_specs, make_outputs, dtype=None):
+        """input_specs: list of (shape, dtype or None); outputs = make_outputs(keras, L, inputs)."""
+        def build(keras):
+            inputs = [keras.Input(shape=shape, dtype=kind or dtype) for shape, kind in input_specs]
+            return keras.Model(inputs if len(inputs) > 1 else inputs[0], make_outputs(keras, keras.layers, inputs))
+        return build
+
+    def keras3_only(L):
+        if not hasattr(L, "RMSNormalization"):
+            raise Skip("a Keras 3 argument")
+
+    def einsum_layers(keras, L, xs, dtype=None):
+        f = dict(dtype=dtype) if dtype else {}
+        x3, x2 = xs[0], xs[1]
+        return [
+            L.EinsumDense("ab,bc->ac", output_shape=4, bias_axes="c", **f)(x2),
+            L.EinsumDense("abc,cd->abd", output_shape=(None, 3), bias_axes="d", activation="relu", **f)(x3),
+            L.EinsumDense("...b,bc->...c", output_shape=2, **f)(x3),
+            L.EinsumDense("abc,cde->abde", output_shape=(None, 2, 3), bias_axes="de", **f)(x3),
+            L.EinsumDense("abc,cde->abde", output_shape=(None, 2, 3), bias_axes="e", **f)(x3),
+            L.EinsumDense("abc,cd->adb", output_shape=(3, None), bias_axes="d", **f)(x3),
+            L.EinsumDense("abc,bcd->abd", output_shape=(5, 2), bias_axes="bd", **f)(x3),
+            L.EinsumDense("abc,cd->ad", output_shape=(3,), bias_axes="d", activation="tanh", **f)(x3),
+            L.EinsumDense("ab...,bc->ac...", output_shape=(2,), bias_axes="c", **f)(x3),
+        ]
+
+    add("einsum_dense", "Inputs x3 (5, 4), x2 (6,) -> EinsumDense: ab,bc->ac (bias c); abc,cd->abd (bias d, relu); "
+        "...b,bc->...c; abc,cde->abde (bias de); abc,cde->abde (bias e); abc,cd->adb (bias d, permuted output); "
+        "abc,bcd->abd (bias bd, a label shared by input, kernel and output); abc,cd->ad (b summed, tanh); "
+        "ab...,bc->ac... (right ellipsis)",
+        attention_functional([((5, 4), None), ((6,), None)], einsum_layers), lambda rng: [
+            {"inputs": [normal(rng, 3, 5, 4), normal(rng, 3, 6)], "reset": False}])
+    add("einsum_dense_float64", "einsum_dense in float64 (atol 1e-9)",
+        attention_functional([((5, 4), None), ((6,), None)], lambda k, L, xs: einsum_layers(k, L, xs, "float64"), dtype="float64"),
+        lambda rng: [{"inputs": [rng.standard_normal((3, 5, 4)), rng.standard_normal((3, 6))], "reset": False}],
+        dtype="float64")
+
+    def mha(L, *args, **kw):
+        return L.MultiHeadAttention(*args, **kw)
+
+    add("mha_self", "Input (6, 8) -> MultiHeadAttention(2, 4)(x, x) -> Dense(3)",
+        attention_functional([((6, 8), None)], lambda k, L, xs: L.Dense(3)(mha(L, 2, 4)(xs[0], xs[0]))),
+        one_call((2, 6, 8)))
+    add("mha_cross_key", "q (5, 8), v (7, 6), k (7, 4) -> MultiHeadAttention(3, 4, value_dim=5, output_shape=6)"
+        "(query=q, value=v, key=k) -> Dense(2)",
+        attention_functional([((5, 8), None), ((7, 6), None), ((7, 4), None)],
+                             lambda k, L, xs: L.Dense(2)(mha(L, 3, 4, value_dim=5, output_shape=6)(query=xs[0], value=xs[1], key=xs[2]))),
+        lambda rng: [{"inputs": [normal(rng, 2, 5, 8), normal(rng, 2, 7, 6), normal(rng, 2, 7, 4)], "reset": False}])
+    add("mha_causal", "Input (6, 8) -> MultiHeadAttention(2, 4, use_bias=False, output_shape=(2, 3))(x, x, "
+        "use_causal_mask=True) -> Reshape((6, 6))",
+        attention_functional([((6, 8), None)], lambda k, L, xs: L.Reshape((6, 6))(
+            mha(L, 2, 4, use_bias=False, output_shape=(2, 3))(xs[0], xs[0], use_causal_mask=True))),
+        one_call((2, 6, 8)))
+    add("mha_scores", "q (5, 8), v (6, 8) -> MultiHeadAttention(2, 3, dropout=0.2)(q, v, return_attention_scores=True, "
+        "use_causal_mask=True) -> [output, scores]",
+        attention_functional([((5, 8), None), ((6, 8), None)], lambda k, L, xs: list(
+            mha(L, 2, 3, dropout=0.2)(xs[0], xs[1], return_attention_scores=True, use_causal_mask=True))),
+        lambda rng: [{"inputs": [normal(rng, 2, 5, 8), normal(rng, 2, 6, 8)], "reset": False}])
+
+    def token_calls(shapes, vocab=12, extra=()):
+        def calls(rng):
+            tokens = [rng.integers(1, vocab, s) for s in shapes]
+            for t in tokens:
+                t[0, -2:] = 0  # padding at the end of the first sample
+                t[-1, :] = 0   # a sample that is all padding
+                t[-1, 0] = 3
+            out = [{"inputs": tokens + [e(rng) for e in extra], "reset": False}]
+            return out
+        return calls
+
+    def mha_masked(scores):
+        def make(keras, L, xs):
+            e = L.Embedding(12, 8, mask_zero=True)(xs[0])
+            d = L.Embedding(12, 8, mask_zero=True)(xs[1])
+            layer = mha(L, 2, 4)
+            if scores:
+                out, s = layer(e, d, attention_mask=xs[2], return_attention_scores=True)
+                return [out, s]
+            # A second embedding of the query tokens: Keras 3's MultiHeadAttention deletes the
+            # Keras masks of the tensors it reads, so sharing `e` would make the result depend on
+            # which attention Keras runs first.
+            e2 = L.Embedding(12, 8, mask_zero=True)(xs[0])
+            return [layer(e, d, attention_mask=xs[2]), mha(L, 2, 4)(e2, e2, use_causal_mask=True)]
+        return make
+
+    def attention_mask(rng):
+        return (rng.uniform(size=(3, 5, 6)) > 0.3).astype(np.float32)
+
+    add("mha_masked", "tokens q (5,), v (6,) -> Embedding(12, 8, mask_zero=True) each -> MultiHeadAttention(2, 4)"
+        "(e_q, e_v, attention_mask=m (5, 6)); Embedding of q again -> MultiHeadAttention(2, 4)(e2, e2, use_causal_mask=True); padded and "
+        "all-padding samples (Keras masks and attention_mask and-ed; fully masked rows)",
+        attention_functional([((5,), "int32"), ((6,), "int32"), ((5, 6), None)], mha_masked(False)),
+        token_calls([(3, 5), (3, 6)], extra=(attention_mask,)))
+    add("mha_masked_scores", "mha_masked's first attention with return_attention_scores=True (Keras 3's explicit path: "
+        "masked places zeroed)",
+        attention_functional([((5,), "int32"), ((6,), "int32"), ((5, 6), None)], mha_masked(True)),
+        token_calls([(3, 5), (3, 6)], extra=(attention_mask,)))
+    add("mha_attention_axes", "Input (4, 3, 6) -> MultiHeadAttention(2, 3, attention_axes=(1, 2))(x, x, "
+        "return_attention_scores=True) -> [output, scores]; MultiHeadAttention(2, 2, attention_axes=2)(x, x)",
+        attention_functional([((4, 3, 6), None)], lambda k, L, xs: list(
+            mha(L, 2, 3, attention_axes=(1, 2))(xs[0], xs[0], return_attention_scores=True)) + [
+            mha(L, 2, 2, attention_axes=2)(xs[0], xs[0])]),
+        one_call((2, 4, 3, 6)))
+
+    def mha_keras3(keras, L, xs):
+        keras3_only(L)
+        return [mha(L, 2, 4, use_gate=True)(xs[0], xs[0]), mha(L, 2, 3, sliding_window=2)(xs[0], xs[0], use_causal_mask=True),
+                mha(L, 2, 3, sliding_window=3)(xs[0], xs[0])]
+
+    add("mha_gate_window", "Keras 3 only: Input (6, 8) -> MultiHeadAttention(2, 4, use_gate=True); "
+        "MultiHeadAttention(2, 3, sliding_window=2)(x, x, use_causal_mask=True); MultiHeadAttention(2, 3, sliding_window=3)",
+        attention_functional([((6, 8), None)], mha_keras3), one_call((2, 6, 8)))
+
+    def mha_f64(keras, L, xs):
+        f = dict(dtype="float64")
+        e = L.Embedding(12, 8, mask_zero=True, **f)(xs[0])
+        a = mha(L, 2, 4, **f)(e, e, use_causal_mask=True)
+        b = mha(L, 2, 3, dropout=0.1, **f)(a, e, return_attention_scores=True)
+        return [L.Dense(3, **f)(L.Add(**f)([a, b[0]])), b[1]]
+
+    add("mha_float64", "float64: tokens (5,) -> Embedding(12, 8, mask_zero=True) -> MultiHeadAttention(2, 4)(e, e, causal) = a "
+        "-> MultiHeadAttention(2, 3, dropout=0.1)(a, e, return_attention_scores=True) -> Dense(3) of a + b; scores "
+        "(atol 1e-9)", attention_functional([((5,), "int32")], mha_f64, dtype="float64"),
+        token_calls([(3, 5)]), dtype="float64")
+    # ==================================================================
+    # END attention
+    # ==================================================================
+
     return specs
 
 

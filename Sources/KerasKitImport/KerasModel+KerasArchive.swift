@@ -127,7 +127,14 @@ struct ArchiveWeightReader {
             return try vars(at: "\(path)/\(relative)")
         case .sublayers(let sublayers):
             var arrays: [WeightArray] = []
-            for sublayer in sublayers { arrays += try weights(of: sublayer.layer, at: "\(path)/\(sublayer.path)") }
+            for sublayer in sublayers {
+                // tf-keras's archives name a sublayer after the private attribute holding it
+                // (`_query_dense`), Keras 3's after its public property (`query_dense`).
+                let named = "\(path)/\(sublayer.path)", attribute = "\(path)/_\(sublayer.path)"
+                var found = named
+                if try kind(named) == nil, try kind(attribute) != nil { found = attribute }
+                arrays += try weights(of: sublayer.layer, at: found)
+            }
             return arrays
         case .nestedModel(let model):
             let container = try layersContainer(under: path)

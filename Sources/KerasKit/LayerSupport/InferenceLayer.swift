@@ -34,6 +34,9 @@ protocol InferenceLayer<Scalar>: Sendable {
     /// with its `mask` argument, shaped as the caller made them (``LayerCall/maskTensors``),
     /// rather than as ``Mask``s. The default is false.
     var readsMaskTensors: Bool { get }
+    /// Whether a call removes the Keras masks of its input tensors for every later reader, as
+    /// Keras 3's `MultiHeadAttention` does. The default is false.
+    var clearsInputMasks: Bool { get }
     /// Whether a `(batch, steps)` input is a sequence to the layer, step by step (token ids into
     /// an embedding, an element-wise mask operation), for streaming. The default is false.
     var readsRank2Sequences: Bool { get }
@@ -64,6 +67,8 @@ extension InferenceLayer {
     var readsRank2Sequences: Bool { false }
 
     var readsMaskTensors: Bool { false }
+
+    var clearsInputMasks: Bool { false }
 
     func estimatedFLOPs(inputs: [[Int]]) -> Double { 0 }
 

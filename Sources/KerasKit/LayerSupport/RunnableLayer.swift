@@ -31,6 +31,8 @@ final class RunnableLayer<Scalar: ComputeScalar>: Sendable {
     var createsMasks: Bool { layer.createsMasks }
     /// Whether the layer reads `mask=` tensors as they are.
     var readsMaskTensors: Bool { layer.readsMaskTensors }
+    /// Whether a call removes its inputs' Keras masks for later readers.
+    var clearsInputMasks: Bool { layer.clearsInputMasks }
 
     /// The shapes of the layer's outputs for its inputs' shapes.
     func outputShapes(for inputs: [[Int?]]) throws(WeightLoadingError) -> [[Int?]] {

@@ -8,7 +8,7 @@ enum LayerRegistry {
         [
             // Core
             .init(InputLayerConfig.self), .init(DenseConfig.self), .init(ActivationConfig.self), .init(EmbeddingConfig.self),
-            .init(MaskingConfig.self), .init(IdentityConfig.self),
+            .init(MaskingConfig.self), .init(IdentityConfig.self), .init(EinsumDenseConfig.self),
             // Activation layers
             .init(ReLUConfig.self), .init(LeakyReLUConfig.self), .init(PReLUConfig.self), .init(ELUConfig.self), .init(SoftmaxConfig.self),
             // Regularization (identity at inference)
@@ -61,6 +61,8 @@ enum LayerRegistry {
             .init(SolarizationConfig.self), .init(RandomCropConfig.self), .init(MaxNumBoundingBoxesConfig.self),
             // Classes of keras.applications
             .init(LayerScaleConfig.self),
+            // Attention
+            .init(MultiHeadAttentionConfig.self),
             // Models used as layers
             .init(NestedModelConfig.self),
         ]

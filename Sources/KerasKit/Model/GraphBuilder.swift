@@ -129,7 +129,41 @@ enum GraphBuilder {
                 throw .unsupportedTopology(layer: layerConfig.name, reason: "the layer is never called in the model graph")
             }
         }
+        try checkMaskClearingOrder(config: config, layers: layers, schedule: schedule)
         return Wiring(layers: layers, schedule: schedule, shapes: shapes, inputShapes: callInputShapes)
+    }
+
+    /// A call that removes its inputs' Keras masks (``InferenceLayer/clearsInputMasks``) changes
+    /// what later readers of those tensors see. KerasKit follows the graph's order; when another
+    /// reader of the same tensor is neither before nor after it in the graph, Keras's own
+    /// execution order decides, which KerasKit can't reproduce: such a model is refused when
+    /// any of its layers makes masks.
+    private static func checkMaskClearingOrder<Scalar: ComputeScalar>(config: ModelConfig, layers: [String: RunnableLayer<Scalar>], schedule: [NodeKey]) throws(WeightLoadingError) {
+        let clearing = schedule.filter { layers[$0.layer]?.clearsInputMasks ?? false }
+        guard !clearing.isEmpty, layers.values.contains(where: \.createsMasks) else { return }
+        var readers: [NodeKey: [NodeKey]] = [:]
+        for key in schedule {
+            for reference in config.graph.nodes[key.layer]?[key.node].allReferences ?? [] {
+                readers[NodeKey(reference), default: []].append(key)
+            }
+        }
+        func descendants(of start: NodeKey) -> Set<NodeKey> {
+            var seen: Set<NodeKey> = []
+            var stack = [start]
+            while let key = stack.popLast() {
+                for reader in readers[key] ?? [] where seen.insert(reader).inserted { stack.append(reader) }
+            }
+            return seen
+        }
+        for key in clearing {
+            let after = descendants(of: key)
+            for reference in config.graph.nodes[key.layer]?[key.node].inputs ?? [] {
+                for other in readers[NodeKey(reference)] ?? [] where other != key && !after.contains(other) {
+                    guard !descendants(of: other).contains(key) else { continue }
+                    throw .unsupportedTopology(layer: other.layer, reason: "it reads \(reference), whose Keras mask layer '\(key.layer)' removes as it runs (Keras 3); neither runs after the other in the graph, so Keras's execution order decides whether '\(other.layer)' sees the mask, and KerasKit can't reproduce it")
+                }
+            }
+        }
     }
 
     /// The keyword arguments a call may record: each either runs (`mask`, `initial_state`, the

@@ -206,6 +206,11 @@ public final class KerasModel: Sendable {
                 outputs = try planned.layer.forward(call, state: &state)
             }
             slots[plan.inputCount + index] = ExecutionPlan<Scalar>.Values(tensors: outputs, masks: planned.layer.outputMasks(for: call, outputs: outputs))
+            if planned.layer.clearsInputMasks {
+                for source in planned.inputs where slots.indices.contains(source.slot) && source.tensor < slots[source.slot].masks.count {
+                    slots[source.slot].masks[source.tensor] = nil
+                }
+            }
             // Values no later call reads: their storage goes back to the pool now, not at the end.
             for slot in plan.releasedAfter[index] {
                 for tensor in slots[slot].tensors { plan.buffers.give(tensor.scalars) }

@@ -1,0 +1,595 @@
+import Foundation
+
+/// `keras.layers.MultiHeadAttention`: `query`, `value` and `key` (default `value`) projected
+/// per head by `EinsumDense` sublayers, scaled dot-product attention over `attention_axes`,
+/// and the heads projected back (to `output_shape`, default the query's last axis).
+///
+/// Masks combine as Keras combines them: the Keras masks of the query (`[B, T, 1]`), the value
+/// and the key (`[B, 1, S]`), the causal mask, a sliding window and the `attention_mask=` tensor,
+/// all and-ed. How masked scores are removed follows the writer and the path Keras takes:
+/// Keras 3's fused `dot_product_attention` (no scores returned, no dropout, rank-3 inputs) puts
+/// `-0.7 · 3.38953e38` where masked; its explicit path (the Softmax layer) puts `−10⁹` and zeroes
+/// masked places after; tf-keras adds `(1 − mask) · −10⁹`. A fully masked query row is uniform
+/// under the first and the last, zero under the second, as in Keras.
+public struct MultiHeadAttentionConfig: LayerBuilding {
+    public static let className = "MultiHeadAttention"
+    public static let tensorParameters = ["query", "value", "key"]
+    public static let keywordTensorParameters = ["attention_mask"]
+    public static let callOptions = ["use_causal_mask", "return_attention_scores"]
+    /// Fields every layer has.
+    public let common: LayerCommonConfig
+    /// Attention heads.
+    public let numHeads: Int
+    /// Size of each head's query and key.
+    public let keyDim: Int
+    /// Size of each head's value (default `keyDim`).
+    public let valueDim: Int
+    /// Dropout on the attention scores: none at inference, but it sends Keras 3 down its
+    /// explicit path.
+    public let dropout: Double
+    /// Whether the projections have biases.
+    public let useBias: Bool
+    /// Keras 3.15's sigmoid gate on the heads' outputs.
+    public let useGate: Bool
+    /// The output's trailing shape (nil: the query's last axis).
+    public let outputShape: [Int]?
+    /// The axes attention runs over (nil: every axis between the batch and the features).
+    public let attentionAxes: [Int]?
+    /// Keras 3.15: each query position sees only keys within this distance − 1.
+    public let slidingWindow: Int?
+    /// tf-keras: masked scores replaced by −10⁹ rather than shifted by it.
+    public let robustMasking: Bool
+
+    public init(common: LayerCommonConfig, arguments: inout LayerArguments) throws(KerasConfigError) {
+        self.common = common
+        numHeads = try arguments.integer("num_heads", default: nil, in: 1...KerasLimits.maxDimension)
+        keyDim = try arguments.integer("key_dim", default: nil, in: 1...KerasLimits.maxDimension)
+        valueDim = try arguments.optionalInteger("value_dim", in: 1...KerasLimits.maxDimension) ?? keyDim
+        dropout = try arguments.number("dropout", default: 0, in: 0...1)
+        useBias = try arguments.flag("use_bias", default: true)
+        useGate = try arguments.flag("use_gate", default: false)
+        if case .number = arguments.json("output_shape") {
+            outputShape = [try arguments.integer("output_shape", default: nil, in: 1...KerasLimits.maxDimension)]
+        } else if let shape = try arguments.shape("output_shape") {
+            var sizes: [Int] = []
+            for size in shape {
+                guard let size, size > 0 else { throw arguments.invalid("output_shape", "\(shape.shapeDescription) has a size that is not a positive integer") }
+                sizes.append(size)
+            }
+            outputShape = sizes.isEmpty ? nil : sizes
+        } else {
+            outputShape = nil
+        }
+        let axes = try arguments.integers("attention_axes")
+        attentionAxes = axes
+        if let axes { arguments.record("attention_axes", axes.json) }
+        slidingWindow = try arguments.optionalInteger("sliding_window", in: 1...KerasLimits.maxDimension)
+        robustMasking = try arguments.flag("softmax_robust_masking", default: false)
+        // tf-keras records the shapes it was built for; the graph gives them again.
+        _ = try arguments.shape("query_shape")
+        _ = try arguments.shape("key_shape")
+        _ = try arguments.shape("value_shape")
+        _ = try arguments.object("kernel_initializer", default: "GlorotUniform")
+        _ = try arguments.object("bias_initializer", default: "Zeros")
+        _ = try arguments.object("kernel_regularizer", default: nil)
+        _ = try arguments.object("bias_regularizer", default: nil)
+        _ = try arguments.object("activity_regularizer", default: nil)
+        _ = try arguments.object("kernel_constraint", default: nil)
+        _ = try arguments.object("bias_constraint", default: nil)
+        arguments.trainingOnly("seed")
+        try arguments.mustBe("flash_attention", oneOf: [.null, .bool(false)], because: "flash attention is a training-backend choice KerasKit does not reproduce")
+        guard numHeads.multipliedReportingOverflow(by: max(keyDim, valueDim)).overflow == false,
+              numHeads * max(keyDim, valueDim) <= KerasLimits.maxDimension else {
+            throw arguments.invalid("num_heads", "\(numHeads) heads of \(max(keyDim, valueDim)) is too large")
+        }
+    }
+
+    /// The projections in the order both writers store their weights.
+    var projections: [String] { ["query", "key"] + (useGate ? ["gate"] : []) + ["value", "attention_output"] }
+
+    public var weightRoles: [WeightRole] {
+        projections.flatMap { _ in [WeightRole("kernel")] + (useBias ? [WeightRole("bias")] : []) }
+    }
+
+    public var archiveWeights: ArchiveWeights {
+        let paths = ["query": "query_dense", "key": "key_dense", "gate": "gate_dense", "value": "value_dense", "attention_output": "output_dense"]
+        return .sublayers(projections.map { (paths[$0] ?? $0, LayerConfig(ArchivedSublayer(common: LayerCommonConfig(name: $0)))) })
+    }
+
+    /// Keras's `_build_proj_equation`: `free` axes kept, `bound` contracted, `output` made.
+    static func projectionEquation(free: Int, bound: Int, output: Int) -> (equation: String, biasAxes: String) {
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        let kept = String(letters[0..<free]), contracted = String(letters[free..<(free + bound)])
+        let made = String(letters[(free + bound)..<(free + bound + output)])
+        return ("\(kept)\(contracted),\(contracted)\(made)->\(kept)\(made)", made)
+    }
+
+    /// An `EinsumDense` sublayer as Keras builds it.
+    private func projection(_ name: String, free: Int, bound: Int, trailing: [Int], activation: String = "linear") throws(WeightLoadingError) -> EinsumDenseConfig {
+        let (equation, biasAxes) = Self.projectionEquation(free: free, bound: bound, output: trailing.count)
+        // `_get_output_shape`: unknown sizes for the kept axes after the batch, then `trailing`.
+        let outputShape: [JSONValue] = Array(repeating: .null, count: free - 1) + trailing.map { .number(Double($0)) }
+        let members: [String: JSONValue] = [
+            "name": .string(name), "equation": .string(equation), "output_shape": .array(outputShape),
+            "bias_axes": useBias ? .string(biasAxes) : .null, "activation": .string(activation),
+        ]
+        var arguments = LayerArguments(members, layer: "\(common.name)/\(name)", className: EinsumDenseConfig.className)
+        do {
+            let config = try EinsumDenseConfig(common: LayerCommonConfig(name: "\(common.name)/\(name)"), arguments: &arguments)
+            return config
+        } catch {
+            throw .unsupportedTopology(layer: common.name, reason: error.description)
+        }
+    }
+
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext<Scalar>) throws(WeightLoadingError) -> RunnableLayer<Scalar> {
+        guard (2...3).contains(inputs.count) else {
+            throw .unsupportedTopology(layer: common.name, reason: "takes query, value and optionally key; the call passes \(inputs.count) tensor(s)")
+        }
+        let query = inputs[0], value = inputs[1], key = inputs.count > 2 ? inputs[2] : inputs[1]
+        let rank = query.count
+        guard rank >= 3, value.count == rank, key.count == rank else {
+            throw .unsupportedTopology(layer: common.name, reason: "query, value and key must have the same rank, at least 3; got \([query, value, key].map(\.shapeDescription).joined(separator: ", "))")
+        }
+        guard Array(value.dropFirst().dropLast()) == Array(key.dropFirst().dropLast()) else {
+            throw .unsupportedTopology(layer: common.name, reason: "value \(value.shapeDescription) and key \(key.shapeDescription) differ before the last axis")
+        }
+        // Projected tensors have rank + 1 axes (the heads before the features).
+        let projectedRank = rank + 1
+        var axes: [Int] = []
+        for axis in attentionAxes ?? Array(1..<(projectedRank - 2)) {
+            let resolved = axis >= 0 ? axis : (projectedRank - 1) + axis
+            guard (1..<(projectedRank - 2)).contains(resolved), !axes.contains(resolved) else {
+                throw .unsupportedTopology(layer: common.name, reason: "attention_axes \(attentionAxes ?? []) doesn't fit inputs of rank \(rank)")
+            }
+            axes.append(resolved)
+        }
+        let options = try MultiHeadAttentionOptions(context.callOptions, layer: common.name)
+        let queryUnits = try knownLastAxis(query, layer: common.name)
+        let valueUnits = try knownLastAxis(value, layer: common.name)
+        let keyUnits = try knownLastAxis(key, layer: common.name)
+        let free = rank - 1
+        let queryConfig = try projection("query", free: free, bound: 1, trailing: [numHeads, keyDim])
+        let keyConfig = try projection("key", free: free, bound: 1, trailing: [numHeads, keyDim])
+        let gateConfig = useGate ? try projection("gate", free: free, bound: 1, trailing: [numHeads, valueDim], activation: "sigmoid") : nil
+        let valueConfig = try projection("value", free: free, bound: 1, trailing: [numHeads, valueDim])
+        let outputConfig = try projection("attention_output", free: free, bound: 2, trailing: outputShape ?? [queryUnits])
+        var index = 0
+        func sublayer(_ config: EinsumDenseConfig, input: [Int?]) throws(WeightLoadingError) -> EinsumDenseLayer<Scalar> {
+            let shapes = try config.weightShapes(input: input)
+            let equation: EinsumEquation
+            do {
+                equation = try EinsumEquation(config.equation, ranks: [input.count, shapes.kernel.count])
+            } catch {
+                throw .unsupportedTopology(layer: common.name, reason: error.description)
+            }
+            let kernel = try weights.values(index, shape: shapes.kernel)
+            index += 1
+            var bias: [Scalar]?
+            if let shape = shapes.bias {
+                bias = try weights.values(index, shape: shape)
+                index += 1
+            }
+            return try EinsumDenseLayer(config: config, generation: context.generation, plan: EinsumPlan(equation),
+                                        kernel: kernel, kernelShape: shapes.kernel, bias: bias, biasShape: shapes.bias ?? [])
+        }
+        let headsOutput = Array(query.dropLast()) + [numHeads, valueDim]
+        let layer = MultiHeadAttentionLayer<Scalar>(
+            config: self, generation: context.generation, options: options, attentionAxes: axes,
+            query: try sublayer(queryConfig, input: query), key: try sublayer(keyConfig, input: key),
+            gate: try gateConfig.map { config throws(WeightLoadingError) in try sublayer(config, input: query) },
+            value: try sublayer(valueConfig, input: value), output: try sublayer(outputConfig, input: headsOutput),
+            units: (queryUnits, keyUnits, valueUnits), hasKey: inputs.count > 2,
+            inputRank: rank)
+        return RunnableLayer(layer)
+    }
+}
+
+/// A sublayer the archive keeps weights for in its own `vars` (attention's projections): only
+/// where its weights are is read from it.
+struct ArchivedSublayer: LayerConfiguration {
+    static let className = "EinsumDense"
+    let common: LayerCommonConfig
+
+    init(common: LayerCommonConfig) { self.common = common }
+
+    init(common: LayerCommonConfig, arguments: inout LayerArguments) throws(KerasConfigError) { self.common = common }
+}
+
+/// The call options `MultiHeadAttention` implements.
+struct MultiHeadAttentionOptions: Sendable {
+    var useCausalMask = false
+    var returnAttentionScores = false
+
+    init(_ options: [String: JSONValue], layer: String) throws(WeightLoadingError) {
+        for (key, value) in options {
+            guard case .bool(let flag) = value else {
+                throw .unsupportedTopology(layer: layer, reason: "the call's \(key)=\(pythonLiteral(value)) is not a boolean")
+            }
+            if key == "use_causal_mask" { useCausalMask = flag }
+            if key == "return_attention_scores" { returnAttentionScores = flag }
+        }
+    }
+}
+
+/// `MultiHeadAttention` at inference. Rank-3 inputs attending over their one sequence axis run
+/// per sample and head as two matrix products around a fused, stable softmax, reading the
+/// projections in place; other shapes run Keras's own einsum equations.
+struct MultiHeadAttentionLayer<Scalar: ComputeScalar>: InferenceLayer {
+    let config: MultiHeadAttentionConfig
+    let generation: KerasGeneration
+    let options: MultiHeadAttentionOptions
+    /// Axes of the projected tensors attention runs over.
+    let attentionAxes: [Int]
+    let query: EinsumDenseLayer<Scalar>
+    let key: EinsumDenseLayer<Scalar>
+    let gate: EinsumDenseLayer<Scalar>?
+    let value: EinsumDenseLayer<Scalar>
+    let output: EinsumDenseLayer<Scalar>
+    let units: (query: Int, key: Int, value: Int)
+    /// Whether calls pass a key (Keras 3 then reads its mask too).
+    let hasKey: Bool
+    /// The inputs' rank.
+    let inputRank: Int
+
+    var name: String { config.common.name }
+    var parameterCount: Int { [query, key, value, output].reduce(gate?.parameterCount ?? 0) { $0 + $1.parameterCount } }
+    var readsMaskTensors: Bool { false }
+    /// Keras 3's `call` deletes the Keras masks of the query, value and key tensors themselves
+    /// (`set_keras_mask(query, None)`), so layers that read them later see no mask.
+    var clearsInputMasks: Bool { generation == .keras3 }
+
+    /// How masked scores leave the softmax, by writer and Keras 3's path.
+    private enum Masking { case fused, softmaxLayer, additive, robust }
+
+    /// Keras 3 takes `dot_product_attention` unless it must return the scores, apply dropout or
+    /// attend over inputs of another rank than 3 (projections of rank 4).
+    private var fused: Bool {
+        generation == .keras3 && !options.returnAttentionScores && config.dropout == 0 && inputRank == 3
+    }
+
+    private var masking: Masking {
+        if generation == .keras3 { return fused ? .fused : .softmaxLayer }
+        return config.robustMasking ? .robust : .additive
+    }
+
+    /// `1/√key_dim`: Keras 3 casts the Python float with `tf.cast`, which goes through float32
+    /// even for a float64 model; tf-keras multiplies by the Python float itself.
+    private var queryScale: Scalar {
+        let scale = 1 / Double(config.keyDim).squareRoot()
+        return Scalar(generation == .keras3 ? Double(Float(scale)) : scale)
+    }
+
+    func outputShapes(for inputs: [[Int?]]) throws(WeightLoadingError) -> [[Int?]] {
+        let queryShape = inputs[0], valueShape = inputs.count > 1 ? inputs[1] : inputs[0]
+        let trailing = config.outputShape ?? [units.query]
+        var result: [[Int?]] = [Array(queryShape.dropLast()) + trailing.map { $0 }]
+        if options.returnAttentionScores {
+            // `[batch dims…, heads, query attention dims…, key attention dims…]`.
+            let rank = queryShape.count + 1
+            let batchAxes = (0..<rank).filter { !attentionAxes.contains($0) && $0 != rank - 1 && $0 != rank - 2 }
+            result.append(batchAxes.map { queryShape[$0] } + [config.numHeads] + attentionAxes.map { queryShape[$0] } + attentionAxes.map { valueShape[$0] })
+        }
+        return result
+    }
+
+    func estimatedFLOPs(inputs: [[Int]]) -> Double {
+        guard inputs.count >= 2 else { return 0 }
+        let q = inputs[0], v = inputs[1], k = inputs.count > 2 ? inputs[2] : inputs[1]
+        let headsShape = Array(q.dropLast()) + [config.numHeads, config.valueDim]
+        let projections = query.estimatedFLOPs(inputs: [q]) + key.estimatedFLOPs(inputs: [k]) + value.estimatedFLOPs(inputs: [v])
+            + output.estimatedFLOPs(inputs: [headsShape]) + (gate?.estimatedFLOPs(inputs: [q]) ?? 0)
+        let targets = Double(q.dropFirst().dropLast().reduce(1, *)), sources = Double(v.dropFirst().dropLast().reduce(1, *))
+        let batch = Double(q.first ?? 1)
+        return projections + 2 * batch * Double(config.numHeads) * targets * sources * Double(config.keyDim + config.valueDim)
+    }
+
+    func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] {
+        guard let mask = call.mask else { return [] }
+        return [mask]
+    }
+
+    func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
+        guard call.inputs.count >= 2 else {
+            throw .inputShapeMismatch(layer: name, expected: "query and value", actual: [call.inputs.count])
+        }
+        let queryInput = call.inputs[0], valueInput = call.inputs[1], keyInput = call.inputs.count > 2 ? call.inputs[2] : call.inputs[1]
+        func projected(_ layer: EinsumDenseLayer<Scalar>, _ input: TensorOf<Scalar>) throws(PredictionError) -> TensorOf<Scalar> {
+            var inner = LayerCall<Scalar>(inputs: [input])
+            inner.buffers = call.buffers
+            var none: LayerState<Scalar>? = nil
+            return try layer.forward(inner, state: &none)[0]
+        }
+        var q = try projected(query, queryInput)
+        let k = try projected(key, keyInput)
+        let v = try projected(value, valueInput)
+        let mask = try attentionMask(call, query: queryInput, value: valueInput)
+        var (heads, scores) = attentionAxes == [1] && queryInput.rank == 3
+            ? try sequenceAttention(q, k, v, mask: mask, buffers: call.buffers)
+            : try einsumAttention(q, k, v, mask: mask)
+        call.buffers?.give(q.scalars)
+        call.buffers?.give(k.scalars)
+        call.buffers?.give(v.scalars)
+        if let gate {
+            let gated = try projected(gate, queryInput)
+            heads = try broadcastCombine(heads, gated, layer: name) { $0 * $1 }
+        }
+        let result = try projected(output, heads)
+        call.buffers?.give(heads.scalars)
+        return options.returnAttentionScores ? [result, scores ?? TensorOf(uncheckedShape: [0], scalars: [])] : [result]
+    }
+
+    /// Which query–key pairs count, `[B, T, S]` (or per head `[B, N, T, S]`), as 0/1 or, for
+    /// tf-keras with only an `attention_mask`, its values as passed; nil when every pair counts.
+    private func attentionMask(_ call: LayerCall<Scalar>, query: TensorOf<Scalar>, value: TensorOf<Scalar>) throws(PredictionError) -> AttentionMask<Scalar>? {
+        let batch = query.shape[0]
+        let targets = query.rank == 3 ? query.shape[1] : 0, sources = value.rank == 3 ? value.shape[1] : 0
+        let queryMask = call.masks.first ?? nil
+        let valueMask = call.masks.count > 1 ? call.masks[1] : nil
+        // Keras 3 reads the key's mask only when the call passes a key; tf-keras's key defaults
+        // to the value, whose mask is already counted.
+        let keyMask = hasKey && call.masks.count > 2 ? call.masks[2] : nil
+        let explicit = call.keywordInputs["attention_mask"]
+        let automatic = queryMask != nil || valueMask != nil || keyMask != nil || options.useCausalMask || config.slidingWindow != nil
+        guard automatic || explicit != nil else { return nil }
+        guard query.rank == 3 || !automatic else {
+            throw .inputShapeMismatch(layer: name, expected: "rank-3 query and value for masks, causal masks and sliding windows", actual: query.shape)
+        }
+        var result: AttentionMask<Scalar>
+        if let explicit {
+            // Keras expands the mask at the heads axis until it has the scores' rank.
+            let scoresRank = attentionAxes.count * 2 + 1 + (query.rank - 1 - attentionAxes.count)
+            guard explicit.rank <= scoresRank else {
+                throw .inputShapeMismatch(layer: name, expected: "an attention_mask of rank at most \(scoresRank)", actual: explicit.shape)
+            }
+            result = AttentionMask(explicit, scoresRank: scoresRank, trailing: attentionAxes.count * 2)
+            if generation == .keras3 || automatic { result.makeBoolean() }
+        } else {
+            result = AttentionMask(batch: batch, targets: targets, sources: sources)
+        }
+        guard automatic else { return result }
+        guard result.fits(batch: batch, heads: config.numHeads, targets: targets, sources: sources) else {
+            throw .inputShapeMismatch(layer: name, expected: "an attention_mask broadcasting to (\(batch), \(targets), \(sources))", actual: explicit?.shape ?? [])
+        }
+        result.expand(batch: batch, heads: config.numHeads, targets: targets, sources: sources)
+        for sample in 0..<batch {
+            for target in 0..<targets {
+                for source in 0..<sources {
+                    var keep = true
+                    if let queryMask, !queryMask.isValid(sample: sample, step: target) { keep = false }
+                    if let valueMask, !valueMask.isValid(sample: sample, step: source) { keep = false }
+                    if let keyMask, !keyMask.isValid(sample: sample, step: source) { keep = false }
+                    if options.useCausalMask, source > target { keep = false }
+                    if let window = config.slidingWindow, abs(target - source) >= window { keep = false }
+                    if !keep { result.clear(sample: sample, target: target, source: source) }
+                }
+            }
+        }
+        return result
+    }
+
+    /// Rank-3 inputs: per sample and head, `scores = q·kᵀ` (`T × S`), the masked softmax of
+    /// each row, then `heads = scores·v`, the projections read in place with their strides.
+    private func sequenceAttention(_ q: TensorOf<Scalar>, _ k: TensorOf<Scalar>, _ v: TensorOf<Scalar>, mask: AttentionMask<Scalar>?,
+                                   buffers: BufferPool<Scalar>?) throws(PredictionError) -> (TensorOf<Scalar>, TensorOf<Scalar>?) {
+        let batch = q.shape[0], targets = q.shape[1], sources = k.shape[1]
+        let heads = config.numHeads, keyDim = config.keyDim, valueDim = config.valueDim
+        guard k.shape[0] == batch, v.shape[0] == batch, v.shape[1] == sources else {
+            throw .inputShapeMismatch(layer: name, expected: "value and key of the query's batch and the same length", actual: v.shape)
+        }
+        if let mask, !mask.fits(batch: batch, heads: heads, targets: targets, sources: sources) {
+            throw .inputShapeMismatch(layer: name, expected: "an attention_mask broadcasting to (\(batch), \(heads), \(targets), \(sources))", actual: mask.shape)
+        }
+        let outputCount = try checkedElementCount([batch, targets, heads, valueDim], layer: name)
+        let scoresCount = try checkedElementCount([batch, heads, targets, sources], layer: name)
+        var output = buffers?.take(outputCount, zeroed: false) ?? [Scalar](repeating: 0, count: outputCount)
+        let keepScores = options.returnAttentionScores
+        var scores = keepScores ? [Scalar](repeating: 0, count: scoresCount) : buffers?.take(targets * sources, zeroed: false) ?? [Scalar](repeating: 0, count: targets * sources)
+        var transposedKey = buffers?.take(keyDim * sources, zeroed: false) ?? [Scalar](repeating: 0, count: keyDim * sources)
+        defer {
+            buffers?.give(transposedKey)
+            if !keepScores { buffers?.give(scores) }
+        }
+        let scale = queryScale
+        let masking = masking
+        let fusedNegative = Scalar(3.38953e38 * -0.7)
+        let largeNegative = Scalar(-1e9)
+        // Keras's explicit paths scale the query before the product, the fused one the scores.
+        let scaleFirst = masking != .fused
+        var q = q
+        if scaleFirst {
+            q.scalars.withUnsafeMutableBufferPointer { values in
+                for index in values.indices { values[index] *= scale }
+            }
+        }
+        q.scalars.withUnsafeBufferPointer { qp in
+            k.scalars.withUnsafeBufferPointer { kp in
+                v.scalars.withUnsafeBufferPointer { vp in
+                    output.withUnsafeMutableBufferPointer { op in
+                        scores.withUnsafeMutableBufferPointer { sp in
+                            transposedKey.withUnsafeMutableBufferPointer { tp in
+                                guard let qb = qp.baseAddress, let kb = kp.baseAddress, let vb = vp.baseAddress,
+                                      let ob = op.baseAddress, let sb = sp.baseAddress, let tb = tp.baseAddress else { return }
+                                for sample in 0..<batch {
+                                    for head in 0..<heads {
+                                        // kᵀ for this sample and head: `keyDim × S`.
+                                        for source in 0..<sources {
+                                            let row = kb + ((sample * sources + source) * heads + head) * keyDim
+                                            for d in 0..<keyDim { tb[d * sources + source] = row[d] }
+                                        }
+                                        let block = keepScores ? sb + (sample * heads + head) * targets * sources : sb
+                                        multiplyMatrices(m: targets, n: sources, k: keyDim,
+                                                         qb + (sample * targets * heads + head) * keyDim, lda: heads * keyDim,
+                                                         tb, ldb: sources, into: block, ldc: sources, accumulate: false)
+                                        for target in 0..<targets {
+                                            let row = block + target * sources
+                                            if !scaleFirst { for s in 0..<sources { row[s] *= scale } }
+                                            if let mask {
+                                                for s in 0..<sources {
+                                                    let m = mask.value(sample: sample, head: head, target: target, source: s)
+                                                    switch masking {
+                                                    case .fused: if m == 0 { row[s] = fusedNegative }
+                                                    case .softmaxLayer, .robust: if !(m > 0.5) { row[s] = largeNegative }
+                                                    case .additive: row[s] += (1 - m) * largeNegative
+                                                    }
+                                                }
+                                            }
+                                            softmaxRow(row, count: sources)
+                                            if masking == .softmaxLayer, let mask {
+                                                for s in 0..<sources where !(mask.value(sample: sample, head: head, target: target, source: s) > 0.5) { row[s] = 0 }
+                                            }
+                                        }
+                                        multiplyMatrices(m: targets, n: valueDim, k: sources,
+                                                         block, lda: sources,
+                                                         vb + (sample * sources * heads + head) * valueDim, ldb: heads * valueDim,
+                                                         into: ob + (sample * targets * heads + head) * valueDim, ldc: heads * valueDim, accumulate: false)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let headsTensor = TensorOf<Scalar>(uncheckedShape: [batch, targets, heads, valueDim], scalars: output)
+        return (headsTensor, keepScores ? TensorOf(uncheckedShape: [batch, heads, targets, sources], scalars: scores) : nil)
+    }
+
+    /// `exp(x − max) / Σ`, as TensorFlow's softmax computes a row.
+    @inline(__always)
+    private func softmaxRow(_ row: UnsafeMutablePointer<Scalar>, count: Int) {
+        guard count > 0 else { return }
+        var largest = row[0]
+        for s in 1..<count where row[s] > largest { largest = row[s] }
+        var total: Scalar = 0
+        for s in 0..<count {
+            let e = Scalar.exponential(row[s] - largest)
+            row[s] = e
+            total += e
+        }
+        for s in 0..<count { row[s] /= total }
+    }
+
+    /// Any other shape: Keras's own equations (`_build_attention_equation`) and its softmax over
+    /// the key attention axes.
+    private func einsumAttention(_ q: TensorOf<Scalar>, _ k: TensorOf<Scalar>, _ v: TensorOf<Scalar>,
+                                 mask: AttentionMask<Scalar>?) throws(PredictionError) -> (TensorOf<Scalar>, TensorOf<Scalar>?) {
+        let rank = q.rank
+        let letters = Array("abcdefghijklmnopqrstuvwxyz").map(String.init)
+        let target = letters[0..<rank].joined()
+        let batchAxes = (0..<rank).filter { !attentionAxes.contains($0) && $0 != rank - 1 }
+        var offset = rank
+        var source = ""
+        for axis in 0..<rank {
+            if batchAxes.contains(axis) || axis == rank - 1 {
+                source += letters[axis]
+            } else {
+                source += letters[offset]
+                offset += 1
+            }
+        }
+        let sourceLetters = source.map(String.init)
+        let product = (batchAxes.map { letters[$0] } + attentionAxes.map { letters[$0] } + attentionAxes.map { sourceLetters[$0] }).joined()
+        let scoresRank = product.count
+        let dot: EinsumPlan, combine: EinsumPlan
+        do {
+            dot = EinsumPlan(try EinsumEquation("\(source),\(target)->\(product)", ranks: [rank, rank]))
+            combine = EinsumPlan(try EinsumEquation("\(product),\(source)->\(target)", ranks: [scoresRank, rank]))
+        } catch {
+            throw .inputShapeMismatch(layer: name, expected: error.description, actual: q.shape)
+        }
+        if masking == .robust, mask != nil {
+            throw .inputShapeMismatch(layer: name, expected: "softmax_robust_masking only with rank-3 inputs", actual: q.shape)
+        }
+        let scale = queryScale
+        let scaled = TensorOf<Scalar>(uncheckedShape: q.shape, scalars: q.scalars.map { $0 * scale })
+        var scores = try dot.run([k, scaled], layer: name)
+        let normAxes = Array((scoresRank - attentionAxes.count)..<scoresRank)
+        let softmax = SoftmaxLayer<Scalar>(name: name, axes: normAxes, rank: scoresRank, generation: generation)
+        var call = LayerCall<Scalar>(inputs: [scores])
+        if let mask {
+            call.maskTensors = [mask.tensor(rank: scoresRank)]
+        }
+        var none: LayerState<Scalar>? = nil
+        scores = try softmax.forward(call, state: &none)[0]
+        let heads = try combine.run([scores, v], layer: name)
+        return (heads, options.returnAttentionScores ? scores : nil)
+    }
+}
+
+/// The mask over query–key pairs: values over `[batch, heads, targets, sources]` read through
+/// broadcasting strides (a size-1 axis repeats).
+struct AttentionMask<Scalar: ComputeScalar>: Sendable {
+    private(set) var values: [Scalar]
+    /// The mask's shape, padded with size-1 axes to the scores' rank.
+    private(set) var shape: [Int]
+    private var strides: [Int]
+
+    /// An explicit mask, expanded at the heads axis (`trailing` axes from the end, minus one) to
+    /// `scoresRank` axes, as Keras's `_masked_softmax` does.
+    init(_ tensor: TensorOf<Scalar>, scoresRank: Int, trailing: Int) {
+        var shape = tensor.shape
+        while shape.count < scoresRank { shape.insert(1, at: shape.count - trailing) }
+        values = tensor.scalars
+        self.shape = shape
+        strides = Self.strides(shape)
+    }
+
+    /// Every pair counts (1), shaped `[batch, 1, targets, sources]`.
+    init(batch: Int, targets: Int, sources: Int) {
+        values = [Scalar](repeating: 1, count: batch * targets * sources)
+        shape = [batch, 1, targets, sources]
+        strides = Self.strides(shape)
+    }
+
+    private static func strides(_ shape: [Int]) -> [Int] {
+        var result = [Int](repeating: 0, count: shape.count)
+        var step = 1
+        for axis in stride(from: shape.count - 1, through: 0, by: -1) {
+            result[axis] = shape[axis] == 1 ? 0 : step
+            step *= shape[axis]
+        }
+        return result
+    }
+
+    /// Keras 3 and tf-keras with automatic masks cast the mask to bool.
+    mutating func makeBoolean() { values = values.map { $0 != 0 ? 1 : 0 } }
+
+    /// Whether a rank-4 mask broadcasts to `[batch, heads, targets, sources]`.
+    func fits(batch: Int, heads: Int, targets: Int, sources: Int) -> Bool {
+        guard shape.count == 4 else { return false }
+        return zip(shape, [batch, heads, targets, sources]).allSatisfy { $0 == 1 || $0 == $1 }
+    }
+
+    /// Materializes the mask at `[batch, 1 or heads, targets, sources]`, to and in automatic masks.
+    mutating func expand(batch: Int, heads: Int, targets: Int, sources: Int) {
+        let headCount = shape[1] == 1 ? 1 : heads
+        let full = [batch, headCount, targets, sources]
+        var expanded = [Scalar](repeating: 0, count: full.reduce(1, *))
+        var position = 0
+        for b in 0..<batch { for n in 0..<headCount { for t in 0..<targets { for s in 0..<sources {
+            expanded[position] = value(sample: b, head: n, target: t, source: s)
+            position += 1
+        } } } }
+        values = expanded
+        shape = full
+        strides = Self.strides(full)
+    }
+
+    /// Removes a pair from every head.
+    mutating func clear(sample: Int, target: Int, source: Int) {
+        for head in 0..<shape[1] {
+            values[sample * strides[0] + head * strides[1] + target * strides[2] + source * strides[3]] = 0
+        }
+    }
+
+    @inline(__always)
+    func value(sample: Int, head: Int, target: Int, source: Int) -> Scalar {
+        values[sample * strides[0] + head * strides[1] + target * strides[2] + source * strides[3]]
+    }
+
+    /// The mask as a tensor for the Softmax layer (broadcast against the scores).
+    func tensor(rank: Int) -> TensorOf<Scalar> {
+        TensorOf(uncheckedShape: shape, scalars: values)
+    }
+}
