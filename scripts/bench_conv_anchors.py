@@ -18,44 +18,22 @@ written here, in paired rounds against ONNX Runtime (scripts/bench_paired.py).
 Each model is built by Keras 3 with weights=None, its weights redrawn and its BatchNormalization
 statistics calibrated as scripts/make_applications.py does (seeded; the applications give logits,
 classifier_activation=None), so outputs differ per input and the ONNX Runtime check below means
-something. Timed, in one process, each the median of CALLS calls after 3 warm-up calls:
-
-    tf_function     tf.function(model(x, training=False)), graph without XLA
-    tf_xla          the same with jit_compile=True (XLA), TensorFlow's fastest CPU path
-    onnxruntime     Keras's own ONNX export (model.export(path, format="onnx"), via tf2onnx),
-                    CPU provider, intra-op threads 2
-
-Each engine gets 2 threads (TensorFlow intra-op 2, inter-op 1; ONNX Runtime intra-op 2), the
-cores of the benchmark machine.
-
-Writes, in the current directory:
-    anchor_models/<case>.h5, .keras, .onnx   the model (Keras 3 legacy HDF5, archive, ONNX)
-    anchor_models/<case>_x.npy, _y.npy      the input and Keras's output
-    anchor_results.json   {case: {the timings above in seconds, "calls", "gflop": 10⁹ flops per
-                          call (2 per multiply-add of Conv2D, DepthwiseConv2D, Dense and LSTM
-                          products; nothing for the rest), "params", "weight_bytes",
-                          "ort_vs_keras_maxdiff", "xla_vs_keras_maxdiff"}}
-An engine that fails (an export or a compile error) is recorded as "<engine>_error" and the
-other engines go on.
+something. The engines (tf.function, XLA, ONNX Runtime on Keras's own ONNX export), the files
+under anchor_models/ and the loop writing anchor_results.json are scripts/bench_engines.py's;
+anchor_results.json holds per case the timings in seconds, "calls", "gflop" (10⁹ flops per call:
+2 per multiply-add of Conv2D, DepthwiseConv2D, Dense and LSTM products; nothing for the rest),
+"params", "weight_bytes", "ort_vs_keras_maxdiff" and "xla_vs_keras_maxdiff".
 """
-import json
 import os
 import sys
-import time
-
-os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"  # before TensorFlow is imported: no start-up log
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-
-import numpy as np
-import onnxruntime as ort
-import tensorflow as tf
-import keras
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_timing import median_seconds  # noqa: E402 - the timing both anchor scripts share
+import numpy as np  # noqa: E402
+from bench_engines import run_cases, save_case, time_engines, weight_bytes  # noqa: E402 - engines, files, the case loop
+
+import keras  # noqa: E402 - after bench_engines set the backend
 from make_applications import calibrate, draw_weights, leaf_layers  # noqa: E402 - the same seeded weights
 
-THREADS = 2
 CALLS = {"mobilenetv2_b1": 20, "mobilenetv2_b16": 10, "resnet50_b1": 20, "resnet50_b8": 10, "crnn_b8": 10}
 SEED = 0
 
@@ -122,62 +100,15 @@ def run_case(case, models):
     model = models[kind]
     shape = tuple(int(d) for d in model.inputs[0].shape[1:])
     x = np.random.default_rng(SEED + batch).uniform(-1, 1, (batch,) + shape).astype(np.float32)
-    y = model.predict(x, verbose=0)
     base = os.path.join("anchor_models", case)
-    model.save(base + ".h5")
-    model.save(base + ".keras")
-    np.save(base + "_x.npy", x)
-    np.save(base + "_y.npy", y)
+    inputs = {"x": x}
+    y = save_case(model, base, inputs)
     count = CALLS[case]
     r = {"calls": count, "batch": batch, "input_shape": list(x.shape), "params": int(model.count_params()),
-         "weight_bytes": int(sum(np.prod(v.shape) * np.dtype(v.dtype).itemsize for v in model.weights)),
-         "gflop": flops_per_sample(model) * batch / 1e9}
-
-    graph = tf.function(lambda a: model(a, training=False), jit_compile=False)
-    r["tf_function"] = median_seconds(lambda: graph(x), count)
-    try:
-        xla = tf.function(lambda a: model(a, training=False), jit_compile=True)
-        r["xla_vs_keras_maxdiff"] = float(np.max(np.abs(np.asarray(xla(x)) - y)))
-        r["tf_xla"] = median_seconds(lambda: xla(x), count)
-    except Exception as e:  # noqa: BLE001 - recorded; the other engines go on
-        r["tf_xla_error"] = "%s: %s" % (type(e).__name__, str(e).strip().splitlines()[0][:200] if str(e).strip() else "")
-
-    try:
-        model.export(base + ".onnx", format="onnx", verbose=False)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = THREADS
-        session = ort.InferenceSession(base + ".onnx", options, providers=["CPUExecutionProvider"])
-        name = session.get_inputs()[0].name
-        r["ort_vs_keras_maxdiff"] = float(np.max(np.abs(session.run(None, {name: x})[0] - y)))
-        r["onnxruntime"] = median_seconds(lambda: session.run(None, {name: x}), count)
-    except Exception as e:  # noqa: BLE001
-        r["onnxruntime_error"] = "%s: %s" % (type(e).__name__, str(e).strip().splitlines()[0][:200] if str(e).strip() else "")
+         "weight_bytes": weight_bytes(model), "gflop": flops_per_sample(model) * batch / 1e9}
+    r.update(time_engines(model, base, inputs, y, count))
     return r
 
 
-def main():
-    cases = sys.argv[1:] or list(CASES)
-    unknown = [c for c in cases if c not in CASES]
-    if unknown:
-        sys.exit("unknown case %s (%s)" % (", ".join(unknown), " ".join(CASES)))
-    tf.config.threading.set_intra_op_parallelism_threads(THREADS)
-    tf.config.threading.set_inter_op_parallelism_threads(1)
-    os.makedirs("anchor_models", exist_ok=True)
-    results = json.load(open("anchor_results.json")) if os.path.exists("anchor_results.json") else {}
-    models = {}
-    for case in CASES:  # in this order, whatever the order asked
-        if case not in cases:
-            continue
-        r = results[case] = run_case(case, models)
-        timings = ", ".join("%s %s" % (k, "%.2f ms" % (r[k] * 1e3) if k in r else "failed")
-                            for k in ("tf_function", "tf_xla", "onnxruntime"))
-        errors = "".join("\n  %s: %s" % (k, v) for k, v in r.items() if k.endswith("_error"))
-        print("%s: %s; %.3g GFLOP per call; max |ORT − Keras| %s, |XLA − Keras| %s%s" % (
-            case, timings, r["gflop"], "%.2g" % r["ort_vs_keras_maxdiff"] if "ort_vs_keras_maxdiff" in r else "-",
-            "%.2g" % r["xla_vs_keras_maxdiff"] if "xla_vs_keras_maxdiff" in r else "-", errors), flush=True)
-        with open("anchor_results.json", "w") as f:  # after every case: a later failure keeps these
-            json.dump(results, f, indent=1)
-
-
 if __name__ == "__main__":
-    main()
+    run_cases(list(CASES), run_case)

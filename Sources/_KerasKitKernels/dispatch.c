@@ -7,6 +7,8 @@
 
 #define KK_DECLARE(suffix)                                                                          \
     void kk_pack_##suffix(const kk_layout *, const float *, long, float *);                         \
+    void kk_pack_transposed_##suffix(const kk_layout *, const float *, long, float *);                \
+    void kk_softmax_rows_##suffix(float *, long, long, long, float);                                \
     void kk_gemm_rows_##suffix(const kk_layout *, const float *, long, long, const float *, long,  \
                                float *, long, int, const float *);                                  \
     void kk_exp_##suffix(float *, long);                                                            \
@@ -125,6 +127,14 @@ size_t kk_layout_make(kk_layout *layout, int isa, long k, long n, long groups) {
 
 void kk_pack(const kk_layout *layout, const float *b, long ldb, float *packed) {
     KK_DISPATCH(layout->isa, kk_pack, layout, b, ldb, packed)
+}
+
+void kk_pack_transposed(const kk_layout *layout, const float *bt, long ldbt, float *packed) {
+    KK_DISPATCH(layout->isa, kk_pack_transposed, layout, bt, ldbt, packed)
+}
+
+void kk_softmax_rows(int isa, float *values, long rows, long n, long ld, float scale) {
+    KK_DISPATCH(kk_runnable(isa), kk_softmax_rows, values, rows, n, ld, scale)
 }
 
 void kk_gemm_rows(const kk_layout *layout, const float *packed, long row_begin, long row_end,

@@ -173,6 +173,28 @@ void KK_FN(kk_pack)(const kk_layout *layout, const float *b, long ldb, float *pa
     }
 }
 
+// B = btᵀ packed, from `bt` (`n × k` row-major, leading dimension `ldbt`): a product's right-hand
+// side that exists only transposed (attention's keys), without a transposed copy first.
+void KK_FN(kk_pack_transposed)(const kk_layout *layout, const float *bt, long ldbt, float *packed) {
+    const long k = layout->k, width = layout->n / layout->groups;
+    for (long g = 0; g < layout->groups; g++) {
+        for (long q = 0; q < layout->panels_per_group; q++) {
+            float *panel = packed + (g * layout->panels_per_group + q) * layout->panel_stride;
+            long col = g * width + q * KK_NR;
+            long cols = width - q * KK_NR < KK_NR ? width - q * KK_NR : KK_NR;
+            // Each row of bt read once, contiguously; its values land one panel row apart.
+            for (long j = 0; j < KK_NR; j++) {
+                const float *row = bt + (col + j) * ldbt;
+                if (j < cols) {
+                    for (long p = 0; p < k; p++) panel[p * KK_NR + j] = row[p];
+                } else {
+                    for (long p = 0; p < k; p++) panel[p * KK_NR + j] = 0.0f;
+                }
+            }
+        }
+    }
+}
+
 // c[mr × cols] (+)= a[mr × k] · panel[k × nr] + a2[mr × k2] · panel2[k2 × nr] (k2 = 0: no second
 // product) in one set of accumulators; mr is a compile-time constant after inlining. With `bias`
 // (already offset to the tile's first column), bias is added to every row too.
@@ -853,5 +875,55 @@ void KK_FN(kk_lstm_sequence)(const kk_layout *layout, const float *recurrent,
             kk_lstm_gates_row(scratch + s * gates, projection + s * pss + in_step * pts, c + s * units, h + s * units, units);
             if (sequence) memcpy(sequence + s * sss + t * sts, h + s * units, (size_t)units * sizeof(float));
         }
+    }
+}
+
+// MARK: - Softmax
+
+// Each of `rows` rows of `n` floats (`ld` apart): x ← scale·x, then exp(x − max) / Σ, as
+// TensorFlow's softmax computes a row (the order of the sum aside). A row with a NaN, or with
+// +inf, comes out NaN, as there.
+void KK_FN(kk_softmax_rows)(float *values, long rows, long n, long ld, float scale) {
+    if (n <= 0) return;
+    const vf s = kk_splat(scale);
+    for (long r = 0; r < rows; r++) {
+        float *x = values + r * ld;
+        vf m = kk_splat(-__builtin_inff());
+        long j = 0;
+        for (; j + KK_VW <= n; j += KK_VW) {
+            vf v = kk_load(x + j) * s;
+            kk_store(x + j, v);
+            m = kk_max(m, v);
+        }
+        float largest = -__builtin_inff();
+        float lanes[KK_VW];
+        kk_store(lanes, m);
+        for (int l = 0; l < KK_VW; l++) largest = lanes[l] > largest ? lanes[l] : largest;
+        for (long t = j; t < n; t++) {
+            x[t] *= scale;
+            largest = x[t] > largest ? x[t] : largest;
+        }
+        const vf shift = kk_splat(largest);
+        vf total = (vf){0};
+        for (j = 0; j + KK_VW <= n; j += KK_VW) {
+            vf e = kk_exp_v(kk_load(x + j) - shift);
+            kk_store(x + j, e);
+            total = total + e;
+        }
+        if (j < n) {
+            // The tail through a vector whose missing lanes are −inf: e⁻ⁱⁿᶠ = 0 adds nothing.
+            float tail[KK_VW];
+            for (int l = 0; l < KK_VW; l++) tail[l] = j + l < n ? x[j + l] : -__builtin_inff();
+            vf e = kk_exp_v(kk_load(tail) - shift);
+            kk_store(tail, e);
+            total = total + e;
+            for (long t = j; t < n; t++) x[t] = tail[t - j];
+        }
+        float sum = 0.0f;
+        kk_store(lanes, total);
+        for (int l = 0; l < KK_VW; l++) sum += lanes[l];
+        const vf divisor = kk_splat(sum);
+        for (j = 0; j + KK_VW <= n; j += KK_VW) kk_store(x + j, kk_load(x + j) / divisor);
+        for (; j < n; j++) x[j] /= sum;
     }
 }

@@ -30,6 +30,19 @@ protocol ComputeScalar: KerasScalar {
     /// `values[i] = tanh(values[i])` for `count` values.
     static func applyTanh(_ values: UnsafeMutablePointer<Self>, count: Int)
 
+    /// Scratch scalars ``multiplyTransient(m:n:k:_:lda:_:ldb:transposed:into:ldc:scratch:)``
+    /// needs for a `k × n` right-hand matrix.
+    static func transientScratchCount(rows k: Int, columns n: Int) -> Int
+    /// `c[m × n] = a[m × k] · B` on the calling thread, for a `B` that changes from call to call
+    /// (attention's keys and values): `b` holds `B` row-major, `ldb` apart, or with `transposed`
+    /// `Bᵀ` (`n × k`); `scratch` holds ``transientScratchCount(rows:columns:)`` scalars.
+    static func multiplyTransient(m: Int, n: Int, k: Int, _ a: UnsafePointer<Self>, lda: Int,
+                                  _ b: UnsafePointer<Self>, ldb: Int, transposed: Bool,
+                                  into c: UnsafeMutablePointer<Self>, ldc: Int, scratch: UnsafeMutablePointer<Self>)
+    /// Each of `rows` rows of `count` values (`stride` apart) scaled by `scale`, then replaced by
+    /// its softmax `exp(x − max) / Σ`, as TensorFlow computes a row.
+    static func softmaxRows(_ values: UnsafeMutablePointer<Self>, rows: Int, count: Int, stride: Int, scale: Self)
+
     /// `eˣ`.
     static func exponential(_ x: Self) -> Self
     /// `eˣ − 1`, accurate near 0.

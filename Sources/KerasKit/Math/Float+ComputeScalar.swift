@@ -39,6 +39,20 @@ extension Float: ComputeScalar {
     static func applySigmoid(_ values: UnsafeMutablePointer<Float>, count: Int) { VectorMath.sigmoid(values, count: count) }
     static func applyTanh(_ values: UnsafeMutablePointer<Float>, count: Int) { VectorMath.tanh(values, count: count) }
 
+    static func transientScratchCount(rows k: Int, columns n: Int) -> Int {
+        PackedMatrix.transientScratchCount(rows: k, columns: n)
+    }
+
+    static func multiplyTransient(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int,
+                                  _ b: UnsafePointer<Float>, ldb: Int, transposed: Bool,
+                                  into c: UnsafeMutablePointer<Float>, ldc: Int, scratch: UnsafeMutablePointer<Float>) {
+        PackedMatrix.multiplyTransient(m: m, n: n, k: k, a, lda: lda, b, ldb: ldb, transposed: transposed, into: c, ldc: ldc, scratch: scratch)
+    }
+
+    static func softmaxRows(_ values: UnsafeMutablePointer<Float>, rows: Int, count: Int, stride: Int, scale: Float) {
+        VectorMath.softmaxRows(values, rows: rows, count: count, stride: stride, scale: scale)
+    }
+
     static func exponential(_ x: Float) -> Float { Foundation.exp(x) }
     static func exponentialMinusOne(_ x: Float) -> Float { Foundation.expm1(x) }
     static func logarithm(_ x: Float) -> Float { Foundation.log(x) }

@@ -140,6 +140,32 @@ final class PackedMatrix: @unchecked Sendable {
     }
 }
 
+/// Products whose right-hand matrix changes from call to call (attention's keys and values):
+/// packed into caller-provided scratch, then multiplied by the same kernels as a ``PackedMatrix``.
+extension PackedMatrix {
+    /// The floats of scratch ``multiplyTransient(m:n:k:_:lda:_:ldb:transposed:into:ldc:scratch:)``
+    /// needs for a `k × n` right-hand matrix.
+    static func transientScratchCount(rows k: Int, columns n: Int) -> Int {
+        var layout = kk_layout()
+        return kk_layout_make(&layout, Int32(SIMDLevel.current.rawValue), k, n, 1)
+    }
+
+    /// `c[m × n] = a[m × k] · B` on this thread, with `b` holding `B` row-major (`ldb` apart) or,
+    /// `transposed`, `Bᵀ` (`n × k`, `ldb` apart); `scratch` holds
+    /// ``transientScratchCount(rows:columns:)`` floats.
+    static func multiplyTransient(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int,
+                                  _ b: UnsafePointer<Float>, ldb: Int, transposed: Bool,
+                                  into c: UnsafeMutablePointer<Float>, ldc: Int, scratch: UnsafeMutablePointer<Float>) {
+        guard m > 0 else { return }
+        var layout = kk_layout()
+        guard kk_layout_make(&layout, Int32(SIMDLevel.current.rawValue), k, n, 1) > 0 else { return }
+        if k > 0, n > 0 {
+            if transposed { kk_pack_transposed(&layout, b, ldb, scratch) } else { kk_pack(&layout, b, ldb, scratch) }
+        }
+        kk_gemm_rows(&layout, scratch, 0, m, a, lda, c, ldc, 0, nil)
+    }
+}
+
 /// A value the caller promises to share safely (raw pointers into buffers whose disjoint parts
 /// different threads touch).
 struct UncheckedSendable<Value>: @unchecked Sendable {

@@ -25,6 +25,14 @@ enum VectorMath {
     static func tanh(_ values: UnsafeMutablePointer<Float>, count: Int, level: SIMDLevel = .current) {
         kk_tanh(Int32(level.rawValue), values, count)
     }
+
+    /// Each of `rows` rows of `count` floats, `stride` apart, scaled by `scale` and replaced by
+    /// its softmax, with ``exp(_:count:level:)``'s exponential.
+    @usableFromInline
+    static func softmaxRows(_ values: UnsafeMutablePointer<Float>, rows: Int, count: Int, stride: Int, scale: Float,
+                            level: SIMDLevel = .current) {
+        kk_softmax_rows(Int32(level.rawValue), values, rows, count, stride, scale)
+    }
 }
 
 /// Adds `bias[n]` to every row of `c[m×n]`.

@@ -56,6 +56,10 @@ size_t kk_layout_make(kk_layout *layout, int isa, long k, long n, long groups);
 /// Packs row-major `b` (`k × n`, leading dimension `ldb`) into `packed` (kk_layout_make's count).
 void kk_pack(const kk_layout *layout, const float *b, long ldb, float *packed);
 
+/// Packs `B = btᵀ` from `bt` (`n × k` row-major, leading dimension `ldbt`) into `packed`, as
+/// ``kk_pack`` packs `B` itself: for right-hand sides held transposed (attention's keys).
+void kk_pack_transposed(const kk_layout *layout, const float *bt, long ldbt, float *packed);
+
 /// `c[m × n] = (accumulate ? c : 0) + a[m × k] · B + bias` for rows `row_begin ..< row_end` of `a`
 /// and `c` only, with B packed as `layout` says and `bias` (n floats) optional (NULL). Row-major
 /// `a` and `c` with leading dimensions `lda`, `ldc`. Threads may call it for disjoint row ranges at once.
@@ -67,6 +71,10 @@ void kk_gemm_rows(const kk_layout *layout, const float *packed, long row_begin, 
 void kk_exp(int isa, float *values, long count);
 void kk_sigmoid(int isa, float *values, long count);
 void kk_tanh(int isa, float *values, long count);
+
+/// The softmax of each of `rows` rows of `n` floats, `ld` apart, in place, after scaling them by
+/// `scale`: `exp(x − max) / Σ` with ``kk_exp``'s exponential. A row holding NaN or +inf gives NaN.
+void kk_softmax_rows(int isa, float *values, long rows, long n, long ld, float scale);
 
 /// The cheaper σ and tanh inside kk_lstm_gates and kk_lstm_sequence, element-wise in place (for
 /// tests): arguments beyond ±80 (σ) or ±40 (tanh) saturate, so no subnormal or overflowing

@@ -369,7 +369,10 @@ struct MultiHeadAttentionLayer<Scalar: ComputeScalar>: InferenceLayer {
     }
 
     /// Rank-3 inputs: per sample and head, `scores = q·kᵀ` (`T × S`), the masked softmax of
-    /// each row, then `heads = scores·v`, the projections read in place with their strides.
+    /// each row, then `heads = scores·v`, the projections read in place with their strides. The
+    /// two products pack their right-hand side (`kᵀ`, `v`) per head into scratch and run the
+    /// SIMD kernels (``ComputeScalar/multiplyTransient(m:n:k:_:lda:_:ldb:transposed:into:ldc:scratch:)``);
+    /// the sample–head pairs are independent and split over the cores.
     private func sequenceAttention(_ q: TensorOf<Scalar>, _ k: TensorOf<Scalar>, _ v: TensorOf<Scalar>, mask: AttentionMask<Scalar>?,
                                    buffers: BufferPool<Scalar>?) throws(PredictionError) -> (TensorOf<Scalar>, TensorOf<Scalar>?) {
         let batch = q.shape[0], targets = q.shape[1], sources = k.shape[1]
@@ -382,20 +385,28 @@ struct MultiHeadAttentionLayer<Scalar: ComputeScalar>: InferenceLayer {
         }
         let outputCount = try checkedElementCount([batch, targets, heads, valueDim], layer: name)
         let scoresCount = try checkedElementCount([batch, heads, targets, sources], layer: name)
+        let block = try checkedElementCount([targets, sources], layer: name)
         var output = buffers?.take(outputCount, zeroed: false) ?? [Scalar](repeating: 0, count: outputCount)
         let keepScores = options.returnAttentionScores
-        var scores = keepScores ? [Scalar](repeating: 0, count: scoresCount) : buffers?.take(targets * sources, zeroed: false) ?? [Scalar](repeating: 0, count: targets * sources)
-        var transposedKey = buffers?.take(keyDim * sources, zeroed: false) ?? [Scalar](repeating: 0, count: keyDim * sources)
-        defer {
-            buffers?.give(transposedKey)
-            if !keepScores { buffers?.give(scores) }
-        }
+        var scores = keepScores ? [Scalar](repeating: 0, count: scoresCount) : []
+        // Per chunk of pairs: its scores block (unless every block is kept) and the packed panels.
+        let packCount = max(Scalar.transientScratchCount(rows: keyDim, columns: sources),
+                            Scalar.transientScratchCount(rows: sources, columns: valueDim))
+        let chunkScratch = (keepScores ? 0 : block) + packCount
+        let pairs = batch * heads
+        let work = Double(pairs) * Double(block) * Double(keyDim + valueDim)
+        let chunks = work >= Double(PackedMatrix.parallelThreshold) ? min(Parallel.coreCount, pairs) : 1
+        let scratchCount = try checkedElementCount([max(chunks, 1), max(chunkScratch, 1)], layer: name)
+        var scratch = buffers?.take(scratchCount, zeroed: false) ?? [Scalar](repeating: 0, count: scratchCount)
+        defer { buffers?.give(scratch) }
         let scale = queryScale
         let masking = masking
         let fusedNegative = Scalar(3.38953e38 * -0.7)
         let largeNegative = Scalar(-1e9)
-        // Keras's explicit paths scale the query before the product, the fused one the scores.
+        // Keras's explicit paths scale the query before the product, the fused one the scores
+        // (in the softmax's first pass, unless a mask goes in between).
         let scaleFirst = masking != .fused
+        let softmaxScale: Scalar = scaleFirst || mask != nil ? 1 : scale
         var q = q
         if scaleFirst {
             q.scalars.withUnsafeMutableBufferPointer { values in
@@ -407,24 +418,32 @@ struct MultiHeadAttentionLayer<Scalar: ComputeScalar>: InferenceLayer {
                 v.scalars.withUnsafeBufferPointer { vp in
                     output.withUnsafeMutableBufferPointer { op in
                         scores.withUnsafeMutableBufferPointer { sp in
-                            transposedKey.withUnsafeMutableBufferPointer { tp in
-                                guard let qb = qp.baseAddress, let kb = kp.baseAddress, let vb = vp.baseAddress,
-                                      let ob = op.baseAddress, let sb = sp.baseAddress, let tb = tp.baseAddress else { return }
-                                for sample in 0..<batch {
-                                    for head in 0..<heads {
-                                        // kᵀ for this sample and head: `keyDim × S`.
-                                        for source in 0..<sources {
-                                            let row = kb + ((sample * sources + source) * heads + head) * keyDim
-                                            for d in 0..<keyDim { tb[d * sources + source] = row[d] }
-                                        }
-                                        let block = keepScores ? sb + (sample * heads + head) * targets * sources : sb
-                                        multiplyMatrices(m: targets, n: sources, k: keyDim,
-                                                         qb + (sample * targets * heads + head) * keyDim, lda: heads * keyDim,
-                                                         tb, ldb: sources, into: block, ldc: sources, accumulate: false)
-                                        for target in 0..<targets {
-                                            let row = block + target * sources
-                                            if !scaleFirst { for s in 0..<sources { row[s] *= scale } }
-                                            if let mask {
+                            scratch.withUnsafeMutableBufferPointer { tp in
+                                guard let ob = op.baseAddress else { return }
+                                // (An empty array's base address may or may not be nil: only a kept one is read.)
+                                let sb = keepScores ? sp.baseAddress : nil
+                                guard let qb = qp.baseAddress, let kb = kp.baseAddress, let vb = vp.baseAddress, let tb = tp.baseAddress,
+                                      sb != nil || !keepScores else {
+                                    // No source (or no feature): every weighted sum is empty.
+                                    ob.update(repeating: 0, count: outputCount)
+                                    return
+                                }
+                                let pointers = UncheckedSendable((qb, kb, vb, ob, sb, tb))
+                                Parallel.forEachIndexedChunk(of: pairs, chunks: chunks) { chunk, range in
+                                    let (qb, kb, vb, ob, sb, tb) = pointers.value
+                                    let own = tb + chunk * chunkScratch
+                                    let pack = keepScores ? own : own + block
+                                    for pair in range {
+                                        let sample = pair / heads, head = pair % heads
+                                        let scoresBlock = sb.map { $0 + pair * block } ?? own
+                                        Scalar.multiplyTransient(m: targets, n: sources, k: keyDim,
+                                                                 qb + (sample * targets * heads + head) * keyDim, lda: heads * keyDim,
+                                                                 kb + (sample * sources * heads + head) * keyDim, ldb: heads * keyDim, transposed: true,
+                                                                 into: scoresBlock, ldc: sources, scratch: pack)
+                                        if let mask {
+                                            for target in 0..<targets {
+                                                let row = scoresBlock + target * sources
+                                                if !scaleFirst { for s in 0..<sources { row[s] *= scale } }
                                                 for s in 0..<sources {
                                                     let m = mask.value(sample: sample, head: head, target: target, source: s)
                                                     switch masking {
@@ -434,15 +453,18 @@ struct MultiHeadAttentionLayer<Scalar: ComputeScalar>: InferenceLayer {
                                                     }
                                                 }
                                             }
-                                            softmaxRow(row, count: sources)
-                                            if masking == .softmaxLayer, let mask {
+                                        }
+                                        Scalar.softmaxRows(scoresBlock, rows: targets, count: sources, stride: sources, scale: softmaxScale)
+                                        if masking == .softmaxLayer, let mask {
+                                            for target in 0..<targets {
+                                                let row = scoresBlock + target * sources
                                                 for s in 0..<sources where !(mask.value(sample: sample, head: head, target: target, source: s) > 0.5) { row[s] = 0 }
                                             }
                                         }
-                                        multiplyMatrices(m: targets, n: valueDim, k: sources,
-                                                         block, lda: sources,
-                                                         vb + (sample * sources * heads + head) * valueDim, ldb: heads * valueDim,
-                                                         into: ob + (sample * targets * heads + head) * valueDim, ldc: heads * valueDim, accumulate: false)
+                                        Scalar.multiplyTransient(m: targets, n: valueDim, k: sources,
+                                                                 scoresBlock, lda: sources,
+                                                                 vb + (sample * sources * heads + head) * valueDim, ldb: heads * valueDim, transposed: false,
+                                                                 into: ob + (sample * targets * heads + head) * valueDim, ldc: heads * valueDim, scratch: pack)
                                     }
                                 }
                             }
@@ -453,21 +475,6 @@ struct MultiHeadAttentionLayer<Scalar: ComputeScalar>: InferenceLayer {
         }
         let headsTensor = TensorOf<Scalar>(uncheckedShape: [batch, targets, heads, valueDim], scalars: output)
         return (headsTensor, keepScores ? TensorOf(uncheckedShape: [batch, heads, targets, sources], scalars: scores) : nil)
-    }
-
-    /// `exp(x − max) / Σ`, as TensorFlow's softmax computes a row.
-    @inline(__always)
-    private func softmaxRow(_ row: UnsafeMutablePointer<Scalar>, count: Int) {
-        guard count > 0 else { return }
-        var largest = row[0]
-        for s in 1..<count where row[s] > largest { largest = row[s] }
-        var total: Scalar = 0
-        for s in 0..<count {
-            let e = Scalar.exponential(row[s] - largest)
-            row[s] = e
-            total += e
-        }
-        for s in 0..<count { row[s] /= total }
     }
 
     /// Any other shape: Keras's own equations (`_build_attention_equation`) and its softmax over

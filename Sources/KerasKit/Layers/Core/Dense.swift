@@ -71,7 +71,8 @@ struct DenseLayer<Scalar: ComputeScalar>: InferenceLayer {
         // would divide by zero, and the leading axes' product is checked for overflow.
         let outputCount = try checkedElementCount(Array(input.shape.dropLast()) + [units], layer: name)
         let rows = outputCount / units
-        var output = [Scalar](repeating: 0, count: outputCount)
+        // The product overwrites every row (an empty input, none: zeros then).
+        var output = call.outputBuffer(outputCount, zeroed: input.scalars.isEmpty)
         input.scalars.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { y in
                 guard let x = x.baseAddress, let y = y.baseAddress else { return }

@@ -61,7 +61,8 @@ struct EmbeddingLayer<Scalar: ComputeScalar>: InferenceLayer {
         }
         let width = config.outputDim, rows = config.inputDim
         let outputShape = input.shape + [width]
-        var output = [Scalar](repeating: 0, count: try checkedElementCount(outputShape, layer: name))
+        // Every row is written (or the call fails): a pooled buffer needs no zeroing.
+        var output = call.outputBuffer(try checkedElementCount(outputShape, layer: name), zeroed: false)
         let limit = Scalar(rows)
         var failure: PredictionError?
         input.scalars.withUnsafeBufferPointer { indices in

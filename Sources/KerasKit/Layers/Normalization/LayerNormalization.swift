@@ -89,30 +89,21 @@ struct LayerNormalizationLayer<Scalar: ComputeScalar>: InferenceLayer {
         let kept = (0..<rank).filter { !axes.contains($0) }
         let permutation = kept + axes
         let isIdentity = permutation == Array(0..<rank)
-        var values = isIdentity ? input.scalars : permuteAxes(input.scalars, shape: input.shape, permutation: permutation, zero: 0)
+        let source = isIdentity ? input.scalars : permuteAxes(input.scalars, shape: input.shape, permutation: permutation, zero: 0)
+        // Written whole: a pooled buffer, not a copy of the input (which the graph still holds).
+        var values = call.outputBuffer(source.count, zeroed: false)
         let width = normalizedShape.reduce(1, *)
-        let rows = width == 0 ? 0 : values.count / width
-        let epsilon = config.epsilon
-        values.withUnsafeMutableBufferPointer { y in
-            for row in 0..<rows {
-                let base = row * width
-                var sum = 0.0
-                for index in 0..<width { sum += Double(y[base + index]) }
-                let mean = sum / Double(width)
-                var squares = 0.0
-                for index in 0..<width {
-                    let difference = Double(y[base + index]) - mean
-                    squares += difference * difference
-                }
-                let inverse = 1 / (squares / Double(width) + epsilon).squareRoot()
-                for index in 0..<width {
-                    let x = Double(y[base + index])
-                    let scale = gamma.map { Double($0[index]) } ?? 1
-                    if config.rmsScaling {
-                        y[base + index] = Scalar(x * inverse * scale)
-                    } else {
-                        let shift = beta.map { Double($0[index]) } ?? 0
-                        y[base + index] = Scalar((x - mean) * inverse * scale + shift)
+        let rows = width == 0 ? 0 : source.count / width
+        let epsilon = config.epsilon, rmsScaling = config.rmsScaling
+        source.withUnsafeBufferPointer { x in
+            values.withUnsafeMutableBufferPointer { y in
+                gamma.withUnsafeBufferPointerIfPresent { g in
+                    beta.withUnsafeBufferPointerIfPresent { b in
+                        guard let x = x.baseAddress, let y = y.baseAddress else { return }
+                        for row in 0..<rows {
+                            Self.normalize(x + row * width, into: y + row * width, width: width, epsilon: epsilon,
+                                           rmsScaling: rmsScaling, gamma: g, beta: b)
+                        }
                     }
                 }
             }
@@ -128,4 +119,45 @@ struct LayerNormalizationLayer<Scalar: ComputeScalar>: InferenceLayer {
     func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
 
     var timeBehavior: TimeBehavior { axes == [rank - 1] ? .stepwise : .wholeSequence }
+
+    /// One group: mean and biased variance in `Double` (four partial sums each, so the loop
+    /// doesn't wait on one long chain of additions), then `(x − mean) / √(var + ε) · gamma + beta`.
+    @inline(__always)
+    private static func normalize(_ x: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>, width: Int, epsilon: Double,
+                                  rmsScaling: Bool, gamma: UnsafePointer<Scalar>?, beta: UnsafePointer<Scalar>?) {
+        func total(_ term: (Int) -> Double) -> Double {
+            var partial: (Double, Double, Double, Double) = (0, 0, 0, 0)
+            var index = 0
+            while index + 4 <= width {
+                partial.0 += term(index)
+                partial.1 += term(index + 1)
+                partial.2 += term(index + 2)
+                partial.3 += term(index + 3)
+                index += 4
+            }
+            while index < width {
+                partial.0 += term(index)
+                index += 1
+            }
+            return (partial.0 + partial.1) + (partial.2 + partial.3)
+        }
+        let count = Double(width)
+        let mean = total { Double(x[$0]) } / count
+        let squares = total { index in
+            let difference = Double(x[index]) - mean
+            return difference * difference
+        }
+        let inverse = 1 / (squares / count + epsilon).squareRoot()
+        if rmsScaling {
+            for index in 0..<width { y[index] = Scalar(Double(x[index]) * inverse * (gamma.map { Double($0[index]) } ?? 1)) }
+        } else if let gamma, let beta {
+            for index in 0..<width { y[index] = Scalar((Double(x[index]) - mean) * inverse * Double(gamma[index]) + Double(beta[index])) }
+        } else {
+            for index in 0..<width {
+                let scale = gamma.map { Double($0[index]) } ?? 1
+                let shift = beta.map { Double($0[index]) } ?? 0
+                y[index] = Scalar((Double(x[index]) - mean) * inverse * scale + shift)
+            }
+        }
+    }
 }
