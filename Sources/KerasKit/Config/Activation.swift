@@ -71,6 +71,9 @@ extension Activation {
                 row += rowLength
             }
             return
+        case .relu:
+            // Its own loop, which vectorizes; through `scalar` each element would take the switch.
+            for index in 0..<count { values[index] = Swift.max(values[index], 0) }
         default:
             for index in 0..<count {
                 values[index] = scalar(values[index], generation: generation)

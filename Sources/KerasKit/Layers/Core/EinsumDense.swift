@@ -303,7 +303,10 @@ struct EinsumDenseLayer<Scalar: ComputeScalar>: InferenceLayer {
         }
         var output: [Scalar]
         if identityOutput {
+            // Moved, not shared: the bias and activation below write `output` in place, which
+            // would copy a buffer `product` still referenced.
             output = product
+            product = []
         } else {
             let produced = (plan.batch + plan.rows + plan.columns).map { sizes[$0] ?? 1 }
             output = permuteAxes(product, shape: produced, permutation: plan.outputOrder, zero: 0)

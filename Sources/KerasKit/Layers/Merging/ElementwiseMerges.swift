@@ -156,15 +156,22 @@ struct ElementwiseMergeLayer<Scalar: ComputeScalar>: InferenceLayer {
         }
     }
 
+    /// `y = a ∘ b` element by element (`y` may be `a`), the operation chosen once per call so
+    /// each loop is a plain vectorizable one.
+    private func combine(_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>, count: Int) {
+        switch operation {
+        case .add, .average: for index in 0..<count { y[index] = a[index] + b[index] }
+        case .subtract: for index in 0..<count { y[index] = a[index] - b[index] }
+        case .multiply: for index in 0..<count { y[index] = a[index] * b[index] }
+        case .maximum: for index in 0..<count { y[index] = Swift.max(a[index], b[index]) }
+        case .minimum: for index in 0..<count { y[index] = Swift.min(a[index], b[index]) }
+        }
+    }
+
     private func combineSameShape(_ inputs: [TensorOf<Scalar>], masks: [Mask?], call: LayerCall<Scalar>) -> [Scalar] {
         let shape = inputs[0].shape
         let count = inputs[0].scalars.count
         var output = call.outputBuffer(count, zeroed: false)
-        output.withUnsafeMutableBufferPointer { y in
-            inputs[0].scalars.withUnsafeBufferPointer { x in
-                if let y = y.baseAddress, let x = x.baseAddress { y.update(from: x, count: count) }
-            }
-        }
         // Keras 3 lets masks change Maximum, Minimum and Multiply.
         let usesMasks = generation >= .keras3 && [.maximum, .minimum, .multiply].contains(operation)
         let flags: [Mask?] = inputs.indices.map { index in
@@ -173,9 +180,19 @@ struct ElementwiseMergeLayer<Scalar: ComputeScalar>: InferenceLayer {
         }
         guard flags.contains(where: { $0 != nil }) else {
             output.withUnsafeMutableBufferPointer { y in
-                for input in inputs.dropFirst() {
-                    input.scalars.withUnsafeBufferPointer { x in
-                        for index in 0..<count { y[index] = apply(y[index], x[index]) }
+                guard let y = y.baseAddress else { return }
+                inputs[0].scalars.withUnsafeBufferPointer { first in
+                    guard let first = first.baseAddress else { return }
+                    guard inputs.count > 1 else {
+                        y.update(from: first, count: count)
+                        return
+                    }
+                    // The first two inputs in one pass, the others into the running result.
+                    for (position, input) in inputs.dropFirst().enumerated() {
+                        input.scalars.withUnsafeBufferPointer { x in
+                            guard let x = x.baseAddress else { return }
+                            combine(position == 0 ? UnsafePointer(first) : UnsafePointer(y), x, into: y, count: count)
+                        }
                     }
                 }
                 if operation == .average {
@@ -184,6 +201,11 @@ struct ElementwiseMergeLayer<Scalar: ComputeScalar>: InferenceLayer {
                 }
             }
             return output
+        }
+        output.withUnsafeMutableBufferPointer { y in
+            inputs[0].scalars.withUnsafeBufferPointer { x in
+                if let y = y.baseAddress, let x = x.baseAddress { y.update(from: x, count: count) }
+            }
         }
         let width = shape.last ?? 1
         if operation == .multiply {
