@@ -1876,6 +1876,39 @@ def fixture_specs(writer):
         "-> MultiHeadAttention(2, 3, dropout=0.1)(a, e, return_attention_scores=True) -> Dense(3) of a + b; scores "
         "(atol 1e-9)", attention_functional([((5,), "int32")], mha_f64, dtype="float64"),
         token_calls([(3, 5)]), dtype="float64")
+
+    def gqa(L, *args, **kw):
+        keras3_only(L)
+        return L.GroupQueryAttention(*args, **kw)
+
+    def gqa_layers(keras, L, xs, dtype=None):
+        f = dict(dtype=dtype) if dtype else {}
+        e = L.Embedding(12, 8, mask_zero=True, **f)(xs[0])
+        x = L.Dense(8, **f)(xs[1])
+        a = gqa(L, 3, 4, 2, **f)(x, x)
+        b = gqa(L, 2, 4, 1, use_bias=False, **f)(query=xs[1], value=xs[2], key=xs[2], use_causal_mask=True)
+        c, scores = gqa(L, 3, 2, 2, dropout=0.1, **f)(e, e, return_attention_scores=True)
+        d = gqa(L, 2, 4, 2, use_gate=True, sliding_window=2, **f)(e, e, use_causal_mask=True)
+        g = gqa(L, 2, 2, 1, **f)(e, x, attention_mask=xs[3])
+        return [a, b, c, scores, d, g]
+
+    gqa_inputs = [((5,), "int32"), ((5, 6), None), ((7, 6), None), ((5, 5), None)]
+
+    def gqa_calls(rng, f64=False):
+        tokens = rng.integers(1, 12, (3, 5))
+        tokens[0, -2:] = 0
+        tokens[-1, 1:] = 0
+        dense = (lambda *s: rng.standard_normal(s)) if f64 else (lambda *s: normal(rng, *s))
+        return [{"inputs": [tokens, dense(3, 5, 6), dense(3, 7, 6), (rng.uniform(size=(3, 5, 5)) > 0.3).astype(np.float32)], "reset": False}]
+
+    add("gqa", "Keras 3 only: GroupQueryAttention(head_dim, query heads, kv heads): (3, 4, 2)(x, x); (2, 4, 1, use_bias=False)"
+        "(query=x, value=v, key=v, use_causal_mask=True); (3, 2, 2, dropout=0.1)(e, e, return_attention_scores=True) "
+        "on Embedding(mask_zero=True) tokens with padding; (2, 4, 2, use_gate=True, sliding_window=2)(e, e, causal); "
+        "(2, 2, 1)(e, x, attention_mask=m)",
+        attention_functional(gqa_inputs, gqa_layers), gqa_calls)
+    add("gqa_float64", "gqa in float64 (atol 1e-9)",
+        attention_functional(gqa_inputs, lambda k, L, xs: gqa_layers(k, L, xs, "float64"), dtype="float64"),
+        lambda rng: gqa_calls(rng, f64=True), dtype="float64")
     # ==================================================================
     # END attention
     # ==================================================================

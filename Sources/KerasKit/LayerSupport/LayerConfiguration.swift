@@ -36,6 +36,10 @@ public protocol LayerConfiguration: Sendable {
     /// ``LayerBuildContext/callOptions``, and every call of a shared layer must pass the same.
     /// Any other argument is refused by name.
     static var callOptions: [String] { get }
+    /// The Python class a `.keras` archive names the layer's weights group after, when it isn't
+    /// the class name the config writes (`GroupQueryAttention` is an alias of the class
+    /// `GroupedQueryAttention`); nil for the written name.
+    static var archiveClassName: String? { get }
     /// Reads the class's own arguments, each once with Keras's default; `common` holds the
     /// fields every layer has.
     /// - Throws: ``KerasConfigError`` naming the layer and the key.
@@ -64,6 +68,7 @@ extension LayerConfiguration {
     public static var tensorParameters: [String] { [] }
     public static var keywordTensorParameters: [String] { [] }
     public static var callOptions: [String] { [] }
+    public static var archiveClassName: String? { nil }
     public var outputCount: Int { 1 }
     public var isRecurrent: Bool { false }
     public var isStateful: Bool { false }

@@ -62,7 +62,7 @@ enum LayerRegistry {
             // Classes of keras.applications
             .init(LayerScaleConfig.self),
             // Attention
-            .init(MultiHeadAttentionConfig.self),
+            .init(MultiHeadAttentionConfig.self), .init(GroupQueryAttentionConfig.self),
             // Models used as layers
             .init(NestedModelConfig.self),
         ]
