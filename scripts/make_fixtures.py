@@ -1909,6 +1909,103 @@ def fixture_specs(writer):
     add("gqa_float64", "gqa in float64 (atol 1e-9)",
         attention_functional(gqa_inputs, lambda k, L, xs: gqa_layers(k, L, xs, "float64"), dtype="float64"),
         lambda rng: gqa_calls(rng, f64=True), dtype="float64")
+
+    # --- real architectures: keras-io's transformer text classifier (core layers: positions as
+    # a second token input), a time-series transformer encoder, a causal decoder block.
+    def transformer_block(L, x, heads, key_dim, ff, dtype=None, causal=False, context=None, mask_tokens=False):
+        f = dict(dtype=dtype) if dtype else {}
+        attention = L.MultiHeadAttention(heads, key_dim, **f)
+        a = attention(x, x, use_causal_mask=True) if causal else attention(x, x)
+        x = L.LayerNormalization(epsilon=1e-6, **f)(L.Add(**f)([x, L.Dropout(0.1, **f)(a)]))
+        if context is not None:
+            c = L.MultiHeadAttention(heads, key_dim, **f)(x, context)
+            x = L.LayerNormalization(epsilon=1e-6, **f)(L.Add(**f)([x, c]))
+        h = L.Dense(ff, activation="relu", **f)(x)
+        h = L.Dropout(0.1, **f)(L.Dense(x.shape[-1], **f)(h))
+        return L.LayerNormalization(epsilon=1e-6, **f)(L.Add(**f)([x, h]))
+
+    def text_classifier(keras, L, xs, dtype=None, vocab=60, d_model=16, heads=4, ff=32, blocks=2):
+        f = dict(dtype=dtype) if dtype else {}
+        x = L.Add(**f)([L.Embedding(vocab, d_model, **f)(xs[0]), L.Embedding(xs[1].shape[1], d_model, **f)(xs[1])])
+        for _ in range(blocks):
+            x = transformer_block(L, x, heads, d_model // heads, ff, dtype)
+        x = L.GlobalAveragePooling1D(**f)(x)
+        x = L.Dropout(0.1, **f)(L.Dense(20, activation="relu", **f)(x))
+        return L.Dense(2, activation="softmax", **f)(x)
+
+    def text_calls(T, vocab=60, batch=3):
+        def calls(rng):
+            return [{"inputs": [rng.integers(0, vocab, (batch, T)), np.tile(np.arange(T), (batch, 1))], "reset": False}]
+        return calls
+
+    add("transformer_text_classifier", "keras-io's text classifier with core layers: tokens (16,) and positions (16,) -> "
+        "Embedding(60, 16) + Embedding(16, 16) -> 2 x [MultiHeadAttention(4, 4) -> Dropout -> Add -> LayerNormalization -> "
+        "Dense(32, relu) -> Dense(16) -> Dropout -> Add -> LayerNormalization] -> GlobalAveragePooling1D -> Dense(20, relu) "
+        "-> Dropout -> Dense(2, softmax)",
+        attention_functional([((16,), "int32"), ((16,), "int32")], text_classifier), text_calls(16), wscale=0.3)
+    add("transformer_text_classifier_float64", "transformer_text_classifier in float64 (atol 1e-9)",
+        attention_functional([((16,), "int32"), ((16,), "int32")], lambda k, L, xs: text_classifier(k, L, xs, "float64"), dtype="float64"),
+        text_calls(16), wscale=0.3, dtype="float64")
+
+    def timeseries_encoder(keras, L, xs):
+        # keras-io's timeseries_classification_transformer: pre-norm blocks, Conv1D feed-forward.
+        x = xs[0]
+        for _ in range(2):
+            h = L.LayerNormalization(epsilon=1e-6)(x)
+            h = L.MultiHeadAttention(key_dim=16, num_heads=2, dropout=0.1)(h, h)
+            res = L.Add()([L.Dropout(0.1)(h), x])
+            h = L.LayerNormalization(epsilon=1e-6)(res)
+            h = L.Conv1D(filters=4, kernel_size=1, activation="relu")(h)
+            h = L.Conv1D(filters=x.shape[-1], kernel_size=1)(L.Dropout(0.1)(h))
+            x = L.Add()([h, res])
+        x = L.GlobalAveragePooling1D(data_format="channels_first")(x)
+        x = L.Dropout(0.1)(L.Dense(16, activation="relu")(x))
+        return L.Dense(3, activation="softmax")(x)
+
+    add("transformer_timeseries", "keras-io's time-series transformer encoder on a (200, 8) signal: 2 x [LayerNormalization -> "
+        "MultiHeadAttention(key_dim=16, num_heads=2, dropout=0.1) -> Dropout -> Add -> LayerNormalization -> Conv1D(4, 1, relu) "
+        "-> Dropout -> Conv1D(8, 1) -> Add] -> GlobalAveragePooling1D(channels_first) -> Dense(16, relu) -> Dropout -> "
+        "Dense(3, softmax); batch 2",
+        attention_functional([((200, 8), None)], timeseries_encoder), one_call((2, 200, 8)), wscale=0.3)
+
+    def decoder_block(keras, L, xs):
+        target = L.Embedding(50, 16, mask_zero=True)(xs[0])
+        context = L.Dense(16)(xs[1])
+        x = transformer_block(L, target, 2, 8, 32, causal=True, context=context)
+        return L.Dense(50, activation="softmax")(x)
+
+    def decoder_calls(rng):
+        tokens = rng.integers(1, 50, (3, 7))
+        tokens[0, 5:] = 0
+        tokens[2, 2:] = 0
+        return [{"inputs": [tokens, normal(rng, 3, 9, 12)], "reset": False}]
+
+    add("transformer_decoder", "a decoder block: target tokens (7,) -> Embedding(50, 16, mask_zero=True) -> "
+        "MultiHeadAttention(2, 8)(x, x, use_causal_mask=True) -> Add -> LayerNormalization -> cross MultiHeadAttention(2, 8) "
+        "over Dense(16) of an encoder output (9, 12) -> Add -> LayerNormalization -> Dense(32, relu) -> Dense(16) -> Add -> "
+        "LayerNormalization -> Dense(50, softmax); padded targets",
+        attention_functional([((7,), "int32"), ((9, 12), None)], decoder_block), decoder_calls, wscale=0.3)
+
+    def ops_attention(keras, L, xs, dtype=None):
+        keras3_only(L)
+        f = dict(dtype=dtype) if dtype else {}
+        ops = keras.ops
+        q, k, v = L.Dense(8, **f)(xs[0]), L.Dense(8, **f)(xs[1]), L.Dense(6, **f)(xs[1])
+        scores = L.Softmax(**f)(ops.einsum("btd,bsd->bts", q, k))
+        heads = ops.matmul(scores, v)
+        pooled = ops.einsum("btd->bd", heads)
+        outer = ops.einsum("bi,bj->bij", pooled, L.Dense(3, **f)(pooled))
+        return [L.Dense(2, **f)(heads), ops.matmul(L.Dense(4, **f)(xs[0]), xs[2]), outer]
+
+    add("ops_attention", "Keras 3 only: attention written with keras.ops between layers: q, k, v Dense of x (5, 6) and "
+        "y (7, 6); Softmax(einsum('btd,bsd->bts', q, k)); matmul(scores, v) -> Dense(2); einsum('btd->bd'); "
+        "einsum('bi,bj->bij') outer product; matmul of (B, 5, 4) by a broadcast (4, 4)",
+        attention_functional([((5, 6), None), ((7, 6), None), ((4, 4), None)], ops_attention),
+        lambda rng: [{"inputs": [normal(rng, 3, 5, 6), normal(rng, 3, 7, 6), normal(rng, 3, 4, 4)], "reset": False}])
+    add("ops_attention_float64", "ops_attention in float64 (atol 1e-9)",
+        attention_functional([((5, 6), None), ((7, 6), None), ((4, 4), None)], lambda k, L, xs: ops_attention(k, L, xs, "float64"), dtype="float64"),
+        lambda rng: [{"inputs": [rng.standard_normal((3, 5, 6)), rng.standard_normal((3, 7, 6)), rng.standard_normal((3, 4, 4))], "reset": False}],
+        dtype="float64")
     # ==================================================================
     # END attention
     # ==================================================================
@@ -2617,7 +2714,7 @@ def run_writer(writer, only=None):
 # fit), and cannot deserialize Normalization's nested config statistics. KerasKit reads the
 # config as written; the stored outputs come from the model in memory.
 KERAS3_H5_UNRELOADABLE = {"normalization_adapted", "normalization_invert", "normalization_config_stats", "rms_norm",
-                          "layer_norm_axes", "layer_norm_rms_scaling", "norm_float64"}
+                          "layer_norm_axes", "layer_norm_rms_scaling", "norm_float64", "ops_attention", "ops_attention_float64"}
 
 
 def application_objects(keras, name):

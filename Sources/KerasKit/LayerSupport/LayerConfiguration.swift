@@ -229,10 +229,11 @@ public struct LayerConfig: Sendable {
 }
 
 /// Whether an entry without a `module` (Keras 3's legacy `.h5` drops it) is an operation node:
-/// its config holds only `name` (a layer's always holds `trainable` and `dtype`), and its call
-/// passes the operands as separate arguments (a merge layer takes one list of tensors).
+/// its config holds neither `trainable` nor `dtype` (a layer's always holds both; an
+/// operation's holds its name and constructor arguments), and its call passes the operands as
+/// separate arguments (a merge layer takes one list of tensors).
 private func isLegacyOperationNode(_ entry: JSONValue, config: [String: JSONValue], className: String) -> Bool {
-    guard LayerRegistry.operationType(named: className) != nil, config.keys.allSatisfy({ $0 == "name" }),
+    guard LayerRegistry.operationType(named: className) != nil, config["trainable"] == nil, config["dtype"] == nil,
           let node = entry["inbound_nodes"]?.arrayValue?.first, let arguments = node["args"]?.arrayValue else { return false }
     return !(arguments.count == 1 && arguments[0].arrayValue != nil)
 }

@@ -75,6 +75,7 @@ enum LayerRegistry {
             .init(AddOperationConfig.self), .init(SubtractOperationConfig.self), .init(MultiplyOperationConfig.self),
             .init(DivideOperationConfig.self), .init(TrueDivideOperationConfig.self), .init(MaximumOperationConfig.self),
             .init(MinimumOperationConfig.self), .init(PowerOperationConfig.self),
+            .init(EinsumOperationConfig.self), .init(MatmulOperationConfig.self),
         ]
     }
 
