@@ -61,6 +61,8 @@ enum LayerRegistry {
             .init(SolarizationConfig.self), .init(RandomCropConfig.self), .init(MaxNumBoundingBoxesConfig.self),
             // Classes of keras.applications
             .init(LayerScaleConfig.self),
+            // Attention, and the operation Keras 3 records for the query mask it passes on
+            .init(AttentionConfig.self), .init(AdditiveAttentionConfig.self), .init(ConvertToTensorConfig.self),
             // Models used as layers
             .init(NestedModelConfig.self),
         ]
