@@ -1732,6 +1732,281 @@ def fixture_specs(writer):
     # END norm
     # ==================================================================
 
+    # ==================================================================
+    # BEGIN attention: Attention (dot/concat, use_scale, causal, scores, masks, key) and
+    # AdditiveAttention; an LSTM encoder-decoder with Attention over the encoder states.
+    # Query (4, 3), value/key (5, 3) unless noted; batch 3, masks batch 4.
+    # ==================================================================
+    ATT_Q, ATT_V = (4, 3), (5, 3)
+
+    def att_model(input_specs, make_outputs, dtype=None):
+        """A Functional model: inputs (shape, dtype or None, name); outputs make_outputs(L, inputs)."""
+        def build(keras):
+            inputs = [keras.Input(shape=s, dtype=d or dtype, name=n) for s, d, n in input_specs]
+            return keras.Model(inputs, make_outputs(keras.layers, inputs))
+        return build
+
+    def np_attention(model, layer, q, v, k=None, qmask=None, vmask=None, causal=False):
+        """The layer's call in numpy (float64 but the padding subtraction, done in the layer's dtype
+        as Keras does): scores, padding, softmax, combination, query mask. (output, weights)."""
+        lay = model.get_layer(layer)
+        cfg = lay.get_config()
+        ws = [np.asarray(w, np.float64) for w in lay.get_weights()]
+        dt = np.float64 if "float64" in str(lay.compute_dtype) else np.float32
+        k = v if k is None else k
+        if lay.__class__.__name__ == "AdditiveAttention":
+            t = np.tanh(q[:, :, None, :] + k[:, None, :, :])
+            s = (t * (ws[0] if cfg.get("use_scale", True) else 1.0)).sum(-1)
+        elif cfg.get("score_mode", "dot") == "dot":
+            s = q @ k.transpose(0, 2, 1)
+            if cfg["use_scale"]:
+                s = s * ws[0]
+        else:
+            z = q[:, :, None, :] + k[:, None, :, :]
+            if cfg["use_scale"]:
+                z = ws[0] * z
+            s = ws[-1] * np.tanh(z).sum(-1)
+        keep = np.ones(s.shape, bool)
+        if vmask is not None:
+            keep &= np.asarray(vmask, bool)[:, None, :]
+        if causal:
+            keep &= np.tril(np.ones(s.shape[1:], bool))[None]
+        s = np.where(keep, s, (s.astype(dt) - dt(1e9)).astype(np.float64))
+        w = np_softmax(s, -1)
+        out = w @ v
+        if qmask is not None:
+            out = out * np.asarray(qmask, np.float64)[..., None]
+        return out, w
+
+    def att_calls(*shapes, batch=3):
+        return lambda rng: [{"inputs": [normal(rng, batch, *s) for s in shapes], "reset": False}]
+
+    # Each option alone.
+    add("attention_dot", "Functional q (4, 3), v (5, 3) -> Attention()([q, v]) (dot scores, no weights)",
+        att_model([(ATT_Q, None, "q"), (ATT_V, None, "v")], lambda L, xs: L.Attention(name="att")(xs)),
+        att_calls(ATT_Q, ATT_V), check=compare_reference(lambda m, xs: [np_attention(m, "att", *xs)[0]]))
+    add("attention_scale", "Functional q (4, 3), v (5, 3) -> Attention(use_scale=True, dropout=0.3)([q, v]) "
+        "(scalar scale redrawn; dropout identity at inference)",
+        att_model([(ATT_Q, None, "q"), (ATT_V, None, "v")],
+                  lambda L, xs: L.Attention(use_scale=True, dropout=0.3, name="att")(xs)),
+        att_calls(ATT_Q, ATT_V), wscale=2.0, check=compare_reference(lambda m, xs: [np_attention(m, "att", *xs)[0]]))
+    add("attention_concat", "Functional q (4, 3), v (5, 3) -> [Attention(score_mode='concat'), "
+        "Attention(score_mode='concat', use_scale=True)] on [q, v] (weights concat_score_weight, scale redrawn)",
+        att_model([(ATT_Q, None, "q"), (ATT_V, None, "v")],
+                  lambda L, xs: [L.Attention(score_mode="concat", name="att")(xs),
+                                 L.Attention(score_mode="concat", use_scale=True, name="att_scaled")(xs)]),
+        att_calls(ATT_Q, ATT_V), wscale=2.0,
+        check=compare_reference(lambda m, xs: [np_attention(m, "att", *xs)[0], np_attention(m, "att_scaled", *xs)[0]]))
+    add("attention_causal", "Functional q (4, 3), v (5, 3), x (5, 3) -> [Attention()([q, v], use_causal_mask=True), "
+        "Attention(use_scale=True)([x, x], use_causal_mask=True) (self-attention)]",
+        att_model([(ATT_Q, None, "q"), (ATT_V, None, "v"), (ATT_V, None, "x")],
+                  lambda L, xs: [L.Attention(name="att")(xs[:2], use_causal_mask=True),
+                                 L.Attention(use_scale=True, name="self_att")([xs[2], xs[2]], use_causal_mask=True)]),
+        att_calls(ATT_Q, ATT_V, ATT_V), wscale=1.5,
+        check=compare_reference(lambda m, xs: [np_attention(m, "att", xs[0], xs[1], causal=True)[0],
+                                               np_attention(m, "self_att", xs[2], xs[2], causal=True)[0]]))
+    add("attention_scores", "Functional q (4, 3), v (5, 3) -> Attention(use_scale=True)([q, v], "
+        "return_attention_scores=True) -> [output, scores]; AdditiveAttention()([q, v], return_attention_scores=True) "
+        "-> [output, scores]",
+        att_model([(ATT_Q, None, "q"), (ATT_V, None, "v")],
+                  lambda L, xs: list(L.Attention(use_scale=True, name="att")(xs, return_attention_scores=True))
+                  + list(L.AdditiveAttention(name="add_att")(xs, return_attention_scores=True))),
+        att_calls(ATT_Q, ATT_V), wscale=1.5,
+        check=compare_reference(lambda m, xs: list(np_attention(m, "att", *xs)) + list(np_attention(m, "add_att", *xs))))
+    add("additive_attention", "Functional q (4, 3), v (5, 3) -> [AdditiveAttention(dropout=0.2) (scale (3,) redrawn), "
+        "AdditiveAttention(use_scale=False)] on [q, v]",
+        att_model([(ATT_Q, None, "q"), (ATT_V, None, "v")],
+                  lambda L, xs: [L.AdditiveAttention(dropout=0.2, name="att")(xs),
+                                 L.AdditiveAttention(use_scale=False, name="att_plain")(xs)]),
+        att_calls(ATT_Q, ATT_V), wscale=1.5,
+        check=compare_reference(lambda m, xs: [np_attention(m, "att", *xs)[0], np_attention(m, "att_plain", *xs)[0]]))
+    add("attention_key", "Functional q (4, 3), v (5, 2), k (5, 3), w (5, 3) -> [Attention(use_scale=True)([q, v, k]) "
+        "(output (4, 2)), AdditiveAttention()([q, w, k]), Attention(score_mode='concat')([q, v, k])]",
+        att_model([(ATT_Q, None, "q"), ((5, 2), None, "v"), (ATT_V, None, "k"), (ATT_V, None, "w")],
+                  lambda L, xs: [L.Attention(use_scale=True, name="att")([xs[0], xs[1], xs[2]]),
+                                 L.AdditiveAttention(name="add_att")([xs[0], xs[3], xs[2]]),
+                                 L.Attention(score_mode="concat", name="concat_att")([xs[0], xs[1], xs[2]])]),
+        att_calls(ATT_Q, (5, 2), ATT_V, ATT_V), wscale=1.5,
+        check=compare_reference(lambda m, xs: [np_attention(m, "att", xs[0], xs[1], xs[2])[0],
+                                               np_attention(m, "add_att", xs[0], xs[3], xs[2])[0],
+                                               np_attention(m, "concat_att", xs[0], xs[1], xs[2])[0]]))
+
+    # Explicit masks: bool inputs passed as mask=[query_mask, value_mask].  Batch 4; sample 2's
+    # value mask is all False (every score padded: the softmax of equal rounded scores), sample 3
+    # keeps everything.
+    def att_mask_calls(rng):
+        q, v, k = normal(rng, 4, *ATT_Q), normal(rng, 4, *ATT_V), normal(rng, 4, *ATT_V)
+        qm = np.ones((4, 4), bool)
+        vm = np.ones((4, 5), bool)
+        qm[0, [1, 3]] = False
+        qm[1, 0] = False
+        qm[2, [0, 1, 2]] = False
+        vm[0, [0, 4]] = False
+        vm[1, [1, 2, 3]] = False
+        vm[2, :] = False
+        return [{"inputs": [q, v, k, qm, vm], "reset": False}]
+
+    def att_mask_ref(m, xs):
+        q, v, k, qm, vm = xs
+        return [np_attention(m, "att", q, v, qmask=qm, vmask=vm)[0],
+                (np_attention(m, "att", q, v, qmask=qm, vmask=vm)[0] * qm[..., None]).sum(1) / qm.sum(1, keepdims=True),
+                np_attention(m, "att_key", q, v, k, qmask=qm, vmask=vm)[0],
+                np_attention(m, "add_att", q, v, qmask=qm, vmask=vm, causal=True)[0]]
+
+    def att_explicit_outputs(L, xs):
+        q, v, k, qm, vm = xs
+        a = L.Attention(name="att")([q, v], mask=[qm, vm])
+        return [a, L.GlobalAveragePooling1D(name="pool")(a), L.Attention(use_scale=True, name="att_key")([q, v, k], mask=[qm, vm]),
+                L.AdditiveAttention(name="add_att")([q, v], mask=[qm, vm], use_causal_mask=True)]
+
+    add("attention_explicit_mask", "Functional q (4, 3), v (5, 3), k (5, 3), qm (4,) bool, vm (5,) bool -> "
+        "a = Attention()([q, v], mask=[qm, vm]); [a, GlobalAveragePooling1D(a) (a carries qm: mean over the True "
+        "query steps), Attention(use_scale=True)([q, v, k], mask=[qm, vm]), AdditiveAttention()([q, v], mask=[qm, vm], "
+        "use_causal_mask=True)]; batch 4, sample 2's value mask all False, sample 3 all True",
+        att_model([(ATT_Q, None, "q"), (ATT_V, None, "v"), (ATT_V, None, "k"), ((4,), "bool", "qm"), ((5,), "bool", "vm")],
+                  att_explicit_outputs),
+        att_mask_calls, wscale=1.5, check=compare_reference(att_mask_ref))
+
+    # Masks from Embedding(mask_zero=True), one per input, as Keras gathers them.
+    def att_token_calls(rng):
+        qi = rng.integers(1, 10, size=(4, 4)).astype(np.int32)
+        vi = rng.integers(1, 10, size=(4, 5)).astype(np.int32)
+        qi[0, 3] = qi[1, 0] = 0
+        qi[2, [1, 2]] = 0
+        vi[0, [3, 4]] = vi[1, 0] = 0
+        vi[2, :] = 0
+        return [{"inputs": [qi, vi], "reset": False}]
+
+    def att_embedded(L, xs):
+        qe = L.Embedding(10, 3, mask_zero=True, name="q_embed")(xs[0])
+        ve = L.Embedding(10, 3, mask_zero=True, name="v_embed")(xs[1])
+        a = L.Attention(use_scale=True, name="att")([qe, ve])
+        b, scores = L.Attention(name="self_att")([ve, ve], use_causal_mask=True, return_attention_scores=True)
+        return [a, L.GlobalAveragePooling1D(name="pool")(a), b, scores]
+
+    def att_embedded_ref(m, xs):
+        qi, vi = (np.asarray(x).astype(int) for x in xs)
+        qe = np.asarray(m.get_layer("q_embed").get_weights()[0], np.float64)[qi]
+        ve = np.asarray(m.get_layer("v_embed").get_weights()[0], np.float64)[vi]
+        qm, vm = qi != 0, vi != 0
+        a = np_attention(m, "att", qe, ve, qmask=qm, vmask=vm)[0]
+        b, scores = np_attention(m, "self_att", ve, ve, qmask=vm, vmask=vm, causal=True)
+        return [a, (a * qm[..., None]).sum(1) / qm.sum(1, keepdims=True), b, scores]
+
+    add("attention_embedding_mask", "Functional int q tokens (4,), v tokens (5,) -> Embedding(10, 3, mask_zero=True) each "
+        "-> a = Attention(use_scale=True)([qe, ve]) (Keras passes [q_mask, v_mask] from the inputs); b, s = "
+        "Attention()([ve, ve], use_causal_mask=True, return_attention_scores=True); [a, GlobalAveragePooling1D(a), b, s]; batch 4, sample 2 has no value tokens",
+        att_model([((4,), "int32", "q"), ((5,), "int32", "v")], att_embedded),
+        att_token_calls, wscale=1.5, check=compare_reference(att_embedded_ref))
+
+    # Keras 2's deprecated `causal` constructor flag: tf-keras still reads it (but no longer writes
+    # it, so the saved config gets it back by hand); Keras 3 refuses it.
+    if writer == "keras2":
+        def build_causal_flag(keras):
+            L = keras.layers
+            x = keras.Input(shape=ATT_V, name="x")
+            att = L.Attention(causal=True, use_scale=True, name="att")
+            written = att.get_config
+            att.get_config = lambda: dict(written(), causal=True)
+            return keras.Model(x, att([x, x]))
+
+        def causal_flag_check(keras, writer, spec, model, calls, manifest_calls, notes):
+            for fmt in ("h5", "keras"):
+                entries = saved_layer_entries(os.path.join(FIXTURES, spec["name"], writer, "model." + fmt), fmt)
+                assert entries["att"]["config"].get("causal") is True, entries["att"]["config"]
+
+        add("attention_causal_flag", "Functional x (5, 3) -> Attention(causal=True, use_scale=True)([x, x]) "
+            "(tf-keras only; the config written with causal=True as Keras 2 wrote it)",
+            build_causal_flag, att_calls(ATT_V), wscale=1.5,
+            check=checks(compare_reference(lambda m, xs: [np_attention(m, "att", xs[0], xs[0], causal=True)[0]]),
+                         causal_flag_check))
+
+    # The encoder-decoder: encoder LSTM (sequences and states), decoder LSTM started from the
+    # encoder's states, Attention over the encoder's sequence, Concatenate, Dense softmax.
+    def seq2seq(tokens=False, dtype=None):
+        def build(keras):
+            L = keras.layers
+            f = dict(dtype=dtype) if dtype else {}
+            if tokens:
+                enc_in = keras.Input(shape=(6,), dtype="int32", name="source")
+                dec_in = keras.Input(shape=(5,), dtype="int32", name="target")
+                enc_x = L.Embedding(12, 4, mask_zero=True, name="source_embed", **f)(enc_in)
+                dec_x = L.Embedding(12, 4, mask_zero=True, name="target_embed", **f)(dec_in)
+            else:
+                enc_in = enc_x = keras.Input(shape=(6, 3), dtype=dtype, name="source")
+                dec_in = dec_x = keras.Input(shape=(5, 2), dtype=dtype, name="target")
+            enc_seq, h, c = L.LSTM(8, return_sequences=True, return_state=True, name="encoder", **f)(enc_x)
+            dec_seq = L.LSTM(8, return_sequences=True, name="decoder", **f)(dec_x, initial_state=[h, c])
+            context = L.Attention(use_scale=True, name="attention", **f)([dec_seq, enc_seq])
+            merged = L.Concatenate(name="concat", **f)([dec_seq, context])
+            return keras.Model([enc_in, dec_in], L.Dense(7, activation="softmax", name="out", **f)(merged))
+        return build
+
+    def seq2seq_token_calls(rng):
+        src = rng.integers(1, 12, size=(4, 6)).astype(np.int32)
+        tgt = rng.integers(1, 12, size=(4, 5)).astype(np.int32)
+        src[0, [4, 5]] = 0
+        src[1, [0, 1, 2]] = 0
+        tgt[0, 4] = 0
+        tgt[2, [3, 4]] = 0
+        return [{"inputs": [src, tgt], "reset": False}]
+
+    def seq2seq_check(keras, writer, spec, model, calls, manifest_calls, notes):
+        # Every layer changes the output: zeroing any layer's weights moves it.
+        y = np.load(os.path.join(FIXTURES, manifest_calls[0]["outputs"][0]))
+        xs = calls[0]["inputs"]
+        moved = []
+        for layer in model.layers:
+            ws = layer.get_weights()
+            if not ws:
+                continue
+            layer.set_weights([np.zeros_like(w) if w.ndim == 0 or w.size < 2 else w[::-1].copy() for w in ws])
+            d = float(np.max(np.abs(np.asarray(model.predict(xs, verbose=0)) - y)))
+            layer.set_weights(ws)
+            moved.append("%s %.3g" % (layer.name, d))
+            assert d > 1e-4, (spec["name"], layer.name, d)
+        note(notes, writer, "%s/%s: perturbing each layer's weights moves the output by %s" % (spec["name"], writer, ", ".join(moved)))
+
+    add("attention_seq2seq", "LSTM encoder-decoder: source (6, 3) -> LSTM(8, return_sequences=True, return_state=True) "
+        "-> [seq, h, c]; target (5, 2) -> LSTM(8, return_sequences=True)(initial_state=[h, c]) -> dec; "
+        "Attention(use_scale=True)([dec, seq]) -> Concatenate([dec, context]) -> Dense(7, softmax)",
+        seq2seq(), att_calls((6, 3), (5, 2)), wscale=0.8, check=seq2seq_check)
+    add("attention_seq2seq_tokens", "attention_seq2seq on int tokens: source (6,) and target (5,) through "
+        "Embedding(12, 4, mask_zero=True) each (the encoder's mask reaches Attention as the value mask, the decoder's "
+        "as the query mask, and Concatenate merges it); batch 4 with padded samples",
+        seq2seq(tokens=True), seq2seq_token_calls, wscale=0.8, check=seq2seq_check)
+
+    # float64 variants (atol 1e-9).
+    def att_f64_outputs(L, xs):
+        f = dict(dtype="float64")
+        q, v, k = xs
+        return ([L.Attention(use_scale=True, name="att", **f)([q, v, k], use_causal_mask=True)]
+                + list(L.Attention(score_mode="concat", use_scale=True, name="concat_att", **f)([q, v], return_attention_scores=True))
+                + [L.AdditiveAttention(name="add_att", **f)([q, v, k])])
+
+    add("attention_float64", "float64 Functional q (4, 3), v (5, 3), k (5, 3) -> [Attention(use_scale=True)([q, v, k], "
+        "use_causal_mask=True), Attention(score_mode='concat', use_scale=True)([q, v], return_attention_scores=True) "
+        "(2 outputs), AdditiveAttention()([q, v, k])], every layer dtype float64 (atol 1e-9)",
+        att_model([(ATT_Q, None, "q"), (ATT_V, None, "v"), (ATT_V, None, "k")], att_f64_outputs, dtype="float64"),
+        f64_call((3,) + ATT_Q, (3,) + ATT_V, (3,) + ATT_V), wscale=1.5, dtype="float64",
+        check=compare_reference(lambda m, xs: [np_attention(m, "att", xs[0], xs[1], xs[2], causal=True)[0]]
+                                + list(np_attention(m, "concat_att", xs[0], xs[1])) + [np_attention(m, "add_att", *xs)[0]]))
+    add("attention_seq2seq_float64", "attention_seq2seq with every layer dtype float64 (atol 1e-9)",
+        seq2seq(dtype="float64"), f64_call((3, 6, 3), (3, 5, 2)), wscale=0.8, dtype="float64")
+    add("attention_explicit_mask_float64", "attention_explicit_mask's masks on a float64 Attention(use_scale=True) and "
+        "AdditiveAttention() with use_causal_mask=True (atol 1e-9)",
+        att_model([(ATT_Q, "float64", "q"), (ATT_V, "float64", "v"), ((4,), "bool", "qm"), ((5,), "bool", "vm")],
+                  lambda L, xs: [L.Attention(use_scale=True, name="att", dtype="float64")(xs[:2], mask=xs[2:]),
+                                 L.AdditiveAttention(name="add_att", dtype="float64")(xs[:2], mask=xs[2:], use_causal_mask=True)]),
+        lambda rng: [{"inputs": [c["inputs"][0].astype(np.float64), c["inputs"][1].astype(np.float64)] + c["inputs"][3:],
+                      "reset": False} for c in att_mask_calls(rng)],
+        wscale=1.5, dtype="float64",
+        check=compare_reference(lambda m, xs: [np_attention(m, "att", xs[0], xs[1], qmask=xs[2], vmask=xs[3])[0],
+                                               np_attention(m, "add_att", xs[0], xs[1], qmask=xs[2], vmask=xs[3], causal=True)[0]]))
+    # ==================================================================
+    # END attention
+    # ==================================================================
+
     # --- A model KerasKit cannot run (classes no issue plans yet): the outputs are stored anyway.
     if writer == "keras3":
         add("unsupported_layers", "Input (6, 5, 3) -> AutoContrast(value_range=(-3, 3)) -> Flatten -> "
@@ -2715,6 +2990,12 @@ def run_writer(writer, only=None):
 # config as written; the stored outputs come from the model in memory.
 KERAS3_H5_UNRELOADABLE = {"normalization_adapted", "normalization_invert", "normalization_config_stats", "rms_norm",
                           "layer_norm_axes", "layer_norm_rms_scaling", "norm_float64", "ops_attention", "ops_attention_float64"}
+# Keras 3's legacy .h5 loader deserializes Attention's score_mode "dot" as the function
+# keras.ops.dot, which Attention then refuses; "concat" and AdditiveAttention reload.
+KERAS3_H5_UNRELOADABLE |= {"attention_dot", "attention_scale", "attention_causal", "attention_scores", "attention_key",
+                           "attention_explicit_mask", "attention_embedding_mask", "attention_seq2seq",
+                           "attention_seq2seq_tokens", "attention_float64", "attention_seq2seq_float64",
+                           "attention_explicit_mask_float64"}
 
 
 def application_objects(keras, name):

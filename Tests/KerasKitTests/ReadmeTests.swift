@@ -58,12 +58,15 @@ struct ReadmeTests {
          {"module": "keras.src.ops.numpy", "class_name": "LogicalOr", "config": {"name": "or"}, "name": "or",
           "inbound_nodes": [{"args": [\(tensor("ed")), \(tensor("zeros"))], "kwargs": {}}]},
          {"module": "keras.src.ops.numpy", "class_name": "LogicalAnd", "config": {"name": "and"}, "name": "and",
-          "inbound_nodes": [{"args": [\(tensor("ed")), \(tensor("ones"))], "kwargs": {}}]}
-        ], "input_layers": ["x", 0, 0], "output_layers": [["ne", 0, 0], ["any", 0, 0], ["or", 0, 0], ["and", 0, 0]]}}
+          "inbound_nodes": [{"args": [\(tensor("ed")), \(tensor("ones"))], "kwargs": {}}]},
+         {"module": "keras.src.ops.core", "class_name": "ConvertToTensor", "config": {"name": "ct", "dtype": null, "sparse": null, "ragged": null},
+          "name": "ct", "inbound_nodes": [{"args": [\(tensor("any"))], "kwargs": {}}]}
+        ], "input_layers": ["x", 0, 0], "output_layers": [["ne", 0, 0], ["any", 0, 0], ["or", 0, 0], ["and", 0, 0], ["ct", 0, 0]]}}
         """,
         input: [0.5, 0.5, 0.5, 0.5, 2, 0.5, 1, 2, 3] as [Double],  // shape [1, 3, 3]
-        // not_equal(x, 0.5); any over the last axis; any broadcast OR zeros; any broadcast AND ones.
-        outputs: [[0, 0, 0, 0, 1, 0, 1, 1, 1], [0, 1, 1], [0, 0, 0, 1, 1, 1, 1, 1, 1], [0, 0, 0, 1, 1, 1, 1, 1, 1]] as [[Double]]
+        // not_equal(x, 0.5); any over the last axis; any broadcast OR zeros; any broadcast AND ones;
+        // any converted to a tensor (unchanged).
+        outputs: [[0, 0, 0, 0, 1, 0, 1, 1, 1], [0, 1, 1], [0, 0, 0, 1, 1, 1, 1, 1, 1], [0, 0, 0, 1, 1, 1, 1, 1, 1], [0, 1, 1]] as [[Double]]
     )
 
     private static func tensor(_ layer: String) -> String {

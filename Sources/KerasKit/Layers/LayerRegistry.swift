@@ -63,6 +63,8 @@ enum LayerRegistry {
             .init(LayerScaleConfig.self),
             // Attention
             .init(MultiHeadAttentionConfig.self), .init(GroupQueryAttentionConfig.self),
+            // Attention, and the operation Keras 3 records for the query mask it passes on
+            .init(AttentionConfig.self), .init(AdditiveAttentionConfig.self), .init(ConvertToTensorConfig.self),
             // Models used as layers
             .init(NestedModelConfig.self),
         ]
