@@ -101,7 +101,7 @@ struct AttentionSettings: Sendable {
 /// Rank-3 inputs attending over their one sequence axis run per sample and head as two matrix
 /// products around a fused, stable softmax, reading the projections in place; other shapes run
 /// Keras's own einsum equations.
-struct DotProductAttentionLayer<Scalar: ComputeScalar>: InferenceLayer {
+struct ScaledDotProductAttentionLayer<Scalar: ComputeScalar>: InferenceLayer {
     let config: AttentionSettings
     let generation: KerasGeneration
     let options: AttentionCallOptions
@@ -392,14 +392,37 @@ struct DotProductAttentionLayer<Scalar: ComputeScalar>: InferenceLayer {
         let scale = queryScale
         let scaled = TensorOf<Scalar>(uncheckedShape: q.shape, scalars: q.scalars.map { $0 * scale })
         var scores = try dot.run([k, scaled], layer: name)
-        let normAxes = Array((scoresRank - attentionAxes.count)..<scoresRank)
-        let softmax = SoftmaxLayer<Scalar>(name: name, axes: normAxes, rank: scoresRank, generation: generation)
-        var call = LayerCall<Scalar>(inputs: [scores])
+        // The key attention axes are the scores' last: each row of them is one softmax, masked
+        // as Keras's Softmax layer masks (Keras 3: −10⁹ where false, zeroed after; tf-keras:
+        // `(1 − mask) · −10⁹` added).
+        let rowLength = attentionAxes.reduce(1) { $0 * k.shape[$1] }
+        var maskValues: [Scalar]?
         if let mask {
-            call.maskTensors = [mask.tensor(rank: scoresRank)]
+            let full = TensorOf<Scalar>(uncheckedShape: scores.shape, scalars: [Scalar](repeating: 1, count: scores.scalars.count))
+            let broadcast = try broadcastCombine(full, mask.tensor(rank: scoresRank), layer: name) { _, m in m }
+            guard broadcast.shape == scores.shape else {
+                throw .inputShapeMismatch(layer: name, expected: "an attention_mask broadcasting to \(scores.shape.shapeDescription)", actual: mask.shape)
+            }
+            maskValues = broadcast.scalars
         }
-        var none: LayerState<Scalar>? = nil
-        scores = try softmax.forward(call, state: &none)[0]
+        let keras3 = generation == .keras3
+        let largeNegative = Scalar(-1e9)
+        scores.scalars.withUnsafeMutableBufferPointer { values in
+            guard let base = values.baseAddress, rowLength > 0 else { return }
+            for row in 0..<(values.count / rowLength) {
+                let start = base + row * rowLength
+                if let maskValues {
+                    for index in 0..<rowLength {
+                        let m = maskValues[row * rowLength + index]
+                        if keras3 { if !(m > 0.5) { start[index] = largeNegative } } else { start[index] += (1 - m) * largeNegative }
+                    }
+                }
+                softmaxRow(start, count: rowLength)
+                if keras3, let maskValues {
+                    for index in 0..<rowLength where !(maskValues[row * rowLength + index] > 0.5) { start[index] = 0 }
+                }
+            }
+        }
         let heads = try combine.run([scores, v], layer: name)
         return (heads, options.returnAttentionScores ? scores : nil)
     }
@@ -476,7 +499,7 @@ struct AttentionMask<Scalar: ComputeScalar>: Sendable {
         values[sample * strides[0] + head * strides[1] + target * strides[2] + source * strides[3]]
     }
 
-    /// The mask as a tensor for the Softmax layer (broadcast against the scores).
+    /// The mask as a tensor, to broadcast against the scores.
     func tensor(rank: Int) -> TensorOf<Scalar> {
         TensorOf(uncheckedShape: shape, scalars: values)
     }

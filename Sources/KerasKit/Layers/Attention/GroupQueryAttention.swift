@@ -92,7 +92,7 @@ public struct GroupQueryAttentionConfig: LayerBuilding {
                                         input: [nil, nil, numQueryHeads, headDim])
         let settings = AttentionSettings(name: common.name, heads: numQueryHeads, keyValueHeads: numKeyValueHeads, keyDim: headDim, valueDim: headDim,
                                          dropout: dropout, outputShape: nil, slidingWindow: slidingWindow, robustMasking: false, clearsInputMasks: false)
-        return RunnableLayer(DotProductAttentionLayer<Scalar>(
+        return RunnableLayer(ScaledDotProductAttentionLayer<Scalar>(
             config: settings, generation: context.generation, options: options, attentionAxes: [1],
             query: queryLayer, key: keyLayer, gate: gateLayer, value: valueLayer, output: outputLayer,
             units: units, hasKey: inputs.count > 2, inputRank: 3))

@@ -153,7 +153,7 @@ public struct MultiHeadAttentionConfig: LayerBuilding {
         let settings = AttentionSettings(name: common.name, heads: numHeads, keyValueHeads: numHeads, keyDim: keyDim, valueDim: valueDim,
                                          dropout: dropout, outputShape: outputShape, slidingWindow: slidingWindow,
                                          robustMasking: robustMasking, clearsInputMasks: context.generation == .keras3)
-        let layer = DotProductAttentionLayer<Scalar>(
+        let layer = ScaledDotProductAttentionLayer<Scalar>(
             config: settings, generation: context.generation, options: options, attentionAxes: axes,
             query: try sublayer(queryConfig, input: query), key: try sublayer(keyConfig, input: key),
             gate: try gateConfig.map { config throws(WeightLoadingError) in try sublayer(config, input: query) },
