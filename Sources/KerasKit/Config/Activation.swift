@@ -126,11 +126,16 @@ extension Activation {
         x >= 0 ? x : alpha * Scalar.exponentialMinusOne(x / alpha)
     }
 
-    /// `0.5 x (1 + erf(x / √2))`, or with `approximate` TensorFlow's tanh form
-    /// `0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))`.
+    /// `tf.nn.gelu`: `0.5 x erfc(−x / √2)`, or with `approximate` the tanh form
+    /// `0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))`. TensorFlow writes `1/√2` and `0.044715` as
+    /// `math_ops.cast(constant, dtype)`, which makes a float32 tensor first: a float64 model
+    /// computes with their float32 values.
     static func gelu<Scalar: ComputeScalar>(_ x: Scalar, approximate: Bool) -> Scalar {
-        guard approximate else { return 0.5 * x * (1 + Scalar.errorFunction(x * 0.70710678118654752)) }
-        return 0.5 * x * (1 + Scalar.hyperbolicTangent(0.7978845608028654 * (x + 0.044715 * (x * x * x))))
+        guard approximate else {
+            let scaled = -x * Scalar(Float(0.7071067811865476))
+            return 0.5 * x * Scalar(Foundation.erfc(Double(scaled)))
+        }
+        return 0.5 * x * (1 + Scalar.hyperbolicTangent(0.7978845608028654 * (x + Scalar(Float(0.044715)) * (x * x * x))))
     }
 
     /// `x` from 0 up, `slope · x` below.

@@ -68,6 +68,12 @@ struct ElementwiseOperationLayer<Scalar: ComputeScalar>: InferenceLayer {
     init(name: String, operation: ElementwiseOperation, inputs: [[Int?]], arguments: [JSONValue], className: String) throws(WeightLoadingError) {
         self.name = name
         self.operation = operation
+        // Keras's TensorFlow comparisons and `mod` convert a Python number to a float32 tensor
+        // (floatx) before promoting it with the other operand; the others keep it weakly typed.
+        let arguments = operation.roundsNumbersToFloat32 ? arguments.map { argument in
+            guard case .number(let value) = argument, value != value.rounded() else { return argument }
+            return .number(Double(Float(value)))
+        } : arguments
         let operands = try OperationOperands<Scalar>(arguments: arguments, inputCount: inputs.count, layer: name)
         try operands.checkPrecision(exact: operation.isExact, layer: name, className: className)
         switch (inputs.count, operands.operands.count) {
@@ -139,6 +145,11 @@ enum ElementwiseOperation: Sendable {
         default: false
         }
     }
+
+    /// Whether Keras's TensorFlow backend converts a Python number operand to a float32 tensor
+    /// first (`convert_to_tensor` without a dtype), so a float64 model compares with, or takes
+    /// the remainder by, the float32 value.
+    var roundsNumbersToFloat32: Bool { isLogical || self == .mod }
 
     /// Whether the result is exact in any precision (a 0/1 value or one of the operands), so it
     /// may take a tensor Keras holds in a narrower type.
