@@ -2285,6 +2285,101 @@ def fixture_specs(writer):
     # END attention
     # ==================================================================
 
+
+    # --- Keras 3 math operation nodes (ops-math): keras.ops / keras.activations applied to
+    # tensors between Dense layers.  tf-keras records no operation nodes: Keras 3 only.  Each
+    # result is cast to the model's float type and flattened so one Concatenate gathers them.
+    def ops_model(input_shape, units, make, dtype=None):
+        def build(keras):
+            if writer != "keras3":
+                raise Skip("tf-keras has no operation nodes (keras.ops)")
+            f = dict(dtype=dtype) if dtype else {}
+            float_type = dtype or "float32"
+            L, ops = keras.layers, keras.ops
+            inp = keras.Input(shape=input_shape, dtype=dtype)
+            a = L.Dense(units, name="a", **f)(inp)
+            b = L.Dense(units, name="b", **f)(inp)
+            outs = make(keras, ops, a, b)
+            flat = [L.Flatten(**f)(ops.cast(o, float_type)) if len(o.shape) > 2 else ops.cast(o, float_type)
+                    if len(o.shape) == 2 else ops.cast(ops.expand_dims(o, -1), float_type) for o in outs]
+            return keras.Model(inp, L.Concatenate(**f)(flat))
+        return build
+
+    def ops_activation_outputs(keras, ops, a, b):
+        A = keras.activations
+        return [A.relu(a), A.relu(a, negative_slope=0.1, max_value=0.8, threshold=0.2), ops.relu(a), A.relu6(a * 8),
+                A.sigmoid(a), A.sparse_sigmoid(a * 2), A.softplus(a), A.softsign(a), A.sparse_plus(a * 2), A.silu(a),
+                A.swish(b), A.log_sigmoid(a), A.hard_sigmoid(a * 4), ops.hard_silu(a * 4), A.selu(a), A.tanh_shrink(a),
+                A.hard_tanh(a * 2), A.leaky_relu(a, negative_slope=0.3), A.elu(a, alpha=0.5), A.celu(a, alpha=0.7),
+                A.gelu(a), ops.gelu(b), A.soft_shrink(a, threshold=0.3), A.hard_shrink(a, threshold=0.4),
+                A.squareplus(a, b=2), ops.threshold(a, 0.2, -1.0), A.softmax(a), ops.softmax(b, axis=1),
+                A.log_softmax(a), A.glu(a), A.tanh(a), A.exponential(a), A.linear(b)]
+
+    def ops_unary_outputs(keras, ops, a, b):
+        p = ops.abs(a) + 0.1  # positive
+        u = ops.tanh(a) * 0.9  # in (-1, 1)
+        return [ops.negative(a), ops.abs(a), ops.absolute(b), ops.fabs(a), ops.sign(a), ops.square(a), ops.sqrt(p),
+                ops.rsqrt(p), ops.reciprocal(p), ops.exp(a), ops.exp2(a), ops.expm1(a), ops.log(p), ops.log2(p),
+                ops.log10(p), ops.log1p(p), ops.erf(a), ops.erfc(a), ops.cbrt(a), ops.sin(a), ops.cos(a),
+                ops.tan(a * 0.3), ops.arcsin(u), ops.arccos(u), ops.arctan(a), ops.sinh(a), ops.cosh(a), ops.tanh(a),
+                ops.arcsinh(a), ops.arccosh(p + 1), ops.arctanh(u), ops.floor(a * 3), ops.ceil(a * 3),
+                ops.trunc(a * 3), ops.round(a * 3), ops.round(a, 1), ops.round(a * 30, -1), ops.clip(a, -0.3, 0.4),
+                ops.logical_not(a > 0), ops.isnan(a), ops.isinf(a), ops.isfinite(a)]
+
+    def ops_binary_outputs(keras, ops, a, b):
+        import numpy as np_
+        n = a.shape[-1]
+        return [ops.greater(a, b), a >= 0.1, 0.2 < a, ops.less_equal(a, b), ops.equal(ops.round(a * 2), ops.round(b * 2)),
+                ops.not_equal(ops.round(a * 2), 0), ops.logical_xor(a > 0, b > 0), ops.logical_and(a > 0, b > 0),
+                ops.floor_divide(a, 0.3), a // b, ops.mod(a, 0.3), ops.mod(a, -0.3), a % b,
+                ops.where(a > b, a, b), ops.where(a > 0, a, 1.0), ops.where(b > 0, 0.5, a),
+                ops.where(np_.arange(n) % 2 == 0, a, b), ops.where(a > 0, 2, -3),
+                a + ops.arange(n), ops.multiply(np_.linspace(-1, 1, n).astype("float32"), a), ops.subtract(np_.arange(n), a),
+                ops.maximum(a, np_.full((1, n), 0.1, "float32")), ops.power(ops.abs(a) + 0.5, np_.linspace(0.5, 2, n).astype("float32")),
+                a * np_.float32(2.5), a / 4, 3 - a,
+                ops.cast(a, "float16"), ops.cast(a, "bfloat16"), ops.cast(a * 300, "int8"), ops.cast(a * 400, "uint8"),
+                ops.cast(a * 40000, "int16"), ops.cast(a * 5, "int32"), ops.cast(a * 1000, "uint32"),
+                ops.cast(a * 1000, "int64"), ops.cast(ops.round(a * 2), "bool"), ops.cast(a, "float64"),
+                ops.cast(a * 5, "int32") * 3 + 1]
+
+    def ops_reduction_outputs(keras, ops, a, b):
+        return [ops.mean(a, axis=-1, keepdims=True), ops.mean(a, axis=(1, 2)), ops.sum(a, axis=[1, 2]), ops.sum(b, axis=1),
+                ops.max(a, axis=1), ops.min(a, axis=1, keepdims=True), ops.max(a, axis=-1, initial=0.2),
+                ops.min(b, axis=-1, initial=-0.1), ops.amax(a, axis=2), ops.amin(b, axis=(1, 2)), ops.prod(a, axis=-1),
+                ops.all(a > -0.5, axis=-1), ops.any(b > 0.5, axis=1), ops.var(a, axis=-1), ops.std(b, axis=1),
+                ops.logsumexp(a, axis=1), ops.logsumexp(b, axis=(1, 2), keepdims=True), ops.argmax(a, axis=-1),
+                ops.argmin(a, axis=1, keepdims=True), ops.argmax(b, axis=1), ops.log_softmax(a, axis=1),
+                ops.softmax(b, axis=-1), ops.glu(b, axis=-1)]
+
+    def ops_float64_outputs(keras, ops, a, b):
+        import numpy as np_
+        A = keras.activations
+        return [A.gelu(a), ops.gelu(a), A.silu(a), A.elu(a, alpha=0.4), A.selu(b), ops.softmax(a), A.log_softmax(b),
+                ops.exp(a), ops.log(ops.abs(a) + 0.1), ops.sqrt(ops.abs(b)), ops.erf(a), ops.tanh(b), ops.sin(a),
+                ops.mean(a, axis=-1), ops.var(b, axis=-1), ops.logsumexp(a, axis=-1), ops.argmax(a, axis=-1),
+                ops.where(a > b, a, 0.1), ops.clip(a, -0.3, 0.3),
+                ops.cast(a, "float32"), ops.cast(a, "float16"), ops.cast(a * 100, "int8"), ops.mod(a, 0.3), ops.add(a, np_.linspace(0, 1, a.shape[-1])),
+                ops.round(a, 2), A.relu(a, negative_slope=0.2, threshold=0.1)]
+
+    add("ops_activations", "Keras 3: Input (6) -> Dense a, b (6) -> every activation applied to a tensor "
+        "(keras.activations.* and keras.ops.* on a, b; ReLU options, Gelu approximate true/false, softmax axes, glu) "
+        "-> Concatenate", ops_model((6,), 6, ops_activation_outputs), one_call((2, 6), scale=1.5), wscale=1.0)
+    add("ops_unary", "Keras 3: Input (6) -> Dense a, b (6) -> element-wise keras.ops math (abs, exp, log on abs+0.1, "
+        "trig, rounding, clip, logical_not, isnan, …) -> Concatenate", ops_model((6,), 6, ops_unary_outputs),
+        one_call((2, 6), scale=1.5), wscale=1.0)
+    add("ops_binary", "Keras 3: Input (6) -> Dense a, b (6) -> comparisons, floor_divide, mod, where (constants in "
+        "any position), folded constant arrays (int arange, float linspace, NumPy arrays), casts to float16, bfloat16, "
+        "int8 (wrapping), uint8, int16, int32, uint32, int64, bool, float64 -> Concatenate",
+        ops_model((6,), 6, ops_binary_outputs), one_call((2, 6), scale=1.5), wscale=1.0)
+    add("ops_reductions", "Keras 3: Input (3, 5) -> Dense a, b (4) on (batch, 3, 4) -> mean, sum, max/min (initial), "
+        "amax, amin, prod, all, any, var, std, logsumexp, argmax, argmin (axis int/list, keepdims), softmax, "
+        "log_softmax, glu on axis 1 -> Flatten -> Concatenate", ops_model((3, 5), 4, ops_reduction_outputs),
+        one_call((2, 3, 5), scale=1.5), wscale=1.0)
+    add("ops_float64", "Keras 3 float64: Input (6) -> Dense a, b (6), every layer dtype float64 -> activations, "
+        "math, reductions, where, clip, a float64 constant, casts to float32, float16 and int8 -> Concatenate (atol 1e-9)",
+        ops_model((6,), 6, ops_float64_outputs, dtype="float64"), f64_call((2, 6), scale=1.5), wscale=1.0,
+        dtype="float64")
+
     return specs
 
 
@@ -2988,7 +3083,8 @@ def run_writer(writer, only=None):
 # one int (so a list such as [1, 2, 3] becomes the default -1 and the saved weights no longer
 # fit), and cannot deserialize Normalization's nested config statistics. KerasKit reads the
 # config as written; the stored outputs come from the model in memory.
-KERAS3_H5_UNRELOADABLE = {"normalization_adapted", "normalization_invert", "normalization_config_stats", "rms_norm",
+KERAS3_H5_UNRELOADABLE = {"ops_activations", "ops_unary", "ops_binary", "ops_reductions", "ops_float64",
+                          "normalization_adapted", "normalization_invert", "normalization_config_stats", "rms_norm",
                           "layer_norm_axes", "layer_norm_rms_scaling", "norm_float64", "ops_attention", "ops_attention_float64"}
 # Keras 3's legacy .h5 loader deserializes Attention's score_mode "dot" as the function
 # keras.ops.dot, which Attention then refuses; "concat" and AdditiveAttention reload.

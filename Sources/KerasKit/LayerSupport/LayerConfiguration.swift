@@ -142,7 +142,7 @@ public struct LayerConfig: Sendable {
 
     /// Whether this is a Keras 3 operation (`NotEqual`, `Any`, …) recorded in a Functional
     /// graph rather than a layer: it is not in `model.layers` and owns no weights.
-    public var isOperation: Bool { type(of: configuration).isOperation || (module?.hasPrefix("keras.src.ops") ?? false) }
+    public var isOperation: Bool { type(of: configuration).isOperation || (module.map(isOperationModule) ?? false) }
 
     /// The configuration as `type`, or nil for another class.
     public func configuration<Configuration: LayerConfiguration>(as type: Configuration.Type) -> Configuration? {
@@ -214,7 +214,7 @@ public struct LayerConfig: Sendable {
         }
         // An operation node is looked up among operations only: `Add` there is `keras.ops.add`
         // (which may take a constant), not the `Add` layer.
-        let isOperationNode = module?.hasPrefix("keras.src.ops") ?? isLegacyOperationNode(entry, config: members, className: className)
+        let isOperationNode = module.map(isOperationModule) ?? isLegacyOperationNode(entry, config: members, className: className)
         let found = isOperationNode ? LayerRegistry.operationType(named: className) : LayerRegistry.configurationType(named: className)
         guard let type = found else {
             return LayerConfig(UnsupportedLayerConfig(common: LayerCommonConfig(name: name), className: className, config: config),
@@ -228,12 +228,18 @@ public struct LayerConfig: Sendable {
     }
 }
 
+/// Whether a Keras 3 module holds operations rather than layers: `keras.src.ops.*`, and
+/// `keras.src.activations.activations`, whose `ReLU` class `keras.activations.relu` records.
+private func isOperationModule(_ module: String) -> Bool {
+    module.hasPrefix("keras.src.ops") || module.hasPrefix("keras.src.activations")
+}
+
 /// Whether an entry without a `module` (Keras 3's legacy `.h5` drops it) is an operation node:
-/// its config holds neither `trainable` nor `dtype` (a layer's always holds both; an
-/// operation's holds its name and constructor arguments), and its call passes the operands as
-/// separate arguments (a merge layer takes one list of tensors).
+/// its config holds no `trainable` (a layer's always does; an operation's holds its `name` and
+/// its own arguments, such as `Softmax`'s `axis`), and its call passes the operands as separate
+/// arguments (a merge layer takes one list of tensors).
 private func isLegacyOperationNode(_ entry: JSONValue, config: [String: JSONValue], className: String) -> Bool {
-    guard LayerRegistry.operationType(named: className) != nil, config["trainable"] == nil, config["dtype"] == nil,
+    guard LayerRegistry.operationType(named: className) != nil, config["trainable"] == nil,
           let node = entry["inbound_nodes"]?.arrayValue?.first, let arguments = node["args"]?.arrayValue else { return false }
     return !(arguments.count == 1 && arguments[0].arrayValue != nil)
 }

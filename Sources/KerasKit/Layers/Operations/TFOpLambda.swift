@@ -31,6 +31,6 @@ public struct TFOpLambdaConfig: LayerBuilding {
             let known = Self.operations.keys.sorted().map { "tf.\($0)" }.joined(separator: ", ")
             throw .unsupportedTopology(layer: common.name, reason: "TFOpLambda function tf.\(function) is not supported (KerasKit runs \(known))")
         }
-        return RunnableLayer(try ElementwiseOperationLayer<Scalar>(name: common.name, operation: operation, inputCount: inputs.count, arguments: context.arguments))
+        return RunnableLayer(try ElementwiseOperationLayer<Scalar>(name: common.name, operation: operation, inputs: inputs, arguments: context.arguments, className: Self.className))
     }
 }
