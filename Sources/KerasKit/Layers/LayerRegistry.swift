@@ -47,6 +47,10 @@ enum LayerRegistry {
             // Keras 3 operations (module keras.src.ops.numpy) that compute masks in Functional configs
             .init(NotEqualConfig.self), .init(AnyConfig.self), .init(LogicalOrConfig.self), .init(LogicalAndConfig.self),
             .init(ExpandDimsConfig.self), .init(ZerosLikeConfig.self), .init(OnesLikeConfig.self),
+            // Keras 3 operations that move values (keras.ops.transpose, x[key], …)
+            .init(TransposeConfig.self), .init(SqueezeConfig.self), .init(StackConfig.self), .init(TakeConfig.self),
+            .init(GetItemConfig.self), .init(TileConfig.self), .init(RepeatConfig.self), .init(FlipConfig.self),
+            .init(RollConfig.self), .init(BroadcastToConfig.self),
             // Keras 2's TensorFlow functions on tensors
             .init(TFOpLambdaConfig.self),
             // Image augmentation (identity at inference)
@@ -73,6 +77,7 @@ enum LayerRegistry {
             .init(AddOperationConfig.self), .init(SubtractOperationConfig.self), .init(MultiplyOperationConfig.self),
             .init(DivideOperationConfig.self), .init(TrueDivideOperationConfig.self), .init(MaximumOperationConfig.self),
             .init(MinimumOperationConfig.self), .init(PowerOperationConfig.self),
+            .init(ConcatenateOperationConfig.self), .init(ReshapeOperationConfig.self),
         ]
     }
 
