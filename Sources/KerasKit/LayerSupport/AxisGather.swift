@@ -47,10 +47,24 @@ func gatherAxes<Element>(_ values: [Element], shape: [Int], positions: [[Int]], 
     }
 }
 
+/// The most elements an operation that repeats values (`tile`, `repeat`, `broadcast_to`) makes:
+/// sizes from a config can multiply to a count that fits `Int` yet no memory.
+let maxRepeatedElements = 1 << 31
+
+/// The element count of an output `shape`, refused when it overflows or passes
+/// ``maxRepeatedElements``.
+func checkedOutputCount(_ shape: [Int], layer: String) throws(PredictionError) -> Int {
+    let count = try checkedElementCount(shape, layer: layer)
+    guard count <= maxRepeatedElements else {
+        throw .tooLarge(layer: layer, elements: shape.map(String.init).joined(separator: "×"))
+    }
+    return count
+}
+
 /// Runs ``gatherAxes(_:shape:positions:into:)`` into an output buffer of the call's pool.
 func gatheredTensor<Scalar: ComputeScalar>(_ input: TensorOf<Scalar>, positions: [[Int]], outputShape: [Int],
                                            call: LayerCall<Scalar>, layer: String) throws(PredictionError) -> TensorOf<Scalar> {
-    let count = try checkedElementCount(positions.map(\.count), layer: layer)
+    let count = try checkedOutputCount(positions.map(\.count), layer: layer)
     var output = call.outputBuffer(count, zeroed: false)
     gatherAxes(input.scalars, shape: input.shape, positions: positions, into: &output)
     return TensorOf(uncheckedShape: outputShape, scalars: output)

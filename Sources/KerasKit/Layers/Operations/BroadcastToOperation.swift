@@ -50,6 +50,7 @@ struct BroadcastToLayer<Scalar: ComputeScalar>: InferenceLayer {
         guard input.rank == rank, zip(padded, shape).allSatisfy({ $0 == 1 || $0 == $1 }) else {
             throw .inputShapeMismatch(layer: name, expected: "a shape that broadcasts to \(shape.shapeDescription)", actual: input.shape)
         }
+        _ = try checkedOutputCount(shape, layer: name)
         let positions = zip(padded, shape).map { size, target in size == 1 ? Array(repeating: 0, count: target) : Array(0..<target) }
         let source = TensorOf(uncheckedShape: padded, scalars: input.scalars)
         return [try gatheredTensor(source, positions: positions, outputShape: shape, call: call, layer: name)]

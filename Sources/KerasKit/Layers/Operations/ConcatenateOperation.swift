@@ -79,7 +79,7 @@ struct JoinOperationLayer<Scalar: ComputeScalar>: InferenceLayer {
             }
             outputShape[axis] = total
         }
-        _ = try checkedElementCount(outputShape, layer: name)
+        _ = try checkedOutputCount(outputShape, layer: name)
         // Row-major: `outer` rows, each the inputs' blocks in order.
         let outer = product(first, 0..<axis)
         let blocks = shapes.map { product($0, (newAxis ? axis : axis + 1)..<rank) * (newAxis ? 1 : $0[axis]) }

@@ -87,7 +87,7 @@ struct RepeatLayer<Scalar: ComputeScalar>: InferenceLayer {
         }
         var outputShape = source.shape
         outputShape[along] = length
-        _ = try checkedElementCount(outputShape, layer: name)
+        _ = try checkedOutputCount(outputShape, layer: name)
         var taken: [Int] = []
         taken.reserveCapacity(length)
         for position in 0..<size {

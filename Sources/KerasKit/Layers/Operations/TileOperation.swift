@@ -65,7 +65,7 @@ struct TileLayer<Scalar: ComputeScalar>: InferenceLayer {
             guard !overflow else { throw .tooLarge(layer: name, elements: "tiled axis") }
             outputShape.append(product)
         }
-        _ = try checkedElementCount(outputShape, layer: name)
+        _ = try checkedOutputCount(outputShape, layer: name)
         let positions = zip(shape, outputShape).map { size, length in (0..<length).map { $0 % size } }
         let source = TensorOf(uncheckedShape: shape, scalars: input.scalars)
         return [try gatheredTensor(source, positions: positions, outputShape: outputShape, call: call, layer: name)]
