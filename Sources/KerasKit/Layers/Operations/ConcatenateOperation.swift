@@ -16,8 +16,7 @@ public struct ConcatenateOperationConfig: LayerBuilding {
 
     func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext<Scalar>) throws(WeightLoadingError) -> RunnableLayer<Scalar> {
         try checkTensorList(context.arguments, inputCount: inputs.count, layer: common.name)
-        let resolved = try resolvedInputAxis(axis, input: inputs[0], layer: common.name)
-        return RunnableLayer(JoinOperationLayer<Scalar>(name: common.name, axis: resolved, rank: inputs[0].count, newAxis: false))
+        return RunnableLayer(try JoinOperationLayer<Scalar>(name: common.name, axis: axis, input: inputs[0], newAxis: false))
     }
 }
 
@@ -33,6 +32,18 @@ struct JoinOperationLayer<Scalar: ComputeScalar>: InferenceLayer {
     let newAxis: Bool
 
     var parameterCount: Int { 0 }
+
+    /// Resolves `axis` against the first input (against the output when stacking).
+    init(name: String, axis: Int, input: [Int?], newAxis: Bool) throws(WeightLoadingError) {
+        self.name = name
+        rank = input.count
+        self.newAxis = newAxis
+        guard let resolved = resolvedAxis(axis, rank: rank + (newAxis ? 1 : 0)), rank + (newAxis ? 1 : 0) <= KerasLimits.maxRank else {
+            throw newAxis ? .unsupportedTopology(layer: name, reason: "axis \(axis) doesn't fit an output of rank \(rank + 1)")
+                : .unsupportedTopology(layer: name, reason: "axis \(axis) is outside input \(input.shapeDescription)")
+        }
+        self.axis = resolved
+    }
 
     func outputShapes(for inputs: [[Int?]]) throws(WeightLoadingError) -> [[Int?]] {
         var output = inputs[0]

@@ -15,17 +15,7 @@ public struct FlipConfig: LayerBuilding {
 
     func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext<Scalar>) throws(WeightLoadingError) -> RunnableLayer<Scalar> {
         try checkTensorOperands(context.arguments, inputCount: inputs.count, expected: 1, layer: common.name)
-        let input = inputs[0]
-        var axes: [Int] = []
-        for entry in axis ?? Array(0..<input.count) {
-            let resolved = try resolvedInputAxis(entry, input: input, layer: common.name)
-            // TensorFlow's reverse refuses an axis named twice (-1 and the last, say).
-            guard !axes.contains(resolved) else {
-                throw .unsupportedTopology(layer: common.name, reason: "axis \(axis ?? []) names axis \(resolved) twice")
-            }
-            axes.append(resolved)
-        }
-        return RunnableLayer(FlipLayer<Scalar>(name: common.name, axes: axes, rank: input.count))
+        return RunnableLayer(try FlipLayer<Scalar>(name: common.name, axis: axis, input: inputs[0]))
     }
 }
 
@@ -36,6 +26,22 @@ struct FlipLayer<Scalar: ComputeScalar>: InferenceLayer {
     let rank: Int
 
     var parameterCount: Int { 0 }
+
+    /// Resolves `axis` (nil: every axis); TensorFlow's reverse refuses an axis named twice (-1
+    /// and the last, say).
+    init(name: String, axis: [Int]?, input: [Int?]) throws(WeightLoadingError) {
+        self.name = name
+        rank = input.count
+        var axes: [Int] = []
+        for entry in axis ?? Array(0..<input.count) {
+            let resolved = try resolvedInputAxis(entry, input: input, layer: name)
+            guard !axes.contains(resolved) else {
+                throw .unsupportedTopology(layer: name, reason: "axis \(axis ?? []) names axis \(resolved) twice")
+            }
+            axes.append(resolved)
+        }
+        self.axes = axes
+    }
 
     func outputShapes(for inputs: [[Int?]]) throws(WeightLoadingError) -> [[Int?]] {
         guard inputs[0].count == rank else {

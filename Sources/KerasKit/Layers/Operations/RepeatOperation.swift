@@ -33,10 +33,7 @@ public struct RepeatConfig: LayerBuilding {
 
     func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext<Scalar>) throws(WeightLoadingError) -> RunnableLayer<Scalar> {
         try checkTensorOperands(context.arguments, inputCount: inputs.count, expected: 1, layer: common.name)
-        let resolved = try axis.map { axis throws(WeightLoadingError) in try resolvedInputAxis(axis, input: inputs[0], layer: common.name) }
-        let layer = RepeatLayer<Scalar>(name: common.name, repeats: repeats, axis: resolved, rank: inputs[0].count)
-        _ = try layer.outputShapes(for: inputs)
-        return RunnableLayer(layer)
+        return RunnableLayer(try RepeatLayer<Scalar>(name: common.name, repeats: repeats, axis: axis, input: inputs[0]))
     }
 }
 
@@ -48,6 +45,15 @@ struct RepeatLayer<Scalar: ComputeScalar>: InferenceLayer {
     let rank: Int
 
     var parameterCount: Int { 0 }
+
+    /// Resolves `axis` and checks `repeats` against a known length.
+    init(name: String, repeats: [Int], axis: Int?, input: [Int?]) throws(WeightLoadingError) {
+        self.name = name
+        self.repeats = repeats
+        self.axis = try axis.map { axis throws(WeightLoadingError) in try resolvedInputAxis(axis, input: input, layer: name) }
+        rank = input.count
+        _ = try outputShapes(for: [input])
+    }
 
     /// The repeated length of an axis of `size`, nil when `repeats` doesn't fit it.
     private func repeatedLength(_ size: Int) -> Int? {

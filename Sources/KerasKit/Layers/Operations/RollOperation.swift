@@ -28,14 +28,7 @@ public struct RollConfig: LayerBuilding {
 
     func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext<Scalar>) throws(WeightLoadingError) -> RunnableLayer<Scalar> {
         try checkTensorOperands(context.arguments, inputCount: inputs.count, expected: 1, layer: common.name)
-        let input = inputs[0]
-        var shifts: [Int: Int] = [:]
-        if let axis {
-            for (entry, amount) in zip(axis, shift) {
-                shifts[try resolvedInputAxis(entry, input: input, layer: common.name), default: 0] += amount
-            }
-        }
-        return RunnableLayer(RollLayer<Scalar>(name: common.name, shifts: axis == nil ? nil : shifts, flatShift: shift[0], rank: input.count))
+        return RunnableLayer(try RollLayer<Scalar>(name: common.name, shift: shift, axis: axis, input: inputs[0]))
     }
 }
 
@@ -48,6 +41,25 @@ struct RollLayer<Scalar: ComputeScalar>: InferenceLayer {
     let rank: Int
 
     var parameterCount: Int { 0 }
+
+    /// Resolves `axis` (one shift each; nil: one shift of the flattened tensor).
+    init(name: String, shift: [Int], axis: [Int]?, input: [Int?]) throws(WeightLoadingError) {
+        self.name = name
+        rank = input.count
+        guard !shift.isEmpty, shift.count == (axis?.count ?? 1) else {
+            throw .unsupportedTopology(layer: name, reason: "shift \(shift) doesn't match axis \(axis.map { "\($0)" } ?? "None"): one shift per axis")
+        }
+        flatShift = shift[0]
+        guard let axis else {
+            shifts = nil
+            return
+        }
+        var shifts: [Int: Int] = [:]
+        for (entry, amount) in zip(axis, shift) {
+            shifts[try resolvedInputAxis(entry, input: input, layer: name), default: 0] += amount
+        }
+        self.shifts = shifts
+    }
 
     func outputShapes(for inputs: [[Int?]]) throws(WeightLoadingError) -> [[Int?]] {
         guard inputs[0].count == rank else {

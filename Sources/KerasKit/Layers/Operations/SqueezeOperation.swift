@@ -15,21 +15,7 @@ public struct SqueezeConfig: LayerBuilding {
 
     func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext<Scalar>) throws(WeightLoadingError) -> RunnableLayer<Scalar> {
         try checkTensorOperands(context.arguments, inputCount: inputs.count, expected: 1, layer: common.name)
-        let input = inputs[0]
-        guard let axis else {
-            // The axes of size 1 at build; an unknown axis stays, as Keras's shape says.
-            return RunnableLayer(SqueezeLayer<Scalar>(name: common.name, axes: input.indices.filter { input[$0] == 1 }, rank: input.count, squeezesUnknown: true))
-        }
-        var axes: [Int] = []
-        for entry in axis {
-            let resolved = try resolvedInputAxis(entry, input: input, layer: common.name)
-            // Keras refuses an axis not statically 1 (an unknown size included) when the model is made.
-            guard input[resolved] == 1 else {
-                throw .unsupportedTopology(layer: common.name, reason: "cannot squeeze axis \(entry) of input \(input.shapeDescription): its size is not 1")
-            }
-            axes.append(resolved)
-        }
-        return RunnableLayer(SqueezeLayer<Scalar>(name: common.name, axes: axes.sorted(), rank: input.count, squeezesUnknown: false))
+        return RunnableLayer(try SqueezeLayer<Scalar>(name: common.name, axis: axis, input: inputs[0]))
     }
 }
 
@@ -43,6 +29,28 @@ struct SqueezeLayer<Scalar: ComputeScalar>: InferenceLayer {
     let squeezesUnknown: Bool
 
     var parameterCount: Int { 0 }
+
+    /// Resolves `axis` (nil: the axes of size 1 at build; an unknown axis stays, as Keras's
+    /// shape says). An axis not statically 1, an unknown size included, is refused as Keras
+    /// refuses it when the model is made.
+    init(name: String, axis: [Int]?, input: [Int?]) throws(WeightLoadingError) {
+        self.name = name
+        rank = input.count
+        squeezesUnknown = axis == nil
+        guard let axis else {
+            axes = input.indices.filter { input[$0] == 1 }
+            return
+        }
+        var axes: [Int] = []
+        for entry in axis {
+            let resolved = try resolvedInputAxis(entry, input: input, layer: name)
+            guard input[resolved] == 1, !axes.contains(resolved) else {
+                throw .unsupportedTopology(layer: name, reason: "cannot squeeze axis \(entry) of input \(input.shapeDescription): its size is not 1")
+            }
+            axes.append(resolved)
+        }
+        self.axes = axes.sorted()
+    }
 
     func outputShapes(for inputs: [[Int?]]) throws(WeightLoadingError) -> [[Int?]] {
         guard inputs[0].count == rank, axes.allSatisfy({ inputs[0][$0] == 1 }) else {

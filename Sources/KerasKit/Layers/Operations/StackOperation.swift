@@ -14,10 +14,6 @@ public struct StackConfig: LayerBuilding {
 
     func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext<Scalar>) throws(WeightLoadingError) -> RunnableLayer<Scalar> {
         try checkTensorList(context.arguments, inputCount: inputs.count, layer: common.name)
-        let rank = inputs[0].count
-        guard rank < KerasLimits.maxRank, let resolved = resolvedAxis(axis, rank: rank + 1) else {
-            throw .unsupportedTopology(layer: common.name, reason: "axis \(axis) doesn't fit an output of rank \(rank + 1)")
-        }
-        return RunnableLayer(JoinOperationLayer<Scalar>(name: common.name, axis: resolved, rank: rank, newAxis: true))
+        return RunnableLayer(try JoinOperationLayer<Scalar>(name: common.name, axis: axis, input: inputs[0], newAxis: true))
     }
 }

@@ -25,19 +25,7 @@ public struct TakeConfig: LayerBuilding {
         }
         let indices = try IntegerConstant(arguments[1], role: "the indices", layer: common.name)
         try checkTensorOperands([arguments[0]], inputCount: inputs.count, expected: 1, layer: common.name)
-        let input = inputs[0]
-        let resolved = try axis.map { axis throws(WeightLoadingError) in try resolvedInputAxis(axis, input: input, layer: common.name) }
-        let rank = resolved == nil ? indices.shape.count : input.count - 1 + indices.shape.count
-        guard rank <= KerasLimits.maxRank else {
-            throw .unsupportedTopology(layer: common.name, reason: "the output would have \(rank) axes, more than \(KerasLimits.maxRank)")
-        }
-        let size = resolved.map { input[$0] } ?? staticElementCount(input)
-        if let size {
-            for index in indices.values where index >= size || index < -size {
-                throw .unsupportedTopology(layer: common.name, reason: "index \(index) is outside an axis of \(size)")
-            }
-        }
-        return RunnableLayer(TakeLayer<Scalar>(name: common.name, axis: resolved, rank: input.count, indices: indices))
+        return RunnableLayer(try TakeLayer<Scalar>(name: common.name, axis: axis, indices: indices, input: inputs[0]))
     }
 }
 
@@ -50,6 +38,24 @@ struct TakeLayer<Scalar: ComputeScalar>: InferenceLayer {
     let indices: IntegerConstant
 
     var parameterCount: Int { 0 }
+
+    /// Resolves `axis` and checks the indices against a known size.
+    init(name: String, axis: Int?, indices: IntegerConstant, input: [Int?]) throws(WeightLoadingError) {
+        self.name = name
+        let resolved = try axis.map { axis throws(WeightLoadingError) in try resolvedInputAxis(axis, input: input, layer: name) }
+        let rank = resolved == nil ? indices.shape.count : input.count - 1 + indices.shape.count
+        guard rank <= KerasLimits.maxRank else {
+            throw .unsupportedTopology(layer: name, reason: "the output would have \(rank) axes, more than \(KerasLimits.maxRank)")
+        }
+        if let size = resolved.map({ input[$0] }) ?? staticElementCount(input) {
+            for index in indices.values where index >= size || index < -size {
+                throw .unsupportedTopology(layer: name, reason: "index \(index) is outside an axis of \(size)")
+            }
+        }
+        self.axis = resolved
+        self.rank = input.count
+        self.indices = indices
+    }
 
     private func outputShape<Size>(_ shape: [Size], size: (Int) -> Size) -> [Size] {
         guard let axis else { return indices.shape.map(size) }

@@ -17,11 +17,7 @@ public struct TileConfig: LayerBuilding {
 
     func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext<Scalar>) throws(WeightLoadingError) -> RunnableLayer<Scalar> {
         try checkTensorOperands(context.arguments, inputCount: inputs.count, expected: 1, layer: common.name)
-        let rank = inputs[0].count
-        let padded = Array(repeating: 1, count: Swift.max(rank - repeats.count, 0)) + repeats
-        let layer = TileLayer<Scalar>(name: common.name, repeats: padded, rank: rank)
-        _ = try layer.outputShapes(for: inputs)
-        return RunnableLayer(layer)
+        return RunnableLayer(try TileLayer<Scalar>(name: common.name, repeats: repeats, input: inputs[0]))
     }
 }
 
@@ -33,6 +29,14 @@ struct TileLayer<Scalar: ComputeScalar>: InferenceLayer {
     let rank: Int
 
     var parameterCount: Int { 0 }
+
+    /// `repeats` padded with leading 1s to the input's rank, checked against the input.
+    init(name: String, repeats: [Int], input: [Int?]) throws(WeightLoadingError) {
+        self.name = name
+        rank = input.count
+        self.repeats = Array(repeating: 1, count: Swift.max(rank - repeats.count, 0)) + repeats
+        _ = try outputShapes(for: [input])
+    }
 
     private func padded<Size>(_ shape: [Size], one: Size) -> [Size] {
         Array(repeating: one, count: repeats.count - shape.count) + shape

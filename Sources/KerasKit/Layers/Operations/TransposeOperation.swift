@@ -21,19 +21,7 @@ public struct TransposeConfig: LayerBuilding {
 
     func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext<Scalar>) throws(WeightLoadingError) -> RunnableLayer<Scalar> {
         try checkTensorOperands(context.arguments, inputCount: inputs.count, expected: 1, layer: common.name)
-        let rank = inputs[0].count
-        let permutation: [Int]
-        if let axes {
-            // TensorFlow's transpose takes only a permutation of every axis.
-            let resolved = axes.compactMap { resolvedAxis($0, rank: rank) }
-            guard resolved.count == rank, axes.count == rank, resolved.sorted() == Array(0..<rank) else {
-                throw .unsupportedTopology(layer: common.name, reason: "axes \(axes) is not a permutation of the axes of input \(inputs[0].shapeDescription)")
-            }
-            permutation = resolved
-        } else {
-            permutation = Array((0..<rank).reversed())
-        }
-        return RunnableLayer(TransposeLayer<Scalar>(name: common.name, permutation: permutation))
+        return RunnableLayer(try TransposeLayer<Scalar>(name: common.name, axes: axes, input: inputs[0]))
     }
 }
 
@@ -43,6 +31,22 @@ struct TransposeLayer<Scalar: ComputeScalar>: InferenceLayer {
     let permutation: [Int]
 
     var parameterCount: Int { 0 }
+
+    /// Resolves `axes` (nil: reversed) against the input; TensorFlow's transpose takes only a
+    /// permutation of every axis.
+    init(name: String, axes: [Int]?, input: [Int?]) throws(WeightLoadingError) {
+        self.name = name
+        let rank = input.count
+        guard let axes else {
+            permutation = Array((0..<rank).reversed())
+            return
+        }
+        let resolved = axes.compactMap { resolvedAxis($0, rank: rank) }
+        guard resolved.count == rank, axes.count == rank, resolved.sorted() == Array(0..<rank) else {
+            throw .unsupportedTopology(layer: name, reason: "axes \(axes) is not a permutation of the axes of input \(input.shapeDescription)")
+        }
+        permutation = resolved
+    }
 
     func outputShapes(for inputs: [[Int?]]) throws(WeightLoadingError) -> [[Int?]] {
         guard inputs[0].count == permutation.count else {
