@@ -1735,7 +1735,8 @@ def fixture_specs(writer):
     # ==================================================================
     # BEGIN ops-struct: Keras 3 operation nodes that move values (keras.ops.transpose, reshape,
     # squeeze, expand_dims, concatenate, stack, take, x[key], tile, repeat, flip, roll,
-    # broadcast_to) between Dense layers.  Keras 3 only (tf-keras has no keras.ops); batch 2.
+    # broadcast_to) between Dense layers; for tf-keras, which has no keras.ops, the same names
+    # hold the TensorFlow functions TFOpLambda/SlicingOpLambda record.  Batch 2.
     # Keras 3 cannot reload its own .h5 of these (it drops the ops' module): see
     # KERAS3_H5_UNRELOADABLE.
     # ==================================================================
@@ -1832,6 +1833,75 @@ def fixture_specs(writer):
             "ops_struct_index and ops_struct_repeat (transpose, reshape, concatenate, stack, take, x[key], tile, repeat, "
             "flip, roll), every layer dtype float64 (atol 1e-9)",
             functional([(4, 5)], ops_struct_f64, dtype="float64"), f64_call((2, 4, 5)), dtype="float64")
+    else:
+        # tf-keras records the TensorFlow functions as TFOpLambda / SlicingOpLambda layers.
+        def tf_struct_shape(L, xs, f=None):
+            import tensorflow as tf
+            f = f or {}
+            x = L.Dense(6, **f)(xs[0])
+            y = L.Dense(6, **f)(xs[0])
+            return [L.Dense(3, **f)(tf.transpose(x, perm=[0, 2, 1])),
+                    tf.transpose(x),
+                    L.Dense(2, **f)(tf.reshape(x, (-1, 3, 8))),
+                    tf.reshape(L.Dense(2, **f)(tf.reshape(x, [-1, 6])), (-1, 4, 2)),
+                    tf.squeeze(tf.expand_dims(x, 1), axis=1),
+                    tf.squeeze(tf.expand_dims(x, -1), axis=-1),
+                    tf.concat([x, y, x], axis=1),
+                    tf.concat([x, y], axis=-1),
+                    tf.stack([x, y]),
+                    tf.stack([x, y, x], axis=-1)]
+
+        def tf_struct_index(L, xs, f=None):
+            import tensorflow as tf
+            f = f or {}
+            x = L.Dense(6, **f)(xs[0])
+            return [L.Dense(2, **f)(tf.gather(x, [0, 2, 3], axis=1)),
+                    tf.gather(x, [[0, 1], [5, 2]], axis=-1),
+                    tf.gather(x, [1, 0]),
+                    x[:, 0],
+                    x[:, ::-1, 1:5:2],
+                    x[:, :, -1],
+                    x[:, -3:, 2:-1],
+                    x[1],
+                    x[:, 3:0:-1, :],
+                    x[:, -9:2, ::3]]
+
+        def tf_struct_repeat(L, xs, f=None):
+            import tensorflow as tf
+            f = f or {}
+            x = L.Dense(6, **f)(xs[0])
+            return [L.Dense(2, **f)(tf.tile(x, [1, 2, 1])),
+                    tf.tile(x, [2, 1, 3]),
+                    tf.repeat(x, 2, axis=1),
+                    tf.repeat(x, [1, 2, 0, 3], axis=1),
+                    tf.repeat(x, 2),
+                    tf.reverse(x, [1]),
+                    tf.reverse(x, [0, -1]),
+                    tf.roll(x, 2, axis=1),
+                    tf.roll(x, [1, -2], axis=[1, 2])]
+
+        for name, make, what in (
+                ("ops_struct_shape", tf_struct_shape,
+                 "tf.transpose (perm [0, 2, 1] -> Dense(3), None), tf.reshape ((-1, 3, 8) -> Dense(2); [-1, 6] -> Dense(2) "
+                 "-> (-1, 4, 2)), tf.squeeze (axis 1, -1) of tf.expand_dims, tf.concat (axis 1 of three, -1), tf.stack "
+                 "(default 0, -1 of three)"),
+                ("ops_struct_index", tf_struct_index,
+                 "tf.gather ([0, 2, 3] axis 1 -> Dense(2), [[0, 1], [5, 2]] axis -1, [1, 0] axis 0), x[key] "
+                 "(SlicingOpLambda: x[:, 0], x[:, ::-1, 1:5:2], x[:, :, -1]; tf-keras cannot save `...` nor reload a newaxis, x[:, -3:, 2:-1], x[1], "
+                 "x[:, 3:0:-1, :], x[:, -9:2, ::3])"),
+                ("ops_struct_repeat", tf_struct_repeat,
+                 "tf.tile ([1, 2, 1] -> Dense(2), [2, 1, 3]), tf.repeat (2 axis 1, [1, 2, 0, 3] axis 1, 2 flattened), "
+                 "tf.reverse ([1], [0, -1]), tf.roll (2 axis 1, [1, -2] axes [1, 2])")):
+            add(name, "Input (4, 5) -> Dense(6) -> TFOpLambda " + what, functional([(4, 5)], make), one_call((2, 4, 5)))
+
+        def tf_struct_f64(L, xs):
+            f = dict(dtype="float64")
+            shape, index, rep = tf_struct_shape(L, xs, f), tf_struct_index(L, xs, f), tf_struct_repeat(L, xs, f)
+            return shape[:1] + shape[2:4] + shape[6:7] + shape[8:9] + index[:1] + index[3:5] + rep[:1] + rep[3:4] + rep[5:6] + rep[8:9]
+
+        add("ops_struct_float64", "float64 Functional: Input (4, 5) -> Dense(6) -> the TensorFlow functions of "
+            "ops_struct_shape, ops_struct_index and ops_struct_repeat, every layer dtype float64 (atol 1e-9)",
+            functional([(4, 5)], tf_struct_f64, dtype="float64"), f64_call((2, 4, 5)), dtype="float64")
     # ==================================================================
     # END ops-struct
     # ==================================================================

@@ -52,7 +52,7 @@ enum LayerRegistry {
             .init(GetItemConfig.self), .init(TileConfig.self), .init(RepeatConfig.self), .init(FlipConfig.self),
             .init(RollConfig.self), .init(BroadcastToConfig.self),
             // Keras 2's TensorFlow functions on tensors
-            .init(TFOpLambdaConfig.self),
+            .init(TFOpLambdaConfig.self), .init(SlicingOpLambdaConfig.self),
             // Image augmentation (identity at inference)
             .init(RandomFlipConfig.self), .init(RandomRotationConfig.self), .init(RandomZoomConfig.self),
             .init(RandomTranslationConfig.self), .init(RandomContrastConfig.self), .init(RandomBrightnessConfig.self),

@@ -1,4 +1,5 @@
-/// `keras.ops.get_item` (class `GetItem`, what `x[key]` on a symbolic tensor records): basic
+/// `keras.ops.get_item` (class `GetItem`, what `x[key]` on a symbolic tensor records; tf-keras's
+/// `SlicingOpLambda` builds the same layer): basic
 /// indexing with a constant key of integers, slices (`start:stop:step`, any of them negative
 /// or omitted), `None` (a new axis of size 1) and one `...`. The key is the call's second
 /// argument; a tensor or a list of indices in it is refused by name.
@@ -18,29 +19,7 @@ public struct GetItemConfig: LayerBuilding {
         guard inputs.count == 1 else {
             throw .unsupportedTopology(layer: common.name, reason: "the key holds a tensor of the model; KerasKit takes constant keys only")
         }
-        let items = arguments[1].arrayValue ?? [arguments[1]]
-        var key: [GetItemLayer<Scalar>.Entry] = []
-        var ellipses = 0
-        for item in items {
-            let entry = try GetItemLayer<Scalar>.Entry(item, layer: common.name)
-            if entry == .ellipsis { ellipses += 1 }
-            key.append(entry)
-        }
-        guard ellipses <= 1 else { throw .unsupportedTopology(layer: common.name, reason: "the key holds more than one Ellipsis") }
-        // `...` (implicitly at the end) stands for as many full slices as the axes left over.
-        let rank = inputs[0].count
-        if ellipses == 0 { key.append(.ellipsis) }
-        let consuming = key.filter { $0 != .ellipsis && $0 != .newAxis }.count
-        guard consuming <= rank, let at = key.firstIndex(of: .ellipsis) else {
-            throw .unsupportedTopology(layer: common.name, reason: "the key indexes \(consuming) axes of input \(inputs[0].shapeDescription)")
-        }
-        key.replaceSubrange(at...at, with: Array(repeating: .slice(start: nil, stop: nil, step: nil), count: rank - consuming))
-        guard key.filter({ $0 == .newAxis }).count + rank - key.filter({ if case .index = $0 { true } else { false } }).count <= KerasLimits.maxRank else {
-            throw .unsupportedTopology(layer: common.name, reason: "the output would have more than \(KerasLimits.maxRank) axes")
-        }
-        let layer = GetItemLayer<Scalar>(name: common.name, key: key, rank: rank)
-        _ = try layer.outputShapes(for: inputs)
-        return RunnableLayer(layer)
+        return RunnableLayer(try GetItemLayer<Scalar>(name: common.name, key: arguments[1], input: inputs[0]))
     }
 }
 
@@ -72,8 +51,10 @@ struct GetItemLayer<Scalar: ComputeScalar>: InferenceLayer {
             case .null: self = .newAxis
             case .number:
                 self = .index(try bound(item, "index") ?? 0)
-            case .object where item["class_name"]?.stringValue == "__slice__":
-                let config = item["config"]
+            case .object where item["class_name"]?.stringValue == "__slice__" || (item["class_name"] == nil && item.objectValue?.keys.contains("step") == true):
+                // Keras 3 writes {"class_name": "__slice__", "config": {…}}; tf-keras's
+                // SlicingOpLambda the bare {"start", "stop", "step"}.
+                let config = item["class_name"] == nil ? item : item["config"]
                 let step = try bound(config?["step"], "step")
                 guard step != 0 else { throw .unsupportedTopology(layer: layer, reason: "a slice step of 0") }
                 self = .slice(start: try bound(config?["start"], "start"), stop: try bound(config?["stop"], "stop"), step: step)
@@ -98,6 +79,29 @@ struct GetItemLayer<Scalar: ComputeScalar>: InferenceLayer {
     let rank: Int
 
     var parameterCount: Int { 0 }
+
+    /// Reads a key (one item or a list of them), expands its `...` (implicitly at the end) to
+    /// as many full slices as the axes left over, and checks it against the input.
+    init(name: String, key value: JSONValue, input: [Int?]) throws(WeightLoadingError) {
+        self.name = name
+        let items = value.arrayValue ?? [value]
+        var key: [Entry] = []
+        for item in items { key.append(try Entry(item, layer: name)) }
+        guard key.filter({ $0 == .ellipsis }).count <= 1 else { throw .unsupportedTopology(layer: name, reason: "the key holds more than one Ellipsis") }
+        rank = input.count
+        if !key.contains(.ellipsis) { key.append(.ellipsis) }
+        let consuming = key.filter { $0 != .ellipsis && $0 != .newAxis }.count
+        guard consuming <= rank, let at = key.firstIndex(of: .ellipsis) else {
+            throw .unsupportedTopology(layer: name, reason: "the key indexes \(consuming) axes of input \(input.shapeDescription)")
+        }
+        key.replaceSubrange(at...at, with: Array(repeating: .slice(start: nil, stop: nil, step: nil), count: rank - consuming))
+        let dropped = key.filter { if case .index = $0 { true } else { false } }.count
+        guard key.filter({ $0 == .newAxis }).count + rank - dropped <= KerasLimits.maxRank else {
+            throw .unsupportedTopology(layer: name, reason: "the output would have more than \(KerasLimits.maxRank) axes")
+        }
+        self.key = key
+        _ = try outputShapes(for: [input])
+    }
 
     func outputShapes(for inputs: [[Int?]]) throws(WeightLoadingError) -> [[Int?]] {
         let input = inputs[0]
