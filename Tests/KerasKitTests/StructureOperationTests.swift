@@ -227,4 +227,54 @@ struct StructureOperationTests {
             #expect((layer.timeBehavior == .stepwise) == stepwise, "\(className) \(config) \(args)")
         }
     }
+
+    /// tf-keras: `x: (None, 4, 6) → <className>(function)` called with `kwargs`.
+    static func keras2Graph(_ className: String, _ function: String, kwargs: String) -> String {
+        """
+        {"class_name": "Functional", "config": {"name": "m", "layers": [
+         {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 4, 6], "dtype": "float32", "name": "x"}, "name": "x", "inbound_nodes": []},
+         {"class_name": "\(className)", "config": {"name": "op", "trainable": true, "dtype": "float32", "function": "\(function)"}, "name": "op",
+          "inbound_nodes": [["x", 0, 0, {\(kwargs)}]]}
+        ], "input_layers": [["x", 0, 0]], "output_layers": [["op", 0, 0]]}}
+        """
+    }
+
+    static let keras2Cases: [(className: String, function: String, kwargs: String, fragment: String)] = [
+        ("TFOpLambda", "compat.v1.transpose", #""perm": [0, 2, 1], "name": "transpose", "conjugate": true"#, "conjugate=True"),
+        ("TFOpLambda", "compat.v1.transpose", #""perm": [0, 1], "name": "transpose", "conjugate": false"#, "axes [0, 1] is not a permutation"),
+        ("TFOpLambda", "reshape", #""shape": [-1, -1]"#, "at most one -1"),
+        ("TFOpLambda", "reshape", #""shape": [-1, 24], "order": "C""#, "the argument 'order'"),
+        ("TFOpLambda", "reshape", "", "tf.reshape needs 'shape'"),
+        ("TFOpLambda", "tile", #""multiples": [2, 1], "name": null"#, "multiples [2, 1] must be 3 counts"),
+        ("TFOpLambda", "compat.v1.gather", #""indices": [0, -1], "validate_indices": null, "name": null, "axis": 1, "batch_dims": 0"#, "index -1 is negative"),
+        ("TFOpLambda", "compat.v1.gather", #""indices": [0, 1], "validate_indices": null, "name": null, "axis": 1, "batch_dims": 1"#, "batch_dims 1 is not supported"),
+        ("TFOpLambda", "compat.v1.gather", #""indices": ["x", 0, 0], "axis": 1"#, "'indices' is a tensor of the model"),
+        ("TFOpLambda", "roll", #""shift": [1, 2], "axis": 1"#, "one shift per axis"),
+        ("TFOpLambda", "expand_dims", #""axis": [1, 2]"#, "'axis' = [1, 2] is not one integer"),
+        ("TFOpLambda", "math.reduce_sum", #""axis": 1"#, "the argument 'axis'"),
+        ("TFOpLambda", "einsum", "", "TFOpLambda function tf.einsum is not supported"),
+        ("SlicingOpLambda", "__operators__.getitem", #""slice_spec": [{"start": null, "stop": null, "step": null}, ["x", 0, 0]]"#, "the key holds a tensor of the model"),
+        ("SlicingOpLambda", "__operators__.getitem", #""slice_spec": [[0, 1]]"#, "advanced indexing"),
+        ("SlicingOpLambda", "__operators__.setitem", #""slice_spec": 0"#, "tf.__operators__.setitem is not supported"),
+    ]
+
+    @Test("tf-keras's TensorFlow functions: a bad argument or an unsupported function is refused by name", arguments: keras2Cases)
+    func keras2Refused(className: String, function: String, kwargs: String, fragment: String) throws {
+        let config = try ModelConfig(json: Data(Self.keras2Graph(className, function, kwargs: kwargs).utf8))
+        #expect {
+            _ = try KerasModel(config: config, weights: [:], kerasVersion: "2.21.0")
+        } throws: { error in
+            guard case .unsupportedTopology(let layer, let reason)? = error as? WeightLoadingError else { return false }
+            return layer == "op" && reason.contains(fragment) && !"\(error)".contains("\n")
+        }
+    }
+
+    @Test("tf-keras's x[key] reads the bare slice dicts: x[:, ::-1, 1:5:2]")
+    func slicingOpLambda() throws {
+        let spec = #""slice_spec": [{"start": null, "stop": null, "step": null}, {"start": null, "stop": null, "step": -1}, {"start": 1, "stop": 5, "step": 2}]"#
+        let model = try KerasModel(config: ModelConfig(json: Data(Self.keras2Graph("SlicingOpLambda", "__operators__.getitem", kwargs: spec).utf8)), weights: [:], kerasVersion: "2.21.0")
+        let output = try model.predict(try Tensor(shape: [1, 4, 6], scalars: (0..<24).map(Float.init)))[0]
+        #expect(output.shape == [1, 4, 2])
+        #expect(output.scalars == [19, 21, 13, 15, 7, 9, 1, 3])
+    }
 }

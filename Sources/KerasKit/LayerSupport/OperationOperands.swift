@@ -9,6 +9,15 @@ func isKerasTensor(_ argument: JSONValue) -> Bool {
     argument["class_name"]?.stringValue == "__keras_tensor__"
 }
 
+/// Whether a tf-keras call argument is or holds a tensor of the graph, written as a
+/// `[layer, node, tensor]` reference (a `TFOpLambda` call keeps every argument but its first
+/// tensor and `y` as it was written).
+func holdsKeras2Tensor(_ value: JSONValue, depth: Int = 0) -> Bool {
+    guard depth < 16, let items = value.arrayValue else { return false }
+    if (3...4).contains(items.count), items[0].stringValue != nil, case .number = items[1] { return true }
+    return items.contains { holdsKeras2Tensor($0, depth: depth + 1) }
+}
+
 /// One line naming a call argument for errors: the tensor placeholder, a folded constant by its
 /// class and dtype, anything else as Python writes it (shortened).
 func operandDescription(_ argument: JSONValue) -> String {

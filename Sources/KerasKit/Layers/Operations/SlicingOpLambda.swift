@@ -21,7 +21,7 @@ public struct SlicingOpLambdaConfig: LayerBuilding {
         guard let key = context.callOptions["slice_spec"] else {
             throw .unsupportedTopology(layer: common.name, reason: "the call passes no slice_spec")
         }
-        guard inputs.count == 1 else {
+        guard inputs.count == 1, !holdsKeras2Tensor(key) else {
             throw .unsupportedTopology(layer: common.name, reason: "the key holds a tensor of the model; KerasKit takes constant keys only")
         }
         return RunnableLayer(try GetItemLayer<Scalar>(name: common.name, key: key, input: inputs[0]))

@@ -50,6 +50,9 @@ public struct TFOpLambdaConfig: LayerBuilding {
         for key in options.keys.sorted() where !accepted.contains(key) {
             throw .unsupportedTopology(layer: common.name, reason: "the call passes the argument '\(key)' = \(pythonLiteral(options[key] ?? .null)), which tf.\(function) in KerasKit does not implement")
         }
+        for key in options.keys.sorted() where holdsKeras2Tensor(options[key] ?? .null) {
+            throw .unsupportedTopology(layer: common.name, reason: "'\(key)' is a tensor of the model; KerasKit takes it written as a constant only")
+        }
         if let operation {
             return RunnableLayer(try ElementwiseOperationLayer<Scalar>(name: common.name, operation: operation, inputCount: inputs.count, arguments: context.arguments))
         }
