@@ -1785,7 +1785,10 @@ def fixture_specs(writer):
                     x[:, :, None],
                     x[:, 2:10],
                     x[:, -9:2, ::3],
-                    x[:, 1, ..., None]]
+                    x[:, 1, ..., None],
+                    ops.take_along_axis(x, np.array([[[0, 3, -1, 2, 1, -4]] * 3], dtype="int32"), axis=1),
+                    ops.take_along_axis(x, np.array([[[5], [0], [-2], [3]]], dtype="int32"), axis=-1),
+                    ops.take_along_axis(x, np.array([0, 5, -1, 47], dtype="int32"))]
 
         def ops_struct_repeat(L, xs, f=None):
             from keras import ops
@@ -1817,7 +1820,8 @@ def fixture_specs(writer):
                  "take ([0, 2, -1] axis 1 -> Dense(2); [[0, 1], [5, -2]] axis -1; flattened [3, 7, -1, 40]; a NumPy "
                  "array; a scalar index), x[key] (x[:, 0], x[:, ::-1, None, ..., 1:5:2], x[..., -1], x[:, -3:, 2:-1], "
                  "x[:, ::-2], x[1], x[:, 3:0:-1, :], x[None, :, 1], x[:, :, None], x[:, 2:10], x[:, -9:2, ::3], "
-                 "x[:, 1, ..., None])"),
+                 "x[:, 1, ..., None]), take_along_axis (NumPy indices (1, 3, 6) on axis 1, (1, 4, 1) on axis -1, "
+                 "(4,) flattened)"),
                 ("ops_struct_repeat", ops_struct_repeat,
                  "tile ([1, 2, 1] -> Dense(2), 2, [2, 1, 1, 2]), repeat (2 axis 1, [1, 2, 0, 3] axis 1, 2 flattened, "
                  "3 axis -1), flip (axis 1, None, [1, 2]), roll (2 axis 1, -1 flattened, [1, -2] axes [1, 2], "

@@ -101,6 +101,10 @@ struct StructureOperationTests {
         ("GetItem", "", "$x, [0, true]", "the key holds True"),
         ("GetItem", "", "$x, \(constant)", "the key holds a constant __tensor__"),
         ("GetItem", "", "$x, [null, null, null, null, null, null]", "more than 8 axes"),
+        ("TakeAlongAxis", #""axis": 1"#, "$x, [[0, 1]]", "indices of shape (1, 2) don't have the rank 3"),
+        ("TakeAlongAxis", #""axis": 1"#, "$x, [[[0, 1], [1, 0]]]", "don't broadcast with input (None, 4, 6) outside axis 1"),
+        ("TakeAlongAxis", #""axis": 1"#, "$x, $x", "the indices is a tensor of the model"),
+        ("TakeAlongAxis", "", "$x, [[0]]", "don't have the rank 1 of the flattened input"),
         ("Tile", #""repeats": [1, 16777216, 16777216]"#, "$x", "gives an axis too long"),
         ("Repeat", #""repeats": [1, 2, 3], "axis": 1"#, "$x", "3 repeat counts don't fit an axis of 4"),
         ("Repeat", #""repeats": 2, "axis": -4"#, "$x", "axis -4 is outside input (None, 4, 6)"),
@@ -134,6 +138,7 @@ struct StructureOperationTests {
         let cases: [(className: String, config: String, args: String, shape: String, input: [Int])] = [
             ("Take", "", "$x, [48]", "[null, 4, 6]", [2, 4, 6]),
             ("Take", #""axis": 0"#, "$x, [-3]", "[null, 4, 6]", [2, 4, 6]),
+            ("TakeAlongAxis", #""axis": 0"#, "$x, [[[2]]]", "[null, 4, 6]", [2, 4, 6]),
             ("GetItem", "", "$x, 2", "[null, 4, 6]", [2, 4, 6]),
             ("GetItem", "", "$x, [0, -4]", "[null, null, 6]", [2, 3, 6]),
             // axis None: an axis of unknown size that is 1 would be dropped by Keras, changing the rank.

@@ -50,7 +50,7 @@ enum LayerRegistry {
             // Keras 3 operations that move values (keras.ops.transpose, x[key], …)
             .init(TransposeConfig.self), .init(SqueezeConfig.self), .init(StackConfig.self), .init(TakeConfig.self),
             .init(GetItemConfig.self), .init(TileConfig.self), .init(RepeatConfig.self), .init(FlipConfig.self),
-            .init(RollConfig.self), .init(BroadcastToConfig.self),
+            .init(RollConfig.self), .init(BroadcastToConfig.self), .init(TakeAlongAxisConfig.self),
             // Keras 2's TensorFlow functions on tensors
             .init(TFOpLambdaConfig.self), .init(SlicingOpLambdaConfig.self),
             // Image augmentation (identity at inference)
