@@ -2006,6 +2006,182 @@ def fixture_specs(writer):
     # ==================================================================
     # END attention
     # ==================================================================
+    # BEGIN ops-struct: Keras 3 operation nodes that move values (keras.ops.transpose, reshape,
+    # squeeze, expand_dims, concatenate, stack, take, x[key], tile, repeat, flip, roll,
+    # broadcast_to) between Dense layers; for tf-keras, which has no keras.ops, the same names
+    # hold the TensorFlow functions TFOpLambda/SlicingOpLambda record.  Batch 2.
+    # Keras 3 cannot reload its own .h5 of these (it drops the ops' module): see
+    # KERAS3_H5_UNRELOADABLE.
+    # ==================================================================
+    if writer == "keras3":
+        def ops_struct_shape(L, xs, f=None):
+            from keras import ops
+            f = f or {}
+            x = L.Dense(6, **f)(xs[0])
+            y = L.Dense(6, **f)(xs[0])
+            flat = ops.reshape(x, (-1, 6))
+            return [L.Dense(3, **f)(ops.transpose(x, axes=[0, 2, 1])),
+                    ops.transpose(x),
+                    ops.transpose(x, axes=(-3, -1, 1)),
+                    L.Dense(2, **f)(ops.reshape(x, (-1, 3, 8))),
+                    ops.reshape(L.Dense(2, **f)(flat), (-1, 4, 2)),
+                    ops.reshape(x, (2, -1)),
+                    ops.squeeze(ops.expand_dims(x, [1, -1]), axis=[1, -1]),
+                    ops.squeeze(x[:, :1]),
+                    ops.squeeze(ops.expand_dims(x, -1), -1),
+                    ops.concatenate([x, y, x], axis=1),
+                    ops.concatenate([x, y], axis=-1),
+                    ops.concatenate([x, y]),
+                    ops.stack([x, y]),
+                    ops.stack([x, y, x], axis=1),
+                    ops.stack([x, y], axis=-1),
+                    ops.broadcast_to(ops.expand_dims(x, 1), (2, 3, 4, 6)),
+                    ops.broadcast_to(x[:, :1, :], (3, 2, 5, 6))]
+
+        def ops_struct_index(L, xs, f=None):
+            from keras import ops
+            f = f or {}
+            x = L.Dense(6, **f)(xs[0])
+            return [L.Dense(2, **f)(ops.take(x, [0, 2, -1], axis=1)),
+                    ops.take(x, [[0, 1], [5, -2]], axis=-1),
+                    ops.take(x, [3, 7, -1, 40]),
+                    ops.take(x, np.array([1, 3], dtype="int32"), axis=1),
+                    ops.take(x, 2, axis=2),
+                    x[:, 0],
+                    x[:, ::-1, None, ..., 1:5:2],
+                    x[..., -1],
+                    x[:, -3:, 2:-1],
+                    x[:, ::-2],
+                    x[1],
+                    x[:, 3:0:-1, :],
+                    x[None, :, 1],
+                    x[:, :, None],
+                    x[:, 2:10],
+                    x[:, -9:2, ::3],
+                    x[:, 1, ..., None],
+                    ops.take_along_axis(x, np.array([[[0, 3, -1, 2, 1, -4]] * 3], dtype="int32"), axis=1),
+                    ops.take_along_axis(x, np.array([[[5], [0], [-2], [3]]], dtype="int32"), axis=-1),
+                    ops.take_along_axis(x, np.array([0, 5, -1, 47], dtype="int32"))]
+
+        def ops_struct_repeat(L, xs, f=None):
+            from keras import ops
+            f = f or {}
+            x = L.Dense(6, **f)(xs[0])
+            return [L.Dense(2, **f)(ops.tile(x, [1, 2, 1])),
+                    ops.tile(x, 2),
+                    ops.tile(x, [2, 1, 1, 2]),
+                    ops.repeat(x, 2, axis=1),
+                    ops.repeat(x, [1, 2, 0, 3], axis=1),
+                    ops.repeat(x, 2),
+                    ops.repeat(x, 3, axis=-1),
+                    ops.flip(x, axis=1),
+                    ops.flip(x),
+                    ops.flip(x, axis=[1, 2]),
+                    ops.roll(x, 2, axis=1),
+                    ops.roll(x, -1),
+                    ops.roll(x, [1, -2], axis=[1, 2]),
+                    ops.roll(x, [1, 4], axis=[2, -1]),
+                    ops.roll(x, 7, axis=0)]
+
+        for name, make, what in (
+                ("ops_struct_shape", ops_struct_shape,
+                 "transpose (axes [0, 2, 1] -> Dense(3), None, (-3, -1, 1)), reshape ((-1, 3, 8) -> Dense(2); (-1, 6) "
+                 "-> Dense(2) -> (-1, 4, 2), batch merged and restored; (2, -1)), squeeze (of expand_dims [1, -1]; "
+                 "axis None; -1), concatenate (axis 1 of three, -1, default 0), stack (default 0, 1 of three, -1), "
+                 "broadcast_to (2, 3, 4, 6) and (3, 2, 5, 6)"),
+                ("ops_struct_index", ops_struct_index,
+                 "take ([0, 2, -1] axis 1 -> Dense(2); [[0, 1], [5, -2]] axis -1; flattened [3, 7, -1, 40]; a NumPy "
+                 "array; a scalar index), x[key] (x[:, 0], x[:, ::-1, None, ..., 1:5:2], x[..., -1], x[:, -3:, 2:-1], "
+                 "x[:, ::-2], x[1], x[:, 3:0:-1, :], x[None, :, 1], x[:, :, None], x[:, 2:10], x[:, -9:2, ::3], "
+                 "x[:, 1, ..., None]), take_along_axis (NumPy indices (1, 3, 6) on axis 1, (1, 4, 1) on axis -1, "
+                 "(4,) flattened)"),
+                ("ops_struct_repeat", ops_struct_repeat,
+                 "tile ([1, 2, 1] -> Dense(2), 2, [2, 1, 1, 2]), repeat (2 axis 1, [1, 2, 0, 3] axis 1, 2 flattened, "
+                 "3 axis -1), flip (axis 1, None, [1, 2]), roll (2 axis 1, -1 flattened, [1, -2] axes [1, 2], "
+                 "[1, 4] on axis 2 twice, 7 on the batch axis)")):
+            add(name, "Input (4, 5) -> Dense(6) -> keras.ops " + what, functional([(4, 5)], make), one_call((2, 4, 5)))
+
+        def ops_struct_f64(L, xs):
+            f = dict(dtype="float64")
+            shape, index, rep = ops_struct_shape(L, xs, f), ops_struct_index(L, xs, f), ops_struct_repeat(L, xs, f)
+            return shape[:1] + shape[3:5] + shape[9:10] + shape[12:13] + index[:2] + index[6:8] + rep[:1] + rep[4:5] + rep[9:10] + rep[12:13]
+
+        add("ops_struct_float64", "float64 Functional: Input (4, 5) -> Dense(6) -> the keras.ops of ops_struct_shape, "
+            "ops_struct_index and ops_struct_repeat (transpose, reshape, concatenate, stack, take, x[key], tile, repeat, "
+            "flip, roll), every layer dtype float64 (atol 1e-9)",
+            functional([(4, 5)], ops_struct_f64, dtype="float64"), f64_call((2, 4, 5)), dtype="float64")
+    else:
+        # tf-keras records the TensorFlow functions as TFOpLambda / SlicingOpLambda layers.
+        def tf_struct_shape(L, xs, f=None):
+            import tensorflow as tf
+            f = f or {}
+            x = L.Dense(6, **f)(xs[0])
+            y = L.Dense(6, **f)(xs[0])
+            return [L.Dense(3, **f)(tf.transpose(x, perm=[0, 2, 1])),
+                    tf.transpose(x),
+                    L.Dense(2, **f)(tf.reshape(x, (-1, 3, 8))),
+                    tf.reshape(L.Dense(2, **f)(tf.reshape(x, [-1, 6])), (-1, 4, 2)),
+                    tf.squeeze(tf.expand_dims(x, 1), axis=1),
+                    tf.squeeze(tf.expand_dims(x, -1), axis=-1),
+                    tf.concat([x, y, x], axis=1),
+                    tf.concat([x, y], axis=-1),
+                    tf.stack([x, y]),
+                    tf.stack([x, y, x], axis=-1)]
+
+        def tf_struct_index(L, xs, f=None):
+            import tensorflow as tf
+            f = f or {}
+            x = L.Dense(6, **f)(xs[0])
+            return [L.Dense(2, **f)(tf.gather(x, [0, 2, 3], axis=1)),
+                    tf.gather(x, [[0, 1], [5, 2]], axis=-1),
+                    tf.gather(x, [1, 0]),
+                    x[:, 0],
+                    x[:, ::-1, 1:5:2],
+                    x[:, :, -1],
+                    x[:, -3:, 2:-1],
+                    x[1],
+                    x[:, 3:0:-1, :],
+                    x[:, -9:2, ::3]]
+
+        def tf_struct_repeat(L, xs, f=None):
+            import tensorflow as tf
+            f = f or {}
+            x = L.Dense(6, **f)(xs[0])
+            return [L.Dense(2, **f)(tf.tile(x, [1, 2, 1])),
+                    tf.tile(x, [2, 1, 3]),
+                    tf.repeat(x, 2, axis=1),
+                    tf.repeat(x, [1, 2, 0, 3], axis=1),
+                    tf.repeat(x, 2),
+                    tf.reverse(x, [1]),
+                    tf.reverse(x, [0, -1]),
+                    tf.roll(x, 2, axis=1),
+                    tf.roll(x, [1, -2], axis=[1, 2])]
+
+        for name, make, what in (
+                ("ops_struct_shape", tf_struct_shape,
+                 "tf.transpose (perm [0, 2, 1] -> Dense(3), None), tf.reshape ((-1, 3, 8) -> Dense(2); [-1, 6] -> Dense(2) "
+                 "-> (-1, 4, 2)), tf.squeeze (axis 1, -1) of tf.expand_dims, tf.concat (axis 1 of three, -1), tf.stack "
+                 "(default 0, -1 of three)"),
+                ("ops_struct_index", tf_struct_index,
+                 "tf.gather ([0, 2, 3] axis 1 -> Dense(2), [[0, 1], [5, 2]] axis -1, [1, 0] axis 0), x[key] "
+                 "(SlicingOpLambda: x[:, 0], x[:, ::-1, 1:5:2], x[:, :, -1]; tf-keras cannot save `...` nor reload a newaxis, x[:, -3:, 2:-1], x[1], "
+                 "x[:, 3:0:-1, :], x[:, -9:2, ::3])"),
+                ("ops_struct_repeat", tf_struct_repeat,
+                 "tf.tile ([1, 2, 1] -> Dense(2), [2, 1, 3]), tf.repeat (2 axis 1, [1, 2, 0, 3] axis 1, 2 flattened), "
+                 "tf.reverse ([1], [0, -1]), tf.roll (2 axis 1, [1, -2] axes [1, 2])")):
+            add(name, "Input (4, 5) -> Dense(6) -> TFOpLambda " + what, functional([(4, 5)], make), one_call((2, 4, 5)))
+
+        def tf_struct_f64(L, xs):
+            f = dict(dtype="float64")
+            shape, index, rep = tf_struct_shape(L, xs, f), tf_struct_index(L, xs, f), tf_struct_repeat(L, xs, f)
+            return shape[:1] + shape[2:4] + shape[6:7] + shape[8:9] + index[:1] + index[3:5] + rep[:1] + rep[3:4] + rep[5:6] + rep[8:9]
+
+        add("ops_struct_float64", "float64 Functional: Input (4, 5) -> Dense(6) -> the TensorFlow functions of "
+            "ops_struct_shape, ops_struct_index and ops_struct_repeat, every layer dtype float64 (atol 1e-9)",
+            functional([(4, 5)], tf_struct_f64, dtype="float64"), f64_call((2, 4, 5)), dtype="float64")
+    # ==================================================================
+    # END ops-struct
+    # ==================================================================
 
     # --- A model KerasKit cannot run (classes no issue plans yet): the outputs are stored anyway.
     if writer == "keras3":
@@ -3031,6 +3207,10 @@ def run_writer(writer, only=None):
                 if spec.get("unsupported"):
                     # Classes KerasKit must refuse, by name, for this model: tests check the refusal.
                     entry["unsupported"] = spec["unsupported"]
+                operations = sorted({l["class_name"] for n, l in saved.items() if n not in {m["name"] for m in layers}})
+                if operations:
+                    # Keras 3 operation nodes (keras.ops.* on symbolic tensors): not in model.layers.
+                    entry["operations"] = operations
                 entries.append(entry)
                 if fmt == "h5":
                     tmp_entries[name] = entry
@@ -3092,6 +3272,8 @@ KERAS3_H5_UNRELOADABLE |= {"attention_dot", "attention_scale", "attention_causal
                            "attention_explicit_mask", "attention_embedding_mask", "attention_seq2seq",
                            "attention_seq2seq_tokens", "attention_float64", "attention_seq2seq_float64",
                            "attention_explicit_mask_float64"}
+# Keras 3 operation nodes (ops-struct block): its legacy .h5 loader knows no Transpose, Take, ...
+KERAS3_H5_UNRELOADABLE |= {"ops_struct_shape", "ops_struct_index", "ops_struct_repeat", "ops_struct_float64"}
 
 
 def application_objects(keras, name):

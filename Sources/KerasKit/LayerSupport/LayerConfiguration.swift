@@ -15,7 +15,8 @@ public protocol LayerConfiguration: Sendable {
     /// `Any`, …) rather than a layer: it is not in `model.layers` and owns no weights.
     static var isOperation: Bool { get }
     /// Whether Keras 3 also writes the class as an operation node (module `keras.src.ops.*`)
-    /// with the same name and meaning (`Concatenate`); true for every operation.
+    /// with the same name and meaning; true for every operation. (`Concatenate` and `Reshape`
+    /// are not: their operations are classes of their own.)
     static var isRecordedAsOperation: Bool { get }
     /// Whether the class computes the same in training as at inference, so a call recorded
     /// with `training=True` (Keras 3 records its preprocessing layers' signature default) runs
@@ -234,13 +235,15 @@ private func isOperationModule(_ module: String) -> Bool {
     module.hasPrefix("keras.src.ops") || module.hasPrefix("keras.src.activations")
 }
 
-/// Whether an entry without a `module` (Keras 3's legacy `.h5` drops it) is an operation node:
-/// its config holds no `trainable` (a layer's always does; an operation's holds its `name` and
-/// its own arguments, such as `Softmax`'s `axis`), and its call passes the operands as separate
-/// arguments (a merge layer takes one list of tensors).
+/// Whether an entry without a `module` (Keras 3's legacy `.h5` drops it) is an operation node
+/// of a Keras 3 call (`args` recorded): a layer's config always holds `trainable` (and
+/// `dtype`), an operation's never does. A config of `name` alone may still be a hand-written
+/// layer's: it is an operation when its call passes the operands as separate arguments (a
+/// merge layer takes one list of tensors).
 private func isLegacyOperationNode(_ entry: JSONValue, config: [String: JSONValue], className: String) -> Bool {
     guard LayerRegistry.operationType(named: className) != nil, config["trainable"] == nil,
           let node = entry["inbound_nodes"]?.arrayValue?.first, let arguments = node["args"]?.arrayValue else { return false }
+    if config.keys.contains(where: { $0 != "name" }) { return true }
     return !(arguments.count == 1 && arguments[0].arrayValue != nil)
 }
 

@@ -47,8 +47,12 @@ enum LayerRegistry {
             // Keras 3 operations (module keras.src.ops.numpy) that compute masks in Functional configs
             .init(NotEqualConfig.self), .init(AnyConfig.self), .init(LogicalOrConfig.self), .init(LogicalAndConfig.self),
             .init(ExpandDimsConfig.self), .init(ZerosLikeConfig.self), .init(OnesLikeConfig.self),
+            // Keras 3 operations that move values (keras.ops.transpose, x[key], …)
+            .init(TransposeConfig.self), .init(SqueezeConfig.self), .init(StackConfig.self), .init(TakeConfig.self),
+            .init(GetItemConfig.self), .init(TileConfig.self), .init(RepeatConfig.self), .init(FlipConfig.self),
+            .init(RollConfig.self), .init(BroadcastToConfig.self), .init(TakeAlongAxisConfig.self),
             // Keras 2's TensorFlow functions on tensors
-            .init(TFOpLambdaConfig.self),
+            .init(TFOpLambdaConfig.self), .init(SlicingOpLambdaConfig.self),
             // Image augmentation (identity at inference)
             .init(RandomFlipConfig.self), .init(RandomRotationConfig.self), .init(RandomZoomConfig.self),
             .init(RandomTranslationConfig.self), .init(RandomContrastConfig.self), .init(RandomBrightnessConfig.self),
@@ -114,6 +118,7 @@ enum LayerRegistry {
             .init(ProdOperationConfig.self), .init(AllOperationConfig.self), .init(VarOperationConfig.self),
             .init(StdOperationConfig.self), .init(LogsumexpOperationConfig.self), .init(ArgmaxOperationConfig.self),
             .init(ArgminOperationConfig.self),
+            .init(ConcatenateOperationConfig.self), .init(ReshapeOperationConfig.self),
         ]
     }
 
