@@ -2457,6 +2457,25 @@ def fixture_specs(writer):
         attention_functional([((5, 6), None), ((7, 6), None), ((4, 4), None)], lambda k, L, xs: ops_attention(k, L, xs, "float64"), dtype="float64"),
         lambda rng: [{"inputs": [rng.standard_normal((3, 5, 6)), rng.standard_normal((3, 7, 6)), rng.standard_normal((3, 4, 4))], "reset": False}],
         dtype="float64")
+    def text_classifier_ops(keras, L, xs, dtype=None, vocab=60, d_model=16, heads=4, ff=32):
+        # transformer_text_classifier with keras.ops between the layers: residual `+`, relu as
+        # keras.activations on a tensor, the pooling as ops.mean, the head's softmax as ops.
+        keras3_only(L)
+        f = dict(dtype=dtype) if dtype else {}
+        ops, A = keras.ops, keras.activations
+        x = L.Embedding(vocab, d_model, **f)(xs[0]) + L.Embedding(xs[1].shape[1], d_model, **f)(xs[1])
+        for _ in range(2):
+            a = L.MultiHeadAttention(heads, d_model // heads, **f)(x, x)
+            x = L.LayerNormalization(epsilon=1e-6, **f)(x + a)
+            h = L.Dense(d_model, **f)(A.relu(L.Dense(ff, **f)(x)))
+            x = L.LayerNormalization(epsilon=1e-6, **f)(x + h)
+        pooled = ops.mean(x, axis=1)
+        return ops.softmax(L.Dense(2, **f)(A.relu(L.Dense(20, **f)(pooled))), axis=-1)
+
+    add("transformer_text_classifier_ops", "Keras 3 only: transformer_text_classifier written with keras.ops between "
+        "the layers: embeddings added with +, residual x + a, keras.activations.relu on Dense outputs, ops.mean "
+        "pooling, ops.softmax head",
+        attention_functional([((16,), "int32"), ((16,), "int32")], text_classifier_ops), text_calls(16), wscale=0.3)
     # ==================================================================
     # END attention
     # ==================================================================
@@ -3265,7 +3284,7 @@ def run_writer(writer, only=None):
 # config as written; the stored outputs come from the model in memory.
 KERAS3_H5_UNRELOADABLE = {"ops_activations", "ops_unary", "ops_binary", "ops_reductions", "ops_float64",
                           "normalization_adapted", "normalization_invert", "normalization_config_stats", "rms_norm",
-                          "layer_norm_axes", "layer_norm_rms_scaling", "norm_float64", "ops_attention", "ops_attention_float64"}
+                          "layer_norm_axes", "layer_norm_rms_scaling", "norm_float64", "ops_attention", "ops_attention_float64", "transformer_text_classifier_ops"}
 # Keras 3's legacy .h5 loader deserializes Attention's score_mode "dot" as the function
 # keras.ops.dot, which Attention then refuses; "concat" and AdditiveAttention reload.
 KERAS3_H5_UNRELOADABLE |= {"attention_dot", "attention_scale", "attention_causal", "attention_scores", "attention_key",
