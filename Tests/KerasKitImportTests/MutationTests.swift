@@ -58,7 +58,7 @@ struct MutationTests {
     static let seed: UInt64 = 0x4B65_7261_734B_6974  // "KerasKit"
     static let flipsPerSubject = 40
     /// A run that takes longer than this stops early (and fails), so the suite stays bounded.
-    static let timeBudget: Duration = .seconds(90)
+    static let timeBudget: Duration = .seconds(180)
 
     /// The subjects, and the (name, writer) pairs the manifest has no `.h5` fixture for.
     static func subjects() throws -> (subjects: [Subject], missing: [String]) {
