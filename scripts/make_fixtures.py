@@ -3198,7 +3198,11 @@ def run_writer(writer, only=None):
             trainable = weights_size(model.trainable_weights)
             non_trainable = weights_size(model.non_trainable_weights)
             assert trainable + non_trainable == int(model.count_params()), (trainable, non_trainable)
-            layers = [{"name": l.name, "class_name": l.__class__.__name__,
+            # The class name the config writes (GroupQueryAttention's Python class is
+            # GroupedQueryAttention); the Python class's where the config has no entry.
+            written_classes = {e.get("config", {}).get("name"): e.get("class_name")
+                               for e in (model.get_config() or {}).get("layers", []) if isinstance(e, dict)}
+            layers = [{"name": l.name, "class_name": written_classes.get(l.name) or l.__class__.__name__,
                        "output_shape": layer_output_shape(l), "params": int(l.count_params()),
                        "trainable_params": weights_size(l.trainable_weights),
                        "non_trainable_params": weights_size(l.non_trainable_weights)}
