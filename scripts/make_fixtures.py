@@ -2524,7 +2524,7 @@ def fixture_specs(writer):
     def ops_binary_outputs(keras, ops, a, b):
         import numpy as np_
         n = a.shape[-1]
-        return [ops.greater(a, b), a >= 0.1, 0.2 < a, ops.less_equal(a, b), ops.equal(ops.round(a * 2), ops.round(b * 2)),
+        return [ops.greater(a, b), a >= 0.1, 0.2 < a, ops.less(a, b), ops.less_equal(a, b), ops.minimum(0.2, a), ops.divide(a, b + 3), ops.equal(ops.round(a * 2), ops.round(b * 2)),
                 ops.not_equal(ops.round(a * 2), 0), ops.logical_xor(a > 0, b > 0), ops.logical_and(a > 0, b > 0),
                 ops.floor_divide(a, 0.3), a // b, ops.mod(a, 0.3), ops.mod(a, -0.3), a % b,
                 ops.where(a > b, a, b), ops.where(a > 0, a, 1.0), ops.where(b > 0, 0.5, a),
@@ -2556,6 +2556,34 @@ def fixture_specs(writer):
                 ops.cast(a, "float32"), ops.cast(a, "float16"), ops.cast(a * 100, "int8"), ops.mod(a, 0.3), ops.add(a, np_.linspace(0, 1, a.shape[-1])),
                 ops.round(a, 2), A.relu(a, negative_slope=0.2, threshold=0.1)]
 
+    def build_tf_ops(keras):
+        """tf-keras: TensorFlow functions on tensors, which it records as TFOpLambda layers."""
+        if writer != "keras2":
+            raise Skip("Keras 3 records keras.ops calls as operation nodes, not TFOpLambda")
+        import tensorflow as tf
+        L = keras.layers
+        inp = keras.Input(shape=(3, 4))
+        a = L.Dense(4, name="a")(inp)
+        p = tf.math.abs(a) + 0.1
+        outs = [tf.math.exp(a * 0.5), tf.math.log(p), tf.math.sqrt(p), tf.math.rsqrt(p), tf.math.square(a), tf.math.negative(a),
+                tf.math.sign(a), tf.math.reciprocal(p), tf.math.log1p(p), tf.math.expm1(a * 0.5), tf.math.erf(a),
+                tf.math.floor(a * 3), tf.math.ceil(a * 3), tf.math.round(a * 3), tf.math.sin(a), tf.math.cos(a),
+                tf.math.tanh(a), tf.nn.tanh(a), tf.math.sigmoid(a), tf.nn.sigmoid(a), tf.nn.relu(a), tf.nn.relu6(a * 8),
+                tf.nn.elu(a), tf.nn.selu(a), tf.nn.gelu(a), tf.nn.silu(a), tf.nn.swish(a), tf.math.softplus(a),
+                tf.nn.softplus(a), tf.math.softsign(a), tf.nn.softsign(a), tf.math.log_sigmoid(a),
+                tf.nn.softmax(a), tf.nn.softmax(a, axis=1), tf.math.softmax(a), tf.nn.log_softmax(a, axis=-1),
+                tf.math.log_softmax(a)]
+        reductions = [tf.reduce_mean(a, axis=-1, keepdims=True), tf.math.reduce_sum(a, 1), tf.math.reduce_max(a, axis=[1, 2], keepdims=True),
+                      tf.math.reduce_min(a, axis=-1), tf.math.reduce_prod(a, axis=-1), tf.math.reduce_variance(a, axis=1),
+                      tf.math.reduce_std(a, axis=-1, keepdims=True), tf.math.reduce_logsumexp(a, axis=-1),
+                      tf.cast(tf.math.argmax(a, axis=-1), "float32"), tf.cast(tf.math.argmin(a, axis=1), "float32")]
+        flat = [L.Flatten()(o) if len(o.shape) != 2 else o for o in outs + reductions]
+        return keras.Model(inp, L.Concatenate()(flat))
+
+    add("ops_tf_functions", "tf-keras: Input (3, 4) -> Dense(4) -> TensorFlow math, activation, reduction and softmax "
+        "functions on the tensor (TFOpLambda layers: tf.math.exp, tf.nn.relu, tf.reduce_mean(axis, keepdims), "
+        "tf.math.argmax, tf.nn.softmax(axis), …) -> Flatten -> Concatenate", build_tf_ops, one_call((2, 3, 4), scale=1.5),
+        wscale=1.0)
     add("ops_activations", "Keras 3: Input (6) -> Dense a, b (6) -> every activation applied to a tensor "
         "(keras.activations.* and keras.ops.* on a, b; ReLU options, Gelu approximate true/false, softmax axes, glu) "
         "-> Concatenate", ops_model((6,), 6, ops_activation_outputs), one_call((2, 6), scale=1.5), wscale=1.0)

@@ -205,6 +205,50 @@ struct MathOperationTests {
         #expect(AxisOperationLayer<Float>(name: "s", function: .softmax, axis: 2, rank: 3).timeBehavior == .stepwise)
     }
 
+    /// tf-keras: `tf.<function>(x, **kwargs)` on a `(batch, 3, 4)` input, as a TFOpLambda layer.
+    static func tfGraph(_ function: String, kwargs: String = "") -> String {
+        """
+        {"class_name": "Functional", "config": {"name": "m", "layers": [
+         {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 3, 4], "dtype": "float32", "name": "x"}, "name": "x", "inbound_nodes": []},
+         {"class_name": "TFOpLambda", "config": {"name": "op", "trainable": true, "dtype": "float32", "function": "\(function)"},
+          "name": "op", "inbound_nodes": [["x", 0, 0, {\(kwargs)}]]}
+        ], "input_layers": [["x", 0, 0]], "output_layers": [["op", 0, 0]]}}
+        """
+    }
+
+    @Test("tf-keras's TFOpLambda reductions, softmaxes and casts read axis, keepdims and dtype; the batch axis and other arguments are refused", arguments: [
+        ("math.reduce_mean", "", "axis=None"),
+        ("math.argmax", "", "the batch axis"),
+        ("math.reduce_sum", #""axis": 0"#, "the batch axis"),
+        ("math.argmax", #""axis": -1, "output_type": "int32""#, "'output_type'"),
+        ("nn.softmax", #""axis": [1, 2]"#, "one integer axis"),
+        ("math.exp", #""axis": 1"#, "'axis' = 1"),
+        ("cast", #""dtype": "string""#, "'string'"),
+        ("nn.bias_add", "", "tf.nn.bias_add is not supported"),
+    ])
+    func tfOpLambdaRefusals(_ function: String, _ kwargs: String, _ phrase: String) throws {
+        do {
+            _ = try KerasModel(config: try ModelConfig(json: Data(Self.tfGraph(function, kwargs: kwargs).utf8)), weights: [:], kerasVersion: "2.21.0")
+            Issue.record("tf.\(function)(\(kwargs)) accepted")
+        } catch {
+            #expect("\(error)".contains(phrase), "\(error)")
+        }
+    }
+
+    @Test("tf-keras's TFOpLambda reductions and casts run")
+    func tfOpLambdaRuns() throws {
+        let input: [Float] = (0..<12).map { Float($0) - 5.5 }
+        func run(_ function: String, _ kwargs: String) throws -> TensorOf<Float> {
+            let model = try KerasModel(config: try ModelConfig(json: Data(Self.tfGraph(function, kwargs: kwargs).utf8)), weights: [:], kerasVersion: "2.21.0")
+            return try model.predict(try Tensor(shape: [1, 3, 4], scalars: input))[0]
+        }
+        let mean = try run("math.reduce_mean", #""axis": -1, "keepdims": true"#)
+        #expect(mean.shape == [1, 3, 1] && mean.scalars == [-4, 0, 4])
+        #expect(try run("math.reduce_max", #""axis": [1, 2]"#).scalars == [5.5])
+        #expect(try run("math.argmin", #""axis": 1"#).scalars == [0, 0, 0, 0])
+        #expect(try run("cast", #""dtype": "int8""#).scalars == input.map { $0.rounded(.towardZero) })
+    }
+
     @Test("Argmax and Argmin give the first extreme index as a float; −0 counts below +0")
     func argExtremes() throws {
         let input: [Float] = [0, -0.0, 3, 3, -0.0, 0, -5, -5]

@@ -1,6 +1,7 @@
 // The activation functions applied to a tensor (`keras.activations.gelu(x)`, `keras.ops.silu(x)`),
 // which Keras 3 records as operation nodes of module `keras.src.ops.nn` (`keras.activations.relu`
-// records `ReLU` of module `keras.src.activations.activations`). Each computes its formula in
+// records `ReLU` of module `keras.src.activations.activations`, whose config lives beside the
+// `ReLU` layer in ReLU.swift). Each computes its formula in
 // ``Activation`` on ``UnaryOperationLayer``; `keras.activations.mish` and `hard_silu` call the
 // backend directly and record no node Keras can run.
 
@@ -243,37 +244,5 @@ public struct ThresholdOperationConfig: UnaryOperationConfiguration {
         self.common = common
         threshold = try arguments.number("threshold", default: nil)
         defaultValue = try arguments.number("default_value", default: nil)
-    }
-}
-
-/// `keras.activations.relu` on a tensor (class `ReLU`, module
-/// `keras.src.activations.activations`): the `ReLU` layer's function, with its arguments
-/// unbounded. Its class name is the layer's, so it lives among the operations.
-public struct ReLUOperationConfig: LayerBuilding {
-    public static let className = "ReLU"
-    public static let isOperation = true
-    /// Fields every layer has (only `name` is written).
-    public let common: LayerCommonConfig
-    /// The slope below the threshold.
-    public let negativeSlope: Double
-    /// The largest output, nil for none.
-    public let maxValue: Double?
-    /// Values at or below it are damped (or zeroed with no slope).
-    public let threshold: Double
-
-    public init(common: LayerCommonConfig, arguments: inout LayerArguments) throws(KerasConfigError) {
-        self.common = common
-        negativeSlope = try arguments.number("negative_slope", default: 0)
-        maxValue = try arguments.optionalNumber("max_value")
-        threshold = try arguments.number("threshold", default: 0)
-    }
-
-    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext<Scalar>) throws(WeightLoadingError) -> RunnableLayer<Scalar> {
-        let operands = try OperationOperands<Scalar>(arguments: context.arguments, inputCount: inputs.count, layer: common.name)
-        guard inputs.count == 1, operands.operands.count == 1 else {
-            throw .unsupportedTopology(layer: common.name, reason: "ReLU takes one tensor; the call passes \(inputs.count) tensor(s) and \(operands.operands.count - inputs.count) other argument(s)")
-        }
-        try operands.checkPrecision(exact: false, layer: common.name, className: Self.className)
-        return RunnableLayer(ReLULayer<Scalar>(name: common.name, maxValue: maxValue.map { Scalar($0) }, negativeSlope: Scalar(negativeSlope), threshold: Scalar(threshold)))
     }
 }

@@ -33,20 +33,8 @@ extension ReductionOperationConfiguration {
         }
         let exact = [.max, .min, .all, .argmax, .argmin].contains(Self.reduction)
         try operands.checkPrecision(exact: exact, layer: common.name, className: Self.className)
-        let input = inputs[0]
-        guard let axis else {
-            throw .unsupportedTopology(layer: common.name, reason: "\(Self.className) with axis=None reduces over the batch axis too, mixing samples (its result depends on the batch size), which KerasKit doesn't run")
-        }
-        var axes: [Int] = []
-        for entry in axis {
-            let resolved = try resolvedInputAxis(entry, input: input, layer: common.name)
-            guard resolved != 0 else {
-                throw .unsupportedTopology(layer: common.name, reason: "\(Self.className) over axis \(entry), the batch axis, mixes samples, which KerasKit doesn't run")
-            }
-            if !axes.contains(resolved) { axes.append(resolved) }
-        }
-        return RunnableLayer(ReductionLayer<Scalar>(name: common.name, reduction: Self.reduction, axes: axes.sorted(), rank: input.count,
-                                                    keepdims: keepdims, initial: initial.map { Scalar($0) }))
+        return RunnableLayer(try ReductionLayer<Scalar>(name: common.name, className: Self.className, reduction: Self.reduction, axis: axis,
+                                                        input: inputs[0], keepdims: keepdims, initial: initial.map { Scalar($0) }))
     }
 }
 
@@ -255,6 +243,32 @@ struct ReductionLayer<Scalar: ComputeScalar>: InferenceLayer {
     let initial: Scalar?
 
     var parameterCount: Int { 0 }
+
+    /// Resolves `axis` (nil: every axis) against the input, refusing the batch axis.
+    init(name: String, className: String, reduction: Reduction, axis: [Int]?, input: [Int?], keepdims: Bool, initial: Scalar?) throws(WeightLoadingError) {
+        guard let axis else {
+            throw .unsupportedTopology(layer: name, reason: "\(className) with axis=None reduces over the batch axis too, mixing samples (its result depends on the batch size), which KerasKit doesn't run")
+        }
+        var axes: [Int] = []
+        for entry in axis {
+            let resolved = try resolvedInputAxis(entry, input: input, layer: name)
+            guard resolved != 0 else {
+                throw .unsupportedTopology(layer: name, reason: "\(className) over axis \(entry), the batch axis, mixes samples, which KerasKit doesn't run")
+            }
+            if !axes.contains(resolved) { axes.append(resolved) }
+        }
+        self.init(name: name, reduction: reduction, axes: axes.sorted(), rank: input.count, keepdims: keepdims, initial: initial)
+    }
+
+    init(name: String, reduction: Reduction, axes: [Int], rank: Int, keepdims: Bool, initial: Scalar?) {
+        self.name = name
+        self.reduction = reduction
+        self.axes = axes
+        self.rank = rank
+        self.keepdims = keepdims
+        self.initial = initial
+    }
+
     /// Each step of a `(batch, steps, …)` tensor is reduced on its own when the steps axis stays.
     var timeBehavior: TimeBehavior { axes.allSatisfy { $0 >= 2 } ? .stepwise : .wholeSequence }
 

@@ -2,10 +2,11 @@
 // recorded as operation nodes of module `keras.src.ops.nn`. Unlike the `Softmax` layer they take
 // one axis: Keras's TensorFlow backend passes `axis` to `tf.nn.softmax`, which fails on a tuple
 // when the model runs, and `axis=None` normalizes over the whole batch. Both are refused.
+// (`Softmax`'s config lives beside the `Softmax` layer, in Softmax.swift.)
 
 /// The one axis a softmax-like operation normalizes over, from its config: an integer, never
 /// the batch axis.
-private func operationAxis(_ arguments: inout LayerArguments) throws(KerasConfigError) -> Int {
+func operationAxis(_ arguments: inout LayerArguments) throws(KerasConfigError) -> Int {
     let value = arguments.json("axis", default: .number(-1))
     switch value {
     case .null: throw arguments.invalid("axis", "None normalizes over the batch axis too, mixing samples; KerasKit doesn't run it")
@@ -40,12 +41,7 @@ extension AxisOperationConfiguration {
             throw .unsupportedTopology(layer: common.name, reason: "\(Self.className) takes one tensor; the call passes \(inputs.count) tensor(s) and \(operands.operands.count - inputs.count) other argument(s)")
         }
         try operands.checkPrecision(exact: false, layer: common.name, className: Self.className)
-        let input = inputs[0]
-        let resolved = try resolvedOperationAxis(axis, input: input, layer: common.name, className: Self.className)
-        if Self.function == .glu, let size = input[resolved], size % 2 != 0 {
-            throw .unsupportedTopology(layer: common.name, reason: "Glu splits axis \(axis) in two halves; its size \(size) is odd")
-        }
-        return RunnableLayer(AxisOperationLayer<Scalar>(name: common.name, function: Self.function, axis: resolved, rank: input.count))
+        return RunnableLayer(try AxisOperationLayer<Scalar>(name: common.name, className: Self.className, function: Self.function, axis: axis, input: inputs[0]))
     }
 }
 
@@ -57,20 +53,6 @@ enum AxisFunction: Sendable {
     case logSoftmax
     /// The first half times the sigmoid of the second.
     case glu
-}
-
-/// `keras.ops.softmax` (class `Softmax`): `exp(x) / Σ exp(x)` along `axis`, the maximum
-/// subtracted first. Its class name is the layer's, so it lives among the operations.
-public struct SoftmaxOperationConfig: AxisOperationConfiguration {
-    public static let className = "Softmax"
-    static let function = AxisFunction.softmax
-    /// Fields every layer has (only `name` is written).
-    public let common: LayerCommonConfig
-    public let axis: Int
-    public init(common: LayerCommonConfig, arguments: inout LayerArguments) throws(KerasConfigError) {
-        self.common = common
-        axis = try operationAxis(&arguments)
-    }
 }
 
 /// `keras.ops.log_softmax` (class `LogSoftmax`): `x − max − ln Σ exp(x − max)` along `axis`.
@@ -110,6 +92,23 @@ struct AxisOperationLayer<Scalar: ComputeScalar>: InferenceLayer {
     let rank: Int
 
     var parameterCount: Int { 0 }
+
+    /// Resolves `axis` against the input, refusing the batch axis (and an odd axis for GLU).
+    init(name: String, className: String, function: AxisFunction, axis: Int, input: [Int?]) throws(WeightLoadingError) {
+        let resolved = try resolvedOperationAxis(axis, input: input, layer: name, className: className)
+        if function == .glu, let size = input[resolved], size % 2 != 0 {
+            throw .unsupportedTopology(layer: name, reason: "Glu splits axis \(axis) in two halves; its size \(size) is odd")
+        }
+        self.init(name: name, function: function, axis: resolved, rank: input.count)
+    }
+
+    init(name: String, function: AxisFunction, axis: Int, rank: Int) {
+        self.name = name
+        self.function = function
+        self.axis = axis
+        self.rank = rank
+    }
+
     /// Along the features of each step, or along an inner axis of it.
     var timeBehavior: TimeBehavior { axis >= 2 || axis == rank - 1 ? .stepwise : .wholeSequence }
 
