@@ -256,7 +256,7 @@ struct StructureOperationTests {
         ("TFOpLambda", "compat.v1.gather", #""indices": ["x", 0, 0], "axis": 1"#, "'indices' is a tensor of the model"),
         ("TFOpLambda", "roll", #""shift": [1, 2], "axis": 1"#, "one shift per axis"),
         ("TFOpLambda", "expand_dims", #""axis": [1, 2]"#, "'axis' = [1, 2] is not one integer"),
-        ("TFOpLambda", "math.reduce_sum", #""axis": 1"#, "the argument 'axis'"),
+        ("TFOpLambda", "math.reduce_sum", #""axis": 1, "exclusive": true"#, "the argument 'exclusive'"),
         ("TFOpLambda", "einsum", "", "TFOpLambda function tf.einsum is not supported"),
         ("SlicingOpLambda", "__operators__.getitem", #""slice_spec": [{"start": null, "stop": null, "step": null}, ["x", 0, 0]]"#, "the key holds a tensor of the model"),
         ("SlicingOpLambda", "__operators__.getitem", #""slice_spec": [[0, 1]]"#, "advanced indexing"),
