@@ -1973,7 +1973,8 @@ def fixture_specs(writer):
         seq2seq(), att_calls((6, 3), (5, 2)), wscale=0.8, check=seq2seq_check)
     add("attention_seq2seq_tokens", "attention_seq2seq on int tokens: source (6,) and target (5,) through "
         "Embedding(12, 4, mask_zero=True) each (the encoder's mask reaches Attention as the value mask, the decoder's "
-        "as the query mask, and Concatenate merges it); batch 4 with padded samples",
+        "as the query mask, and Concatenate merges it; Keras 3 runs the decoder unmasked, as it fills `mask` only for a "
+        "call with one tensor argument and this one also passes initial_state); batch 4 with padded samples",
         seq2seq(tokens=True), seq2seq_token_calls, wscale=0.8, check=seq2seq_check)
 
     # float64 variants (atol 1e-9).

@@ -108,6 +108,12 @@ enum AttentionScore<Scalar: ComputeScalar>: Sendable {
     case concat(scale: Scalar?, weight: Scalar)
     /// `Σ scale · tanh(query + key)` (a vector `scale`, or 1).
     case additive(scale: [Scalar]?)
+
+    /// Whether the scores are a matrix product (no tanh terms to hold).
+    var isDot: Bool {
+        if case .dot = self { return true }
+        return false
+    }
 }
 
 /// The static shapes of an attention call: `[query, value]` or `[query, value, key]`, each
@@ -270,10 +276,11 @@ struct AttentionLayer<Scalar: ComputeScalar>: InferenceLayer {
         let (queryMask, valueMask) = try masks(of: call, batch: batch, querySteps: querySteps, valueSteps: valueSteps)
         let outputCount = try checkedElementCount([batch, querySteps, valueFeatures], layer: name)
         let scoreCount = try checkedElementCount([batch, querySteps, valueSteps], layer: name)
-        // Work space per thread: the key transposed (dot) or one query step's `Tv × d` tanh terms
-        // (the other scores), then one row of scores when they are not returned.
+        // Work space per thread: one query step's `Tv × d` tanh terms (concat and additive
+        // scores), then the sample's `(Tq, Tv)` scores when they are not returned.
         let termCount = try checkedElementCount([valueSteps, features], layer: name)
-        let scratchStride = termCount + valueSteps
+        let sampleScores = try checkedElementCount([querySteps, valueSteps], layer: name)
+        let scratchStride = (score.isDot ? 0 : termCount) + (returnsScores ? 0 : sampleScores)
         var output = call.outputBuffer(outputCount, zeroed: true)
         var scores = returnsScores ? call.outputBuffer(scoreCount, zeroed: true) : []
         let work = Double(scoreCount) * Double(features + valueFeatures)
@@ -289,16 +296,18 @@ struct AttentionLayer<Scalar: ComputeScalar>: InferenceLayer {
                         scores.withUnsafeMutableBufferPointer { s in
                             scratch.withUnsafeMutableBufferPointer { w in
                                 // An empty array's buffer may still have an address (the shared
-                                // empty storage): the scores are written only when returned.
+                                // empty storage): the scores are written there only when returned.
                                 let pointers = UncheckedSendable((q.baseAddress, k.baseAddress, v.baseAddress, o.baseAddress,
                                                                   returnsScores ? s.baseAddress : nil, w.baseAddress))
                                 Parallel.forEachIndexedChunk(of: batch, chunks: chunks) { chunk, samples in
                                     let (q, k, v, o, s, w) = pointers.value
                                     guard let q, let k, let v, let o, let w, sizes.querySteps > 0, sizes.valueSteps > 0 else { return }
-                                    let work = w + chunk * scratchStride
+                                    let terms = w + chunk * scratchStride
+                                    let own = terms + (score.isDot ? 0 : termCount)
                                     for sample in samples {
-                                        attend(sample: sample, sizes: sizes, query: q, key: k, value: v, output: o,
-                                               scores: s, terms: work, row: work + termCount, queryMask: queryMask, valueMask: valueMask)
+                                        let sampleScores = s.map { $0 + sample * sizes.querySteps * sizes.valueSteps } ?? own
+                                        attend(sample: sample, sizes: sizes, query: q, key: k, value: v, output: o, scores: sampleScores,
+                                               terms: terms, parallel: chunks == 1, queryMask: queryMask, valueMask: valueMask)
                                     }
                                 }
                             }
@@ -320,33 +329,35 @@ struct AttentionLayer<Scalar: ComputeScalar>: InferenceLayer {
         var valueFeatures: Int
     }
 
-    /// Steps 1–5 for one sample, query step by query step: `terms` (`Tv × d`) is work space, and
-    /// each step's scores go to the returned `scores` `(batch, Tq, Tv)`, or to `row` (`Tv`) when
-    /// they are not returned. The sample's output rows are written in place.
+    /// Steps 1–5 for one sample: its scores `(Tq, Tv)` go to `scores` (the returned ones, or work
+    /// space), `terms` (`Tv × d`) holds one query step's tanh terms, and the sample's output rows
+    /// are written in place. The two matrix products run on ``ComputeScalar/Matrix`` (the packed
+    /// SIMD kernels in `Float`), each right-hand side prepared once per sample; `parallel` lets
+    /// them split rows over the cores when the batch itself is not split.
     @inline(__always)
     private func attend(sample: Int, sizes: Sizes, query: UnsafePointer<Scalar>, key: UnsafePointer<Scalar>, value: UnsafePointer<Scalar>,
-                        output: UnsafeMutablePointer<Scalar>, scores: UnsafeMutablePointer<Scalar>?, terms: UnsafeMutablePointer<Scalar>,
-                        row scratchRow: UnsafeMutablePointer<Scalar>, queryMask: [Scalar]?, valueMask: [Bool]?) {
+                        output: UnsafeMutablePointer<Scalar>, scores: UnsafeMutablePointer<Scalar>, terms: UnsafeMutablePointer<Scalar>,
+                        parallel: Bool, queryMask: [Scalar]?, valueMask: [Bool]?) {
         let tq = sizes.querySteps, tv = sizes.valueSteps, d = sizes.features, dv = sizes.valueFeatures
         let q = query + sample * tq * d, k = key + sample * tv * d, v = value + sample * tv * dv
-        if case .dot = score {
-            // keyᵀ `(d, Tv)`, so the product's innermost loop runs along contiguous rows.
-            for step in 0..<tv {
-                for feature in 0..<d { terms[feature * tv + step] = k[step * d + feature] }
-            }
-        }
-        let padding = padding
-        for row in 0..<tq {
-            let qRow = q + row * d
-            let sRow = scores.map { $0 + (sample * tq + row) * tv } ?? scratchRow
-            // 1. The scores of this query step.
-            switch score {
-            case .dot(let scale):
-                multiplyMatrices(m: 1, n: tv, k: d, qRow, lda: d, UnsafePointer(terms), ldb: tv, into: sRow, ldc: tv, accumulate: false)
-                if let scale {
-                    for step in 0..<tv { sRow[step] *= scale }
+        let o = output + sample * tq * dv
+        // 1. Scores.
+        switch score {
+        case .dot(let scale):
+            // query · keyᵀ, keyᵀ `(d, Tv)` as the product's right-hand side.
+            let transposed = [Scalar](unsafeUninitializedCapacity: d * tv) { buffer, count in
+                for step in 0..<tv {
+                    for feature in 0..<d { buffer[feature * tv + step] = k[step * d + feature] }
                 }
-            case .concat(let scale, let weight):
+                count = d * tv
+            }
+            Scalar.matrix(transposed, rows: d, columns: tv, groups: 1).multiply(m: tq, q, lda: d, into: scores, ldc: tv, parallel: parallel)
+            if let scale {
+                for index in 0..<(tq * tv) { scores[index] *= scale }
+            }
+        case .concat(let scale, let weight):
+            for row in 0..<tq {
+                let qRow = q + row * d, sRow = scores + row * tv
                 for step in 0..<tv {
                     let kRow = k + step * d, tRow = terms + step * d
                     if let scale {
@@ -362,7 +373,10 @@ struct AttentionLayer<Scalar: ComputeScalar>: InferenceLayer {
                     for feature in 0..<d { sum += tRow[feature] }
                     sRow[step] = weight * sum
                 }
-            case .additive(let scale):
+            }
+        case .additive(let scale):
+            for row in 0..<tq {
+                let qRow = q + row * d, sRow = scores + row * tv
                 for step in 0..<tv {
                     let kRow = k + step * d, tRow = terms + step * d
                     for feature in 0..<d { tRow[feature] = qRow[feature] + kRow[feature] }
@@ -379,6 +393,10 @@ struct AttentionLayer<Scalar: ComputeScalar>: InferenceLayer {
                     sRow[step] = sum
                 }
             }
+        }
+        let padding = padding
+        for row in 0..<tq {
+            let sRow = scores + row * tv
             // 2. Padding and causal masks: Keras ANDs them, so a step both pad and future loses
             // the padding once.
             let open = causal ? Swift.min(row + 1, tv) : tv
@@ -396,18 +414,20 @@ struct AttentionLayer<Scalar: ComputeScalar>: InferenceLayer {
             for step in 0..<tv { sum += sRow[step] }
             let inverse = 1 / sum
             for step in 0..<tv { sRow[step] *= inverse }
-            // 4. The combination of the value's steps.
-            let oRow = output + (sample * tq + row) * dv
-            multiplyMatrices(m: 1, n: dv, k: tv, UnsafePointer(sRow), lda: tv, v, ldb: dv, into: oRow, ldc: dv, accumulate: false)
-            // 5. The query's mask.
-            if let queryMask {
+        }
+        // 4. The combination of the value's steps.
+        let values = [Scalar](UnsafeBufferPointer(start: v, count: tv * dv))
+        Scalar.matrix(values, rows: tv, columns: dv, groups: 1).multiply(m: tq, UnsafePointer(scores), lda: tv, into: o, ldc: dv, parallel: parallel)
+        // 5. The query's mask.
+        if let queryMask {
+            for row in 0..<tq {
                 let factor = queryMask[sample * tq + row]
-                if factor != 1 {
-                    if generation == .keras3 {
-                        for feature in 0..<dv { oRow[feature] = 0 }
-                    } else {
-                        for feature in 0..<dv { oRow[feature] *= factor }
-                    }
+                guard factor != 1 else { continue }
+                let oRow = o + row * dv
+                if generation == .keras3 {
+                    for feature in 0..<dv { oRow[feature] = 0 }
+                } else {
+                    for feature in 0..<dv { oRow[feature] *= factor }
                 }
             }
         }
