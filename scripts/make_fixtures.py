@@ -1732,6 +1732,458 @@ def fixture_specs(writer):
     # END norm
     # ==================================================================
 
+    # ==================================================================
+    # BEGIN attention: Attention (dot/concat, use_scale, causal, scores, masks, key) and
+    # AdditiveAttention; an LSTM encoder-decoder with Attention over the encoder states.
+    # Query (4, 3), value/key (5, 3) unless noted; batch 3, masks batch 4.
+    # ==================================================================
+    ATT_Q, ATT_V = (4, 3), (5, 3)
+
+    def att_model(input_specs, make_outputs, dtype=None):
+        """A Functional model: inputs (shape, dtype or None, name); outputs make_outputs(L, inputs)."""
+        def build(keras):
+            inputs = [keras.Input(shape=s, dtype=d or dtype, name=n) for s, d, n in input_specs]
+            return keras.Model(inputs, make_outputs(keras.layers, inputs))
+        return build
+
+    def np_attention(model, layer, q, v, k=None, qmask=None, vmask=None, causal=False):
+        """The layer's call in numpy (float64 but the padding subtraction, done in the layer's dtype
+        as Keras does): scores, padding, softmax, combination, query mask. (output, weights)."""
+        lay = model.get_layer(layer)
+        cfg = lay.get_config()
+        ws = [np.asarray(w, np.float64) for w in lay.get_weights()]
+        dt = np.float64 if "float64" in str(lay.compute_dtype) else np.float32
+        k = v if k is None else k
+        if lay.__class__.__name__ == "AdditiveAttention":
+            t = np.tanh(q[:, :, None, :] + k[:, None, :, :])
+            s = (t * (ws[0] if cfg.get("use_scale", True) else 1.0)).sum(-1)
+        elif cfg.get("score_mode", "dot") == "dot":
+            s = q @ k.transpose(0, 2, 1)
+            if cfg["use_scale"]:
+                s = s * ws[0]
+        else:
+            z = q[:, :, None, :] + k[:, None, :, :]
+            if cfg["use_scale"]:
+                z = ws[0] * z
+            s = ws[-1] * np.tanh(z).sum(-1)
+        keep = np.ones(s.shape, bool)
+        if vmask is not None:
+            keep &= np.asarray(vmask, bool)[:, None, :]
+        if causal:
+            keep &= np.tril(np.ones(s.shape[1:], bool))[None]
+        s = np.where(keep, s, (s.astype(dt) - dt(1e9)).astype(np.float64))
+        w = np_softmax(s, -1)
+        out = w @ v
+        if qmask is not None:
+            out = out * np.asarray(qmask, np.float64)[..., None]
+        return out, w
+
+    def att_calls(*shapes, batch=3):
+        return lambda rng: [{"inputs": [normal(rng, batch, *s) for s in shapes], "reset": False}]
+
+    # Each option alone.
+    add("attention_dot", "Functional q (4, 3), v (5, 3) -> Attention()([q, v]) (dot scores, no weights)",
+        att_model([(ATT_Q, None, "q"), (ATT_V, None, "v")], lambda L, xs: L.Attention(name="att")(xs)),
+        att_calls(ATT_Q, ATT_V), check=compare_reference(lambda m, xs: [np_attention(m, "att", *xs)[0]]))
+    add("attention_scale", "Functional q (4, 3), v (5, 3) -> Attention(use_scale=True, dropout=0.3)([q, v]) "
+        "(scalar scale redrawn; dropout identity at inference)",
+        att_model([(ATT_Q, None, "q"), (ATT_V, None, "v")],
+                  lambda L, xs: L.Attention(use_scale=True, dropout=0.3, name="att")(xs)),
+        att_calls(ATT_Q, ATT_V), wscale=2.0, check=compare_reference(lambda m, xs: [np_attention(m, "att", *xs)[0]]))
+    add("attention_concat", "Functional q (4, 3), v (5, 3) -> [Attention(score_mode='concat'), "
+        "Attention(score_mode='concat', use_scale=True)] on [q, v] (weights concat_score_weight, scale redrawn)",
+        att_model([(ATT_Q, None, "q"), (ATT_V, None, "v")],
+                  lambda L, xs: [L.Attention(score_mode="concat", name="att")(xs),
+                                 L.Attention(score_mode="concat", use_scale=True, name="att_scaled")(xs)]),
+        att_calls(ATT_Q, ATT_V), wscale=2.0,
+        check=compare_reference(lambda m, xs: [np_attention(m, "att", *xs)[0], np_attention(m, "att_scaled", *xs)[0]]))
+    add("attention_causal", "Functional q (4, 3), v (5, 3), x (5, 3) -> [Attention()([q, v], use_causal_mask=True), "
+        "Attention(use_scale=True)([x, x], use_causal_mask=True) (self-attention)]",
+        att_model([(ATT_Q, None, "q"), (ATT_V, None, "v"), (ATT_V, None, "x")],
+                  lambda L, xs: [L.Attention(name="att")(xs[:2], use_causal_mask=True),
+                                 L.Attention(use_scale=True, name="self_att")([xs[2], xs[2]], use_causal_mask=True)]),
+        att_calls(ATT_Q, ATT_V, ATT_V), wscale=1.5,
+        check=compare_reference(lambda m, xs: [np_attention(m, "att", xs[0], xs[1], causal=True)[0],
+                                               np_attention(m, "self_att", xs[2], xs[2], causal=True)[0]]))
+    add("attention_scores", "Functional q (4, 3), v (5, 3) -> Attention(use_scale=True)([q, v], "
+        "return_attention_scores=True) -> [output, scores]; AdditiveAttention()([q, v], return_attention_scores=True) "
+        "-> [output, scores]",
+        att_model([(ATT_Q, None, "q"), (ATT_V, None, "v")],
+                  lambda L, xs: list(L.Attention(use_scale=True, name="att")(xs, return_attention_scores=True))
+                  + list(L.AdditiveAttention(name="add_att")(xs, return_attention_scores=True))),
+        att_calls(ATT_Q, ATT_V), wscale=1.5,
+        check=compare_reference(lambda m, xs: list(np_attention(m, "att", *xs)) + list(np_attention(m, "add_att", *xs))))
+    add("additive_attention", "Functional q (4, 3), v (5, 3) -> [AdditiveAttention(dropout=0.2) (scale (3,) redrawn), "
+        "AdditiveAttention(use_scale=False)] on [q, v]",
+        att_model([(ATT_Q, None, "q"), (ATT_V, None, "v")],
+                  lambda L, xs: [L.AdditiveAttention(dropout=0.2, name="att")(xs),
+                                 L.AdditiveAttention(use_scale=False, name="att_plain")(xs)]),
+        att_calls(ATT_Q, ATT_V), wscale=1.5,
+        check=compare_reference(lambda m, xs: [np_attention(m, "att", *xs)[0], np_attention(m, "att_plain", *xs)[0]]))
+    add("attention_key", "Functional q (4, 3), v (5, 2), k (5, 3), w (5, 3) -> [Attention(use_scale=True)([q, v, k]) "
+        "(output (4, 2)), AdditiveAttention()([q, w, k]), Attention(score_mode='concat')([q, v, k])]",
+        att_model([(ATT_Q, None, "q"), ((5, 2), None, "v"), (ATT_V, None, "k"), (ATT_V, None, "w")],
+                  lambda L, xs: [L.Attention(use_scale=True, name="att")([xs[0], xs[1], xs[2]]),
+                                 L.AdditiveAttention(name="add_att")([xs[0], xs[3], xs[2]]),
+                                 L.Attention(score_mode="concat", name="concat_att")([xs[0], xs[1], xs[2]])]),
+        att_calls(ATT_Q, (5, 2), ATT_V, ATT_V), wscale=1.5,
+        check=compare_reference(lambda m, xs: [np_attention(m, "att", xs[0], xs[1], xs[2])[0],
+                                               np_attention(m, "add_att", xs[0], xs[3], xs[2])[0],
+                                               np_attention(m, "concat_att", xs[0], xs[1], xs[2])[0]]))
+
+    # Explicit masks: bool inputs passed as mask=[query_mask, value_mask].  Batch 4; sample 2's
+    # value mask is all False (every score padded: the softmax of equal rounded scores), sample 3
+    # keeps everything.
+    def att_mask_calls(rng):
+        q, v, k = normal(rng, 4, *ATT_Q), normal(rng, 4, *ATT_V), normal(rng, 4, *ATT_V)
+        qm = np.ones((4, 4), bool)
+        vm = np.ones((4, 5), bool)
+        qm[0, [1, 3]] = False
+        qm[1, 0] = False
+        qm[2, [0, 1, 2]] = False
+        vm[0, [0, 4]] = False
+        vm[1, [1, 2, 3]] = False
+        vm[2, :] = False
+        return [{"inputs": [q, v, k, qm, vm], "reset": False}]
+
+    def att_mask_ref(m, xs):
+        q, v, k, qm, vm = xs
+        return [np_attention(m, "att", q, v, qmask=qm, vmask=vm)[0],
+                (np_attention(m, "att", q, v, qmask=qm, vmask=vm)[0] * qm[..., None]).sum(1) / qm.sum(1, keepdims=True),
+                np_attention(m, "att_key", q, v, k, qmask=qm, vmask=vm)[0],
+                np_attention(m, "add_att", q, v, qmask=qm, vmask=vm, causal=True)[0]]
+
+    def att_explicit_outputs(L, xs):
+        q, v, k, qm, vm = xs
+        a = L.Attention(name="att")([q, v], mask=[qm, vm])
+        return [a, L.GlobalAveragePooling1D(name="pool")(a), L.Attention(use_scale=True, name="att_key")([q, v, k], mask=[qm, vm]),
+                L.AdditiveAttention(name="add_att")([q, v], mask=[qm, vm], use_causal_mask=True)]
+
+    add("attention_explicit_mask", "Functional q (4, 3), v (5, 3), k (5, 3), qm (4,) bool, vm (5,) bool -> "
+        "a = Attention()([q, v], mask=[qm, vm]); [a, GlobalAveragePooling1D(a) (a carries qm: mean over the True "
+        "query steps), Attention(use_scale=True)([q, v, k], mask=[qm, vm]), AdditiveAttention()([q, v], mask=[qm, vm], "
+        "use_causal_mask=True)]; batch 4, sample 2's value mask all False, sample 3 all True",
+        att_model([(ATT_Q, None, "q"), (ATT_V, None, "v"), (ATT_V, None, "k"), ((4,), "bool", "qm"), ((5,), "bool", "vm")],
+                  att_explicit_outputs),
+        att_mask_calls, wscale=1.5, check=compare_reference(att_mask_ref))
+
+    # Masks from Embedding(mask_zero=True), one per input, as Keras gathers them.
+    def att_token_calls(rng):
+        qi = rng.integers(1, 10, size=(4, 4)).astype(np.int32)
+        vi = rng.integers(1, 10, size=(4, 5)).astype(np.int32)
+        qi[0, 3] = qi[1, 0] = 0
+        qi[2, [1, 2]] = 0
+        vi[0, [3, 4]] = vi[1, 0] = 0
+        vi[2, :] = 0
+        return [{"inputs": [qi, vi], "reset": False}]
+
+    def att_embedded(L, xs):
+        qe = L.Embedding(10, 3, mask_zero=True, name="q_embed")(xs[0])
+        ve = L.Embedding(10, 3, mask_zero=True, name="v_embed")(xs[1])
+        a = L.Attention(use_scale=True, name="att")([qe, ve])
+        b, scores = L.Attention(name="self_att")([ve, ve], use_causal_mask=True, return_attention_scores=True)
+        return [a, L.GlobalAveragePooling1D(name="pool")(a), b, scores]
+
+    def att_embedded_ref(m, xs):
+        qi, vi = (np.asarray(x).astype(int) for x in xs)
+        qe = np.asarray(m.get_layer("q_embed").get_weights()[0], np.float64)[qi]
+        ve = np.asarray(m.get_layer("v_embed").get_weights()[0], np.float64)[vi]
+        qm, vm = qi != 0, vi != 0
+        a = np_attention(m, "att", qe, ve, qmask=qm, vmask=vm)[0]
+        b, scores = np_attention(m, "self_att", ve, ve, qmask=vm, vmask=vm, causal=True)
+        return [a, (a * qm[..., None]).sum(1) / qm.sum(1, keepdims=True), b, scores]
+
+    add("attention_embedding_mask", "Functional int q tokens (4,), v tokens (5,) -> Embedding(10, 3, mask_zero=True) each "
+        "-> a = Attention(use_scale=True)([qe, ve]) (Keras passes [q_mask, v_mask] from the inputs); b, s = "
+        "Attention()([ve, ve], use_causal_mask=True, return_attention_scores=True); [a, GlobalAveragePooling1D(a), b, s]; batch 4, sample 2 has no value tokens",
+        att_model([((4,), "int32", "q"), ((5,), "int32", "v")], att_embedded),
+        att_token_calls, wscale=1.5, check=compare_reference(att_embedded_ref))
+
+    # Keras 2's deprecated `causal` constructor flag: tf-keras still reads it (but no longer writes
+    # it, so the saved config gets it back by hand); Keras 3 refuses it.
+    if writer == "keras2":
+        def build_causal_flag(keras):
+            L = keras.layers
+            x = keras.Input(shape=ATT_V, name="x")
+            att = L.Attention(causal=True, use_scale=True, name="att")
+            written = att.get_config
+            att.get_config = lambda: dict(written(), causal=True)
+            return keras.Model(x, att([x, x]))
+
+        def causal_flag_check(keras, writer, spec, model, calls, manifest_calls, notes):
+            for fmt in ("h5", "keras"):
+                entries = saved_layer_entries(os.path.join(FIXTURES, spec["name"], writer, "model." + fmt), fmt)
+                assert entries["att"]["config"].get("causal") is True, entries["att"]["config"]
+
+        add("attention_causal_flag", "Functional x (5, 3) -> Attention(causal=True, use_scale=True)([x, x]) "
+            "(tf-keras only; the config written with causal=True as Keras 2 wrote it)",
+            build_causal_flag, att_calls(ATT_V), wscale=1.5,
+            check=checks(compare_reference(lambda m, xs: [np_attention(m, "att", xs[0], xs[0], causal=True)[0]]),
+                         causal_flag_check))
+
+    # The encoder-decoder: encoder LSTM (sequences and states), decoder LSTM started from the
+    # encoder's states, Attention over the encoder's sequence, Concatenate, Dense softmax.
+    def seq2seq(tokens=False, dtype=None):
+        def build(keras):
+            L = keras.layers
+            f = dict(dtype=dtype) if dtype else {}
+            if tokens:
+                enc_in = keras.Input(shape=(6,), dtype="int32", name="source")
+                dec_in = keras.Input(shape=(5,), dtype="int32", name="target")
+                enc_x = L.Embedding(12, 4, mask_zero=True, name="source_embed", **f)(enc_in)
+                dec_x = L.Embedding(12, 4, mask_zero=True, name="target_embed", **f)(dec_in)
+            else:
+                enc_in = enc_x = keras.Input(shape=(6, 3), dtype=dtype, name="source")
+                dec_in = dec_x = keras.Input(shape=(5, 2), dtype=dtype, name="target")
+            enc_seq, h, c = L.LSTM(8, return_sequences=True, return_state=True, name="encoder", **f)(enc_x)
+            dec_seq = L.LSTM(8, return_sequences=True, name="decoder", **f)(dec_x, initial_state=[h, c])
+            context = L.Attention(use_scale=True, name="attention", **f)([dec_seq, enc_seq])
+            merged = L.Concatenate(name="concat", **f)([dec_seq, context])
+            return keras.Model([enc_in, dec_in], L.Dense(7, activation="softmax", name="out", **f)(merged))
+        return build
+
+    def seq2seq_token_calls(rng):
+        src = rng.integers(1, 12, size=(4, 6)).astype(np.int32)
+        tgt = rng.integers(1, 12, size=(4, 5)).astype(np.int32)
+        src[0, [4, 5]] = 0
+        src[1, [0, 1, 2]] = 0
+        tgt[0, 4] = 0
+        tgt[2, [3, 4]] = 0
+        return [{"inputs": [src, tgt], "reset": False}]
+
+    def seq2seq_check(keras, writer, spec, model, calls, manifest_calls, notes):
+        # Every layer changes the output: zeroing any layer's weights moves it.
+        y = np.load(os.path.join(FIXTURES, manifest_calls[0]["outputs"][0]))
+        xs = calls[0]["inputs"]
+        moved = []
+        for layer in model.layers:
+            ws = layer.get_weights()
+            if not ws:
+                continue
+            layer.set_weights([np.zeros_like(w) if w.ndim == 0 or w.size < 2 else w[::-1].copy() for w in ws])
+            d = float(np.max(np.abs(np.asarray(model.predict(xs, verbose=0)) - y)))
+            layer.set_weights(ws)
+            moved.append("%s %.3g" % (layer.name, d))
+            assert d > 1e-4, (spec["name"], layer.name, d)
+        note(notes, writer, "%s/%s: perturbing each layer's weights moves the output by %s" % (spec["name"], writer, ", ".join(moved)))
+
+    add("attention_seq2seq", "LSTM encoder-decoder: source (6, 3) -> LSTM(8, return_sequences=True, return_state=True) "
+        "-> [seq, h, c]; target (5, 2) -> LSTM(8, return_sequences=True)(initial_state=[h, c]) -> dec; "
+        "Attention(use_scale=True)([dec, seq]) -> Concatenate([dec, context]) -> Dense(7, softmax)",
+        seq2seq(), att_calls((6, 3), (5, 2)), wscale=0.8, check=seq2seq_check)
+    add("attention_seq2seq_tokens", "attention_seq2seq on int tokens: source (6,) and target (5,) through "
+        "Embedding(12, 4, mask_zero=True) each (the encoder's mask reaches Attention as the value mask, the decoder's "
+        "as the query mask, and Concatenate merges it; Keras 3 runs the decoder unmasked, as it fills `mask` only for a "
+        "call with one tensor argument and this one also passes initial_state); batch 4 with padded samples",
+        seq2seq(tokens=True), seq2seq_token_calls, wscale=0.8, check=seq2seq_check)
+
+    # float64 variants (atol 1e-9).
+    def att_f64_outputs(L, xs):
+        f = dict(dtype="float64")
+        q, v, k = xs
+        return ([L.Attention(use_scale=True, name="att", **f)([q, v, k], use_causal_mask=True)]
+                + list(L.Attention(score_mode="concat", use_scale=True, name="concat_att", **f)([q, v], return_attention_scores=True))
+                + [L.AdditiveAttention(name="add_att", **f)([q, v, k])])
+
+    add("attention_float64", "float64 Functional q (4, 3), v (5, 3), k (5, 3) -> [Attention(use_scale=True)([q, v, k], "
+        "use_causal_mask=True), Attention(score_mode='concat', use_scale=True)([q, v], return_attention_scores=True) "
+        "(2 outputs), AdditiveAttention()([q, v, k])], every layer dtype float64 (atol 1e-9)",
+        att_model([(ATT_Q, None, "q"), (ATT_V, None, "v"), (ATT_V, None, "k")], att_f64_outputs, dtype="float64"),
+        f64_call((3,) + ATT_Q, (3,) + ATT_V, (3,) + ATT_V), wscale=1.5, dtype="float64",
+        check=compare_reference(lambda m, xs: [np_attention(m, "att", xs[0], xs[1], xs[2], causal=True)[0]]
+                                + list(np_attention(m, "concat_att", xs[0], xs[1])) + [np_attention(m, "add_att", *xs)[0]]))
+    add("attention_seq2seq_float64", "attention_seq2seq with every layer dtype float64 (atol 1e-9)",
+        seq2seq(dtype="float64"), f64_call((3, 6, 3), (3, 5, 2)), wscale=0.8, dtype="float64")
+    add("attention_explicit_mask_float64", "attention_explicit_mask's masks on a float64 Attention(use_scale=True) and "
+        "AdditiveAttention() with use_causal_mask=True (atol 1e-9)",
+        att_model([(ATT_Q, "float64", "q"), (ATT_V, "float64", "v"), ((4,), "bool", "qm"), ((5,), "bool", "vm")],
+                  lambda L, xs: [L.Attention(use_scale=True, name="att", dtype="float64")(xs[:2], mask=xs[2:]),
+                                 L.AdditiveAttention(name="add_att", dtype="float64")(xs[:2], mask=xs[2:], use_causal_mask=True)]),
+        lambda rng: [{"inputs": [c["inputs"][0].astype(np.float64), c["inputs"][1].astype(np.float64)] + c["inputs"][3:],
+                      "reset": False} for c in att_mask_calls(rng)],
+        wscale=1.5, dtype="float64",
+        check=compare_reference(lambda m, xs: [np_attention(m, "att", xs[0], xs[1], qmask=xs[2], vmask=xs[3])[0],
+                                               np_attention(m, "add_att", xs[0], xs[1], qmask=xs[2], vmask=xs[3], causal=True)[0]]))
+    # ==================================================================
+    # END attention
+    # ==================================================================
+    # BEGIN ops-struct: Keras 3 operation nodes that move values (keras.ops.transpose, reshape,
+    # squeeze, expand_dims, concatenate, stack, take, x[key], tile, repeat, flip, roll,
+    # broadcast_to) between Dense layers; for tf-keras, which has no keras.ops, the same names
+    # hold the TensorFlow functions TFOpLambda/SlicingOpLambda record.  Batch 2.
+    # Keras 3 cannot reload its own .h5 of these (it drops the ops' module): see
+    # KERAS3_H5_UNRELOADABLE.
+    # ==================================================================
+    if writer == "keras3":
+        def ops_struct_shape(L, xs, f=None):
+            from keras import ops
+            f = f or {}
+            x = L.Dense(6, **f)(xs[0])
+            y = L.Dense(6, **f)(xs[0])
+            flat = ops.reshape(x, (-1, 6))
+            return [L.Dense(3, **f)(ops.transpose(x, axes=[0, 2, 1])),
+                    ops.transpose(x),
+                    ops.transpose(x, axes=(-3, -1, 1)),
+                    L.Dense(2, **f)(ops.reshape(x, (-1, 3, 8))),
+                    ops.reshape(L.Dense(2, **f)(flat), (-1, 4, 2)),
+                    ops.reshape(x, (2, -1)),
+                    ops.squeeze(ops.expand_dims(x, [1, -1]), axis=[1, -1]),
+                    ops.squeeze(x[:, :1]),
+                    ops.squeeze(ops.expand_dims(x, -1), -1),
+                    ops.concatenate([x, y, x], axis=1),
+                    ops.concatenate([x, y], axis=-1),
+                    ops.concatenate([x, y]),
+                    ops.stack([x, y]),
+                    ops.stack([x, y, x], axis=1),
+                    ops.stack([x, y], axis=-1),
+                    ops.broadcast_to(ops.expand_dims(x, 1), (2, 3, 4, 6)),
+                    ops.broadcast_to(x[:, :1, :], (3, 2, 5, 6))]
+
+        def ops_struct_index(L, xs, f=None):
+            from keras import ops
+            f = f or {}
+            x = L.Dense(6, **f)(xs[0])
+            return [L.Dense(2, **f)(ops.take(x, [0, 2, -1], axis=1)),
+                    ops.take(x, [[0, 1], [5, -2]], axis=-1),
+                    ops.take(x, [3, 7, -1, 40]),
+                    ops.take(x, np.array([1, 3], dtype="int32"), axis=1),
+                    ops.take(x, 2, axis=2),
+                    x[:, 0],
+                    x[:, ::-1, None, ..., 1:5:2],
+                    x[..., -1],
+                    x[:, -3:, 2:-1],
+                    x[:, ::-2],
+                    x[1],
+                    x[:, 3:0:-1, :],
+                    x[None, :, 1],
+                    x[:, :, None],
+                    x[:, 2:10],
+                    x[:, -9:2, ::3],
+                    x[:, 1, ..., None],
+                    ops.take_along_axis(x, np.array([[[0, 3, -1, 2, 1, -4]] * 3], dtype="int32"), axis=1),
+                    ops.take_along_axis(x, np.array([[[5], [0], [-2], [3]]], dtype="int32"), axis=-1),
+                    ops.take_along_axis(x, np.array([0, 5, -1, 47], dtype="int32"))]
+
+        def ops_struct_repeat(L, xs, f=None):
+            from keras import ops
+            f = f or {}
+            x = L.Dense(6, **f)(xs[0])
+            return [L.Dense(2, **f)(ops.tile(x, [1, 2, 1])),
+                    ops.tile(x, 2),
+                    ops.tile(x, [2, 1, 1, 2]),
+                    ops.repeat(x, 2, axis=1),
+                    ops.repeat(x, [1, 2, 0, 3], axis=1),
+                    ops.repeat(x, 2),
+                    ops.repeat(x, 3, axis=-1),
+                    ops.flip(x, axis=1),
+                    ops.flip(x),
+                    ops.flip(x, axis=[1, 2]),
+                    ops.roll(x, 2, axis=1),
+                    ops.roll(x, -1),
+                    ops.roll(x, [1, -2], axis=[1, 2]),
+                    ops.roll(x, [1, 4], axis=[2, -1]),
+                    ops.roll(x, 7, axis=0)]
+
+        for name, make, what in (
+                ("ops_struct_shape", ops_struct_shape,
+                 "transpose (axes [0, 2, 1] -> Dense(3), None, (-3, -1, 1)), reshape ((-1, 3, 8) -> Dense(2); (-1, 6) "
+                 "-> Dense(2) -> (-1, 4, 2), batch merged and restored; (2, -1)), squeeze (of expand_dims [1, -1]; "
+                 "axis None; -1), concatenate (axis 1 of three, -1, default 0), stack (default 0, 1 of three, -1), "
+                 "broadcast_to (2, 3, 4, 6) and (3, 2, 5, 6)"),
+                ("ops_struct_index", ops_struct_index,
+                 "take ([0, 2, -1] axis 1 -> Dense(2); [[0, 1], [5, -2]] axis -1; flattened [3, 7, -1, 40]; a NumPy "
+                 "array; a scalar index), x[key] (x[:, 0], x[:, ::-1, None, ..., 1:5:2], x[..., -1], x[:, -3:, 2:-1], "
+                 "x[:, ::-2], x[1], x[:, 3:0:-1, :], x[None, :, 1], x[:, :, None], x[:, 2:10], x[:, -9:2, ::3], "
+                 "x[:, 1, ..., None]), take_along_axis (NumPy indices (1, 3, 6) on axis 1, (1, 4, 1) on axis -1, "
+                 "(4,) flattened)"),
+                ("ops_struct_repeat", ops_struct_repeat,
+                 "tile ([1, 2, 1] -> Dense(2), 2, [2, 1, 1, 2]), repeat (2 axis 1, [1, 2, 0, 3] axis 1, 2 flattened, "
+                 "3 axis -1), flip (axis 1, None, [1, 2]), roll (2 axis 1, -1 flattened, [1, -2] axes [1, 2], "
+                 "[1, 4] on axis 2 twice, 7 on the batch axis)")):
+            add(name, "Input (4, 5) -> Dense(6) -> keras.ops " + what, functional([(4, 5)], make), one_call((2, 4, 5)))
+
+        def ops_struct_f64(L, xs):
+            f = dict(dtype="float64")
+            shape, index, rep = ops_struct_shape(L, xs, f), ops_struct_index(L, xs, f), ops_struct_repeat(L, xs, f)
+            return shape[:1] + shape[3:5] + shape[9:10] + shape[12:13] + index[:2] + index[6:8] + rep[:1] + rep[4:5] + rep[9:10] + rep[12:13]
+
+        add("ops_struct_float64", "float64 Functional: Input (4, 5) -> Dense(6) -> the keras.ops of ops_struct_shape, "
+            "ops_struct_index and ops_struct_repeat (transpose, reshape, concatenate, stack, take, x[key], tile, repeat, "
+            "flip, roll), every layer dtype float64 (atol 1e-9)",
+            functional([(4, 5)], ops_struct_f64, dtype="float64"), f64_call((2, 4, 5)), dtype="float64")
+    else:
+        # tf-keras records the TensorFlow functions as TFOpLambda / SlicingOpLambda layers.
+        def tf_struct_shape(L, xs, f=None):
+            import tensorflow as tf
+            f = f or {}
+            x = L.Dense(6, **f)(xs[0])
+            y = L.Dense(6, **f)(xs[0])
+            return [L.Dense(3, **f)(tf.transpose(x, perm=[0, 2, 1])),
+                    tf.transpose(x),
+                    L.Dense(2, **f)(tf.reshape(x, (-1, 3, 8))),
+                    tf.reshape(L.Dense(2, **f)(tf.reshape(x, [-1, 6])), (-1, 4, 2)),
+                    tf.squeeze(tf.expand_dims(x, 1), axis=1),
+                    tf.squeeze(tf.expand_dims(x, -1), axis=-1),
+                    tf.concat([x, y, x], axis=1),
+                    tf.concat([x, y], axis=-1),
+                    tf.stack([x, y]),
+                    tf.stack([x, y, x], axis=-1)]
+
+        def tf_struct_index(L, xs, f=None):
+            import tensorflow as tf
+            f = f or {}
+            x = L.Dense(6, **f)(xs[0])
+            return [L.Dense(2, **f)(tf.gather(x, [0, 2, 3], axis=1)),
+                    tf.gather(x, [[0, 1], [5, 2]], axis=-1),
+                    tf.gather(x, [1, 0]),
+                    x[:, 0],
+                    x[:, ::-1, 1:5:2],
+                    x[:, :, -1],
+                    x[:, -3:, 2:-1],
+                    x[1],
+                    x[:, 3:0:-1, :],
+                    x[:, -9:2, ::3]]
+
+        def tf_struct_repeat(L, xs, f=None):
+            import tensorflow as tf
+            f = f or {}
+            x = L.Dense(6, **f)(xs[0])
+            return [L.Dense(2, **f)(tf.tile(x, [1, 2, 1])),
+                    tf.tile(x, [2, 1, 3]),
+                    tf.repeat(x, 2, axis=1),
+                    tf.repeat(x, [1, 2, 0, 3], axis=1),
+                    tf.repeat(x, 2),
+                    tf.reverse(x, [1]),
+                    tf.reverse(x, [0, -1]),
+                    tf.roll(x, 2, axis=1),
+                    tf.roll(x, [1, -2], axis=[1, 2])]
+
+        for name, make, what in (
+                ("ops_struct_shape", tf_struct_shape,
+                 "tf.transpose (perm [0, 2, 1] -> Dense(3), None), tf.reshape ((-1, 3, 8) -> Dense(2); [-1, 6] -> Dense(2) "
+                 "-> (-1, 4, 2)), tf.squeeze (axis 1, -1) of tf.expand_dims, tf.concat (axis 1 of three, -1), tf.stack "
+                 "(default 0, -1 of three)"),
+                ("ops_struct_index", tf_struct_index,
+                 "tf.gather ([0, 2, 3] axis 1 -> Dense(2), [[0, 1], [5, 2]] axis -1, [1, 0] axis 0), x[key] "
+                 "(SlicingOpLambda: x[:, 0], x[:, ::-1, 1:5:2], x[:, :, -1]; tf-keras cannot save `...` nor reload a newaxis, x[:, -3:, 2:-1], x[1], "
+                 "x[:, 3:0:-1, :], x[:, -9:2, ::3])"),
+                ("ops_struct_repeat", tf_struct_repeat,
+                 "tf.tile ([1, 2, 1] -> Dense(2), [2, 1, 3]), tf.repeat (2 axis 1, [1, 2, 0, 3] axis 1, 2 flattened), "
+                 "tf.reverse ([1], [0, -1]), tf.roll (2 axis 1, [1, -2] axes [1, 2])")):
+            add(name, "Input (4, 5) -> Dense(6) -> TFOpLambda " + what, functional([(4, 5)], make), one_call((2, 4, 5)))
+
+        def tf_struct_f64(L, xs):
+            f = dict(dtype="float64")
+            shape, index, rep = tf_struct_shape(L, xs, f), tf_struct_index(L, xs, f), tf_struct_repeat(L, xs, f)
+            return shape[:1] + shape[2:4] + shape[6:7] + shape[8:9] + index[:1] + index[3:5] + rep[:1] + rep[3:4] + rep[5:6] + rep[8:9]
+
+        add("ops_struct_float64", "float64 Functional: Input (4, 5) -> Dense(6) -> the TensorFlow functions of "
+            "ops_struct_shape, ops_struct_index and ops_struct_repeat, every layer dtype float64 (atol 1e-9)",
+            functional([(4, 5)], tf_struct_f64, dtype="float64"), f64_call((2, 4, 5)), dtype="float64")
+    # ==================================================================
+    # END ops-struct
+    # ==================================================================
+
     # --- A model KerasKit cannot run (classes no issue plans yet): the outputs are stored anyway.
     if writer == "keras3":
         add("unsupported_layers", "Input (6, 5, 3) -> AutoContrast(value_range=(-3, 3)) -> Flatten -> "
@@ -1876,9 +2328,281 @@ def fixture_specs(writer):
         "-> MultiHeadAttention(2, 3, dropout=0.1)(a, e, return_attention_scores=True) -> Dense(3) of a + b; scores "
         "(atol 1e-9)", attention_functional([((5,), "int32")], mha_f64, dtype="float64"),
         token_calls([(3, 5)]), dtype="float64")
+
+    def gqa(L, *args, **kw):
+        keras3_only(L)
+        return L.GroupQueryAttention(*args, **kw)
+
+    def gqa_layers(keras, L, xs, dtype=None):
+        f = dict(dtype=dtype) if dtype else {}
+        e = L.Embedding(12, 8, mask_zero=True, **f)(xs[0])
+        x = L.Dense(8, **f)(xs[1])
+        a = gqa(L, 3, 4, 2, **f)(x, x)
+        b = gqa(L, 2, 4, 1, use_bias=False, **f)(query=xs[1], value=xs[2], key=xs[2], use_causal_mask=True)
+        c, scores = gqa(L, 3, 2, 2, dropout=0.1, **f)(e, e, return_attention_scores=True)
+        d = gqa(L, 2, 4, 2, use_gate=True, sliding_window=2, **f)(e, e, use_causal_mask=True)
+        g = gqa(L, 2, 2, 1, **f)(e, x, attention_mask=xs[3])
+        return [a, b, c, scores, d, g]
+
+    gqa_inputs = [((5,), "int32"), ((5, 6), None), ((7, 6), None), ((5, 5), None)]
+
+    def gqa_calls(rng, f64=False):
+        tokens = rng.integers(1, 12, (3, 5))
+        tokens[0, -2:] = 0
+        tokens[-1, 1:] = 0
+        dense = (lambda *s: rng.standard_normal(s)) if f64 else (lambda *s: normal(rng, *s))
+        return [{"inputs": [tokens, dense(3, 5, 6), dense(3, 7, 6), (rng.uniform(size=(3, 5, 5)) > 0.3).astype(np.float32)], "reset": False}]
+
+    add("gqa", "Keras 3 only: GroupQueryAttention(head_dim, query heads, kv heads): (3, 4, 2)(x, x); (2, 4, 1, use_bias=False)"
+        "(query=x, value=v, key=v, use_causal_mask=True); (3, 2, 2, dropout=0.1)(e, e, return_attention_scores=True) "
+        "on Embedding(mask_zero=True) tokens with padding; (2, 4, 2, use_gate=True, sliding_window=2)(e, e, causal); "
+        "(2, 2, 1)(e, x, attention_mask=m)",
+        attention_functional(gqa_inputs, gqa_layers), gqa_calls)
+    add("gqa_float64", "gqa in float64 (atol 1e-9)",
+        attention_functional(gqa_inputs, lambda k, L, xs: gqa_layers(k, L, xs, "float64"), dtype="float64"),
+        lambda rng: gqa_calls(rng, f64=True), dtype="float64")
+
+    # --- real architectures: keras-io's transformer text classifier (core layers: positions as
+    # a second token input), a time-series transformer encoder, a causal decoder block.
+    def transformer_block(L, x, heads, key_dim, ff, dtype=None, causal=False, context=None, mask_tokens=False):
+        f = dict(dtype=dtype) if dtype else {}
+        attention = L.MultiHeadAttention(heads, key_dim, **f)
+        a = attention(x, x, use_causal_mask=True) if causal else attention(x, x)
+        x = L.LayerNormalization(epsilon=1e-6, **f)(L.Add(**f)([x, L.Dropout(0.1, **f)(a)]))
+        if context is not None:
+            c = L.MultiHeadAttention(heads, key_dim, **f)(x, context)
+            x = L.LayerNormalization(epsilon=1e-6, **f)(L.Add(**f)([x, c]))
+        h = L.Dense(ff, activation="relu", **f)(x)
+        h = L.Dropout(0.1, **f)(L.Dense(x.shape[-1], **f)(h))
+        return L.LayerNormalization(epsilon=1e-6, **f)(L.Add(**f)([x, h]))
+
+    def text_classifier(keras, L, xs, dtype=None, vocab=60, d_model=16, heads=4, ff=32, blocks=2):
+        f = dict(dtype=dtype) if dtype else {}
+        x = L.Add(**f)([L.Embedding(vocab, d_model, **f)(xs[0]), L.Embedding(xs[1].shape[1], d_model, **f)(xs[1])])
+        for _ in range(blocks):
+            x = transformer_block(L, x, heads, d_model // heads, ff, dtype)
+        x = L.GlobalAveragePooling1D(**f)(x)
+        x = L.Dropout(0.1, **f)(L.Dense(20, activation="relu", **f)(x))
+        return L.Dense(2, activation="softmax", **f)(x)
+
+    def text_calls(T, vocab=60, batch=3):
+        def calls(rng):
+            return [{"inputs": [rng.integers(0, vocab, (batch, T)), np.tile(np.arange(T), (batch, 1))], "reset": False}]
+        return calls
+
+    add("transformer_text_classifier", "keras-io's text classifier with core layers: tokens (16,) and positions (16,) -> "
+        "Embedding(60, 16) + Embedding(16, 16) -> 2 x [MultiHeadAttention(4, 4) -> Dropout -> Add -> LayerNormalization -> "
+        "Dense(32, relu) -> Dense(16) -> Dropout -> Add -> LayerNormalization] -> GlobalAveragePooling1D -> Dense(20, relu) "
+        "-> Dropout -> Dense(2, softmax)",
+        attention_functional([((16,), "int32"), ((16,), "int32")], text_classifier), text_calls(16), wscale=0.3)
+    add("transformer_text_classifier_float64", "transformer_text_classifier in float64 (atol 1e-9)",
+        attention_functional([((16,), "int32"), ((16,), "int32")], lambda k, L, xs: text_classifier(k, L, xs, "float64"), dtype="float64"),
+        text_calls(16), wscale=0.3, dtype="float64")
+
+    def timeseries_encoder(keras, L, xs):
+        # keras-io's timeseries_classification_transformer: pre-norm blocks, Conv1D feed-forward.
+        x = xs[0]
+        for _ in range(2):
+            h = L.LayerNormalization(epsilon=1e-6)(x)
+            h = L.MultiHeadAttention(key_dim=16, num_heads=2, dropout=0.1)(h, h)
+            res = L.Add()([L.Dropout(0.1)(h), x])
+            h = L.LayerNormalization(epsilon=1e-6)(res)
+            h = L.Conv1D(filters=4, kernel_size=1, activation="relu")(h)
+            h = L.Conv1D(filters=x.shape[-1], kernel_size=1)(L.Dropout(0.1)(h))
+            x = L.Add()([h, res])
+        x = L.GlobalAveragePooling1D(data_format="channels_first")(x)
+        x = L.Dropout(0.1)(L.Dense(16, activation="relu")(x))
+        return L.Dense(3, activation="softmax")(x)
+
+    add("transformer_timeseries", "keras-io's time-series transformer encoder on a (200, 8) signal: 2 x [LayerNormalization -> "
+        "MultiHeadAttention(key_dim=16, num_heads=2, dropout=0.1) -> Dropout -> Add -> LayerNormalization -> Conv1D(4, 1, relu) "
+        "-> Dropout -> Conv1D(8, 1) -> Add] -> GlobalAveragePooling1D(channels_first) -> Dense(16, relu) -> Dropout -> "
+        "Dense(3, softmax); batch 2",
+        attention_functional([((200, 8), None)], timeseries_encoder), one_call((2, 200, 8)), wscale=0.3)
+
+    def decoder_block(keras, L, xs):
+        target = L.Embedding(50, 16, mask_zero=True)(xs[0])
+        context = L.Dense(16)(xs[1])
+        x = transformer_block(L, target, 2, 8, 32, causal=True, context=context)
+        return L.Dense(50, activation="softmax")(x)
+
+    def decoder_calls(rng):
+        tokens = rng.integers(1, 50, (3, 7))
+        tokens[0, 5:] = 0
+        tokens[2, 2:] = 0
+        return [{"inputs": [tokens, normal(rng, 3, 9, 12)], "reset": False}]
+
+    add("transformer_decoder", "a decoder block: target tokens (7,) -> Embedding(50, 16, mask_zero=True) -> "
+        "MultiHeadAttention(2, 8)(x, x, use_causal_mask=True) -> Add -> LayerNormalization -> cross MultiHeadAttention(2, 8) "
+        "over Dense(16) of an encoder output (9, 12) -> Add -> LayerNormalization -> Dense(32, relu) -> Dense(16) -> Add -> "
+        "LayerNormalization -> Dense(50, softmax); padded targets",
+        attention_functional([((7,), "int32"), ((9, 12), None)], decoder_block), decoder_calls, wscale=0.3)
+
+    def ops_attention(keras, L, xs, dtype=None):
+        keras3_only(L)
+        f = dict(dtype=dtype) if dtype else {}
+        ops = keras.ops
+        q, k, v = L.Dense(8, **f)(xs[0]), L.Dense(8, **f)(xs[1]), L.Dense(6, **f)(xs[1])
+        scores = L.Softmax(**f)(ops.einsum("btd,bsd->bts", q, k))
+        heads = ops.matmul(scores, v)
+        pooled = ops.einsum("btd->bd", heads)
+        outer = ops.einsum("bi,bj->bij", pooled, L.Dense(3, **f)(pooled))
+        return [L.Dense(2, **f)(heads), ops.matmul(L.Dense(4, **f)(xs[0]), xs[2]), outer]
+
+    add("ops_attention", "Keras 3 only: attention written with keras.ops between layers: q, k, v Dense of x (5, 6) and "
+        "y (7, 6); Softmax(einsum('btd,bsd->bts', q, k)); matmul(scores, v) -> Dense(2); einsum('btd->bd'); "
+        "einsum('bi,bj->bij') outer product; matmul of (B, 5, 4) by a broadcast (4, 4)",
+        attention_functional([((5, 6), None), ((7, 6), None), ((4, 4), None)], ops_attention),
+        lambda rng: [{"inputs": [normal(rng, 3, 5, 6), normal(rng, 3, 7, 6), normal(rng, 3, 4, 4)], "reset": False}])
+    add("ops_attention_float64", "ops_attention in float64 (atol 1e-9)",
+        attention_functional([((5, 6), None), ((7, 6), None), ((4, 4), None)], lambda k, L, xs: ops_attention(k, L, xs, "float64"), dtype="float64"),
+        lambda rng: [{"inputs": [rng.standard_normal((3, 5, 6)), rng.standard_normal((3, 7, 6)), rng.standard_normal((3, 4, 4))], "reset": False}],
+        dtype="float64")
+    def text_classifier_ops(keras, L, xs, dtype=None, vocab=60, d_model=16, heads=4, ff=32):
+        # transformer_text_classifier with keras.ops between the layers: residual `+`, relu as
+        # keras.activations on a tensor, the pooling as ops.mean, the head's softmax as ops.
+        keras3_only(L)
+        f = dict(dtype=dtype) if dtype else {}
+        ops, A = keras.ops, keras.activations
+        x = L.Embedding(vocab, d_model, **f)(xs[0]) + L.Embedding(xs[1].shape[1], d_model, **f)(xs[1])
+        for _ in range(2):
+            a = L.MultiHeadAttention(heads, d_model // heads, **f)(x, x)
+            x = L.LayerNormalization(epsilon=1e-6, **f)(x + a)
+            h = L.Dense(d_model, **f)(A.relu(L.Dense(ff, **f)(x)))
+            x = L.LayerNormalization(epsilon=1e-6, **f)(x + h)
+        pooled = ops.mean(x, axis=1)
+        return ops.softmax(L.Dense(2, **f)(A.relu(L.Dense(20, **f)(pooled))), axis=-1)
+
+    add("transformer_text_classifier_ops", "Keras 3 only: transformer_text_classifier written with keras.ops between "
+        "the layers: embeddings added with +, residual x + a, keras.activations.relu on Dense outputs, ops.mean "
+        "pooling, ops.softmax head",
+        attention_functional([((16,), "int32"), ((16,), "int32")], text_classifier_ops), text_calls(16), wscale=0.3)
     # ==================================================================
     # END attention
     # ==================================================================
+
+
+    # --- Keras 3 math operation nodes (ops-math): keras.ops / keras.activations applied to
+    # tensors between Dense layers.  tf-keras records no operation nodes: Keras 3 only.  Each
+    # result is cast to the model's float type and flattened so one Concatenate gathers them.
+    def ops_model(input_shape, units, make, dtype=None):
+        def build(keras):
+            if writer != "keras3":
+                raise Skip("tf-keras has no operation nodes (keras.ops)")
+            f = dict(dtype=dtype) if dtype else {}
+            float_type = dtype or "float32"
+            L, ops = keras.layers, keras.ops
+            inp = keras.Input(shape=input_shape, dtype=dtype)
+            a = L.Dense(units, name="a", **f)(inp)
+            b = L.Dense(units, name="b", **f)(inp)
+            outs = make(keras, ops, a, b)
+            flat = [L.Flatten(**f)(ops.cast(o, float_type)) if len(o.shape) > 2 else ops.cast(o, float_type)
+                    if len(o.shape) == 2 else ops.cast(ops.expand_dims(o, -1), float_type) for o in outs]
+            return keras.Model(inp, L.Concatenate(**f)(flat))
+        return build
+
+    def ops_activation_outputs(keras, ops, a, b):
+        A = keras.activations
+        return [A.relu(a), A.relu(a, negative_slope=0.1, max_value=0.8, threshold=0.2), ops.relu(a), A.relu6(a * 8),
+                A.sigmoid(a), A.sparse_sigmoid(a * 2), A.softplus(a), A.softsign(a), A.sparse_plus(a * 2), A.silu(a),
+                A.swish(b), A.log_sigmoid(a), A.hard_sigmoid(a * 4), ops.hard_silu(a * 4), A.selu(a), A.tanh_shrink(a),
+                A.hard_tanh(a * 2), A.leaky_relu(a, negative_slope=0.3), A.elu(a, alpha=0.5), A.celu(a, alpha=0.7),
+                A.gelu(a), ops.gelu(b), A.soft_shrink(a, threshold=0.3), A.hard_shrink(a, threshold=0.4),
+                A.squareplus(a, b=2), ops.threshold(a, 0.2, -1.0), A.softmax(a), ops.softmax(b, axis=1),
+                A.log_softmax(a), A.glu(a), A.tanh(a), A.exponential(a), A.linear(b)]
+
+    def ops_unary_outputs(keras, ops, a, b):
+        p = ops.abs(a) + 0.1  # positive
+        u = ops.tanh(a) * 0.9  # in (-1, 1)
+        return [ops.negative(a), ops.abs(a), ops.absolute(b), ops.fabs(a), ops.sign(a), ops.square(a), ops.sqrt(p),
+                ops.rsqrt(p), ops.reciprocal(p), ops.exp(a), ops.exp2(a), ops.expm1(a), ops.log(p), ops.log2(p),
+                ops.log10(p), ops.log1p(p), ops.erf(a), ops.erfc(a), ops.cbrt(a), ops.sin(a), ops.cos(a),
+                ops.tan(a * 0.3), ops.arcsin(u), ops.arccos(u), ops.arctan(a), ops.sinh(a), ops.cosh(a), ops.tanh(a),
+                ops.arcsinh(a), ops.arccosh(p + 1), ops.arctanh(u), ops.floor(a * 3), ops.ceil(a * 3),
+                ops.trunc(a * 3), ops.round(a * 3), ops.round(a, 1), ops.round(a * 30, -1), ops.clip(a, -0.3, 0.4),
+                ops.logical_not(a > 0), ops.isnan(a), ops.isinf(a), ops.isfinite(a)]
+
+    def ops_binary_outputs(keras, ops, a, b):
+        import numpy as np_
+        n = a.shape[-1]
+        return [ops.greater(a, b), a >= 0.1, 0.2 < a, ops.less(a, b), ops.less_equal(a, b), ops.minimum(0.2, a), ops.divide(a, b + 3), ops.equal(ops.round(a * 2), ops.round(b * 2)),
+                ops.not_equal(ops.round(a * 2), 0), ops.logical_xor(a > 0, b > 0), ops.logical_and(a > 0, b > 0),
+                ops.floor_divide(a, 0.3), a // b, ops.mod(a, 0.3), ops.mod(a, -0.3), a % b,
+                ops.where(a > b, a, b), ops.where(a > 0, a, 1.0), ops.where(b > 0, 0.5, a),
+                ops.where(np_.arange(n) % 2 == 0, a, b), ops.where(a > 0, 2, -3),
+                a + ops.arange(n), ops.multiply(np_.linspace(-1, 1, n).astype("float32"), a), ops.subtract(np_.arange(n), a),
+                ops.maximum(a, np_.full((1, n), 0.1, "float32")), ops.power(ops.abs(a) + 0.5, np_.linspace(0.5, 2, n).astype("float32")),
+                a * np_.float32(2.5), a / 4, 3 - a,
+                ops.cast(a, "float16"), ops.cast(a, "bfloat16"), ops.cast(a * 300, "int8"), ops.cast(a * 400, "uint8"),
+                ops.cast(a * 40000, "int16"), ops.cast(a * 5, "int32"), ops.cast(a * 1000, "uint32"),
+                ops.cast(a * 1000, "int64"), ops.cast(ops.round(a * 2), "bool"), ops.cast(a, "float64"),
+                ops.cast(a * 5, "int32") * 3 + 1]
+
+    def ops_reduction_outputs(keras, ops, a, b):
+        return [ops.mean(a, axis=-1, keepdims=True), ops.mean(a, axis=(1, 2)), ops.sum(a, axis=[1, 2]), ops.sum(b, axis=1),
+                ops.max(a, axis=1), ops.min(a, axis=1, keepdims=True), ops.max(a, axis=-1, initial=0.2),
+                ops.min(b, axis=-1, initial=-0.1), ops.amax(a, axis=2), ops.amin(b, axis=(1, 2)), ops.prod(a, axis=-1),
+                ops.all(a > -0.5, axis=-1), ops.any(b > 0.5, axis=1), ops.var(a, axis=-1), ops.std(b, axis=1),
+                ops.logsumexp(a, axis=1), ops.logsumexp(b, axis=(1, 2), keepdims=True), ops.argmax(a, axis=-1),
+                ops.argmin(a, axis=1, keepdims=True), ops.argmax(b, axis=1), ops.log_softmax(a, axis=1),
+                ops.softmax(b, axis=-1), ops.glu(b, axis=-1)]
+
+    def ops_float64_outputs(keras, ops, a, b):
+        import numpy as np_
+        A = keras.activations
+        return [A.gelu(a), ops.gelu(a), A.silu(a), A.elu(a, alpha=0.4), A.selu(b), ops.softmax(a), A.log_softmax(b),
+                ops.exp(a), ops.log(ops.abs(a) + 0.1), ops.sqrt(ops.abs(b)), ops.erf(a), ops.tanh(b), ops.sin(a),
+                ops.mean(a, axis=-1), ops.var(b, axis=-1), ops.logsumexp(a, axis=-1), ops.argmax(a, axis=-1),
+                ops.where(a > b, a, 0.1), ops.clip(a, -0.3, 0.3),
+                ops.cast(a, "float32"), ops.cast(a, "float16"), ops.cast(a * 100, "int8"), ops.mod(a, 0.3), ops.add(a, np_.linspace(0, 1, a.shape[-1])),
+                ops.round(a, 2), A.relu(a, negative_slope=0.2, threshold=0.1)]
+
+    def build_tf_ops(keras):
+        """tf-keras: TensorFlow functions on tensors, which it records as TFOpLambda layers."""
+        if writer != "keras2":
+            raise Skip("Keras 3 records keras.ops calls as operation nodes, not TFOpLambda")
+        import tensorflow as tf
+        L = keras.layers
+        inp = keras.Input(shape=(3, 4))
+        a = L.Dense(4, name="a")(inp)
+        p = tf.math.abs(a) + 0.1
+        outs = [tf.math.exp(a * 0.5), tf.math.log(p), tf.math.sqrt(p), tf.math.rsqrt(p), tf.math.square(a), tf.math.negative(a),
+                tf.math.sign(a), tf.math.reciprocal(p), tf.math.log1p(p), tf.math.expm1(a * 0.5), tf.math.erf(a),
+                tf.math.floor(a * 3), tf.math.ceil(a * 3), tf.math.round(a * 3), tf.math.sin(a), tf.math.cos(a),
+                tf.math.tanh(a), tf.nn.tanh(a), tf.math.sigmoid(a), tf.nn.sigmoid(a), tf.nn.relu(a), tf.nn.relu6(a * 8),
+                tf.nn.elu(a), tf.nn.selu(a), tf.nn.gelu(a), tf.nn.silu(a), tf.nn.swish(a), tf.math.softplus(a),
+                tf.nn.softplus(a), tf.math.softsign(a), tf.nn.softsign(a), tf.math.log_sigmoid(a),
+                tf.nn.softmax(a), tf.nn.softmax(a, axis=1), tf.math.softmax(a), tf.nn.log_softmax(a, axis=-1),
+                tf.math.log_softmax(a)]
+        reductions = [tf.reduce_mean(a, axis=-1, keepdims=True), tf.math.reduce_sum(a, 1), tf.math.reduce_max(a, axis=[1, 2], keepdims=True),
+                      tf.math.reduce_min(a, axis=-1), tf.math.reduce_prod(a, axis=-1), tf.math.reduce_variance(a, axis=1),
+                      tf.math.reduce_std(a, axis=-1, keepdims=True), tf.math.reduce_logsumexp(a, axis=-1),
+                      tf.cast(tf.math.argmax(a, axis=-1), "float32"), tf.cast(tf.math.argmin(a, axis=1), "float32")]
+        flat = [L.Flatten()(o) if len(o.shape) != 2 else o for o in outs + reductions]
+        return keras.Model(inp, L.Concatenate()(flat))
+
+    add("ops_tf_functions", "tf-keras: Input (3, 4) -> Dense(4) -> TensorFlow math, activation, reduction and softmax "
+        "functions on the tensor (TFOpLambda layers: tf.math.exp, tf.nn.relu, tf.reduce_mean(axis, keepdims), "
+        "tf.math.argmax, tf.nn.softmax(axis), …) -> Flatten -> Concatenate", build_tf_ops, one_call((2, 3, 4), scale=1.5),
+        wscale=1.0)
+    add("ops_activations", "Keras 3: Input (6) -> Dense a, b (6) -> every activation applied to a tensor "
+        "(keras.activations.* and keras.ops.* on a, b; ReLU options, Gelu approximate true/false, softmax axes, glu) "
+        "-> Concatenate", ops_model((6,), 6, ops_activation_outputs), one_call((2, 6), scale=1.5), wscale=1.0)
+    add("ops_unary", "Keras 3: Input (6) -> Dense a, b (6) -> element-wise keras.ops math (abs, exp, log on abs+0.1, "
+        "trig, rounding, clip, logical_not, isnan, …) -> Concatenate", ops_model((6,), 6, ops_unary_outputs),
+        one_call((2, 6), scale=1.5), wscale=1.0)
+    add("ops_binary", "Keras 3: Input (6) -> Dense a, b (6) -> comparisons, floor_divide, mod, where (constants in "
+        "any position), folded constant arrays (int arange, float linspace, NumPy arrays), casts to float16, bfloat16, "
+        "int8 (wrapping), uint8, int16, int32, uint32, int64, bool, float64 -> Concatenate",
+        ops_model((6,), 6, ops_binary_outputs), one_call((2, 6), scale=1.5), wscale=1.0)
+    add("ops_reductions", "Keras 3: Input (3, 5) -> Dense a, b (4) on (batch, 3, 4) -> mean, sum, max/min (initial), "
+        "amax, amin, prod, all, any, var, std, logsumexp, argmax, argmin (axis int/list, keepdims), softmax, "
+        "log_softmax, glu on axis 1 -> Flatten -> Concatenate", ops_model((3, 5), 4, ops_reduction_outputs),
+        one_call((2, 3, 5), scale=1.5), wscale=1.0)
+    add("ops_float64", "Keras 3 float64: Input (6) -> Dense a, b (6), every layer dtype float64 -> activations, "
+        "math, reductions, where, clip, a float64 constant, casts to float32, float16 and int8 -> Concatenate (atol 1e-9)",
+        ops_model((6,), 6, ops_float64_outputs, dtype="float64"), f64_call((2, 6), scale=1.5), wscale=1.0,
+        dtype="float64")
 
     return specs
 
@@ -2503,7 +3227,11 @@ def run_writer(writer, only=None):
             trainable = weights_size(model.trainable_weights)
             non_trainable = weights_size(model.non_trainable_weights)
             assert trainable + non_trainable == int(model.count_params()), (trainable, non_trainable)
-            layers = [{"name": l.name, "class_name": l.__class__.__name__,
+            # The class name the config writes (GroupQueryAttention's Python class is
+            # GroupedQueryAttention); the Python class's where the config has no entry.
+            written_classes = {e.get("config", {}).get("name"): e.get("class_name")
+                               for e in (model.get_config() or {}).get("layers", []) if isinstance(e, dict)}
+            layers = [{"name": l.name, "class_name": written_classes.get(l.name) or l.__class__.__name__,
                        "output_shape": layer_output_shape(l), "params": int(l.count_params()),
                        "trainable_params": weights_size(l.trainable_weights),
                        "non_trainable_params": weights_size(l.non_trainable_weights)}
@@ -2531,6 +3259,10 @@ def run_writer(writer, only=None):
                 if spec.get("unsupported"):
                     # Classes KerasKit must refuse, by name, for this model: tests check the refusal.
                     entry["unsupported"] = spec["unsupported"]
+                operations = sorted({l["class_name"] for n, l in saved.items() if n not in {m["name"] for m in layers}})
+                if operations:
+                    # Keras 3 operation nodes (keras.ops.* on symbolic tensors): not in model.layers.
+                    entry["operations"] = operations
                 entries.append(entry)
                 if fmt == "h5":
                     tmp_entries[name] = entry
@@ -2583,8 +3315,17 @@ def run_writer(writer, only=None):
 # one int (so a list such as [1, 2, 3] becomes the default -1 and the saved weights no longer
 # fit), and cannot deserialize Normalization's nested config statistics. KerasKit reads the
 # config as written; the stored outputs come from the model in memory.
-KERAS3_H5_UNRELOADABLE = {"normalization_adapted", "normalization_invert", "normalization_config_stats", "rms_norm",
-                          "layer_norm_axes", "layer_norm_rms_scaling", "norm_float64"}
+KERAS3_H5_UNRELOADABLE = {"ops_activations", "ops_unary", "ops_binary", "ops_reductions", "ops_float64",
+                          "normalization_adapted", "normalization_invert", "normalization_config_stats", "rms_norm",
+                          "layer_norm_axes", "layer_norm_rms_scaling", "norm_float64", "ops_attention", "ops_attention_float64", "transformer_text_classifier_ops"}
+# Keras 3's legacy .h5 loader deserializes Attention's score_mode "dot" as the function
+# keras.ops.dot, which Attention then refuses; "concat" and AdditiveAttention reload.
+KERAS3_H5_UNRELOADABLE |= {"attention_dot", "attention_scale", "attention_causal", "attention_scores", "attention_key",
+                           "attention_explicit_mask", "attention_embedding_mask", "attention_seq2seq",
+                           "attention_seq2seq_tokens", "attention_float64", "attention_seq2seq_float64",
+                           "attention_explicit_mask_float64"}
+# Keras 3 operation nodes (ops-struct block): its legacy .h5 loader knows no Transpose, Take, ...
+KERAS3_H5_UNRELOADABLE |= {"ops_struct_shape", "ops_struct_index", "ops_struct_repeat", "ops_struct_float64"}
 
 
 def application_objects(keras, name):

@@ -90,7 +90,7 @@ struct ArchiveWeightReader {
     static func paths(of layers: [LayerConfig], in container: String) -> [(LayerConfig, String)] {
         var seen: [String: Int] = [:]
         return layers.map { layer in
-            let base = snakeCase(layer.className)
+            let base = snakeCase(type(of: layer.configuration).archiveClassName ?? layer.className)
             let count = seen[base, default: 0]
             seen[base] = count + 1
             return (layer, "\(container)/\(count == 0 ? base : "\(base)_\(count)")")

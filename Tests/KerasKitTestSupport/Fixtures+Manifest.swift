@@ -82,6 +82,9 @@ extension Fixtures {
         /// The classes KerasKit must refuse for this model (a model made to check the refusal);
         /// nil for a model it runs.
         public var unsupported: [String]?
+        /// The classes of the Keras 3 operation nodes in the model's config (`Transpose`,
+        /// `GetItem`, …), which `model.layers` leaves out; nil when it has none.
+        public var operations: [String]?
 
         /// A fixture from its fields, for a stand-in when the manifest is missing.
         public init(name: String, writer: String, format: String, keras_version: String, model: String,
@@ -109,8 +112,8 @@ extension Fixtures {
         public var firstCall: Call { calls[0] }
 
         /// The Keras classes in the model as far as the manifest shows them: each layer's
-        /// `class_name`, and every `class_name` inside its `config` (the layers a wrapper or a
-        /// nested model holds — and initializers', which name no layer).
+        /// `class_name`, every `class_name` inside its `config` (the layers a wrapper or a
+        /// nested model holds — and initializers', which name no layer), and its operations'.
         public var classNames: Set<String> {
             var names = Set(layers.map(\.class_name))
             func collect(_ value: JSONValue) {
@@ -125,6 +128,7 @@ extension Fixtures {
                 }
             }
             layers.compactMap(\.config).forEach(collect)
+            names.formUnion(operations ?? [])
             return names
         }
     }

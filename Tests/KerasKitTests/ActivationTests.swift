@@ -44,7 +44,10 @@ struct ActivationTests {
             let alpha = 1.6732632423543772848170429916717, scale = 1.0507009873554804934193349852946
             return scale * (x > 0 ? x : alpha * expm1(x))
         case .celu: return x >= 0 ? x : expm1(x)  // alpha = 1: alpha * (exp(x / alpha) - 1)
-        case .gelu: return 0.5 * x * erfc(-x / 2.0.squareRoot())  // x Φ(x), approximate=False
+        // x Φ(x), approximate=False, as tf.nn.gelu computes it: its 1/√2 is
+        // `math_ops.cast(0.7071067811865476, dtype)`, a float32 tensor first (measured: TensorFlow's
+        // float64 gelu is 5e-9 from the exact 1/√2 and 5e-18 from the float32 one).
+        case .gelu: return 0.5 * x * erfc(-x * Double(Float(0.7071067811865476)))
         case .silu: return x * sigmoid(x)
         case .mish: return x * tanh(softplus(x))
         case .softsign: return x / (1 + abs(x))

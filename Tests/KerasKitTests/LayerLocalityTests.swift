@@ -115,11 +115,16 @@ struct LayerLocalityTests {
         #expect(Self.names("let x = Conv2DConfig.self", "Conv2D"))
     }
 
-    @Test("at most two files name the class: its own and the registry", arguments: checked)
+    @Test("at most two files name the class: its own and the registry (three when a Keras 3 operation of the same name has its own)", arguments: checked)
     func namedInTwoFilesAtMost(className: String) {
         let naming = Self.files.filter { Self.names($0.code, className) }.map(\.path).sorted()
         let others = naming.filter { !$0.hasSuffix("Layers/LayerRegistry.swift") }
         #expect(naming.contains { $0.hasSuffix("Layers/LayerRegistry.swift") }, "\(className) is not registered")
-        #expect(others.count == 1, "\(className) is named in \(others)")
+        // `Concatenate` is also `keras.ops.concatenate`, another class in the operation namespace:
+        // its config lives in its own file under Operations/, or beside the layer's (`ReLU`,
+        // `Softmax`), never anywhere else.
+        let twin = LayerRegistry.operationClassNames.contains(className)
+        let allowed = others.count == 1 || (twin && others.count == 2 && others.contains { $0.contains("Layers/Operations/") })
+        #expect(allowed, "\(className) is named in \(others)")
     }
 }

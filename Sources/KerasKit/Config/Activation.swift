@@ -89,24 +89,24 @@ extension Activation {
         case .sigmoid: return Activation.sigmoid(x)
         case .relu: return Swift.max(x, 0)
         case .relu6: return Swift.min(Swift.max(x, 0), 6)
-        case .elu: return x > 0 ? x : Scalar.exponentialMinusOne(x)
+        case .elu: return Activation.elu(x, alpha: 1)
         case .selu:
             let alpha: Scalar = 1.6732632423543772, scale: Scalar = 1.0507009873554805
             return scale * (x > 0 ? x : alpha * Scalar.exponentialMinusOne(x))
-        case .celu: return x >= 0 ? x : Scalar.exponentialMinusOne(x)
-        case .gelu: return 0.5 * x * (1 + Scalar.errorFunction(x * 0.70710678118654752))
+        case .celu: return Activation.celu(x, alpha: 1)
+        case .gelu: return Activation.gelu(x, approximate: false)
         case .silu: return x * Activation.sigmoid(x)
         case .mish: return x * Scalar.hyperbolicTangent(Activation.softplus(x))
         case .softsign: return x / (1 + Swift.abs(x))
         case .softplus: return Activation.softplus(x)
         case .exponential: return Scalar.exponential(x)
-        case .leakyReLU: return x >= 0 ? x : 0.2 * x
-        case .squareplus: return (x + (x * x + 4).squareRoot()) / 2
+        case .leakyReLU: return Activation.leakyReLU(x, slope: 0.2)
+        case .squareplus: return Activation.squareplus(x, b: 4)
         case .hardSigmoid: return Activation.hardSigmoid(x, generation: generation)
         case .hardSilu: return x * Activation.hardSigmoid(x, generation: .keras3)
         case .hardTanh: return Swift.min(Swift.max(x, -1), 1)
-        case .hardShrink: return Swift.abs(x) > 0.5 ? x : 0
-        case .softShrink: return x > 0.5 ? x - 0.5 : (x < -0.5 ? x + 0.5 : 0)
+        case .hardShrink: return Activation.hardShrink(x, threshold: 0.5)
+        case .softShrink: return Activation.softShrink(x, threshold: 0.5)
         case .tanhShrink: return x - Scalar.hyperbolicTangent(x)
         case .sparsePlus: return x <= -1 ? 0 : (x >= 1 ? x : (x + 1) * (x + 1) / 4)
         case .sparseSigmoid: return x <= -1 ? 0 : (x >= 1 ? 1 : (x + 1) / 2)
@@ -115,6 +115,45 @@ extension Activation {
     }
 
     static func sigmoid<Scalar: ComputeScalar>(_ x: Scalar) -> Scalar { 1 / (1 + Scalar.exponential(-x)) }
+
+    // The activations with a parameter; Keras's activation functions and its `keras.ops`
+    // operations (Layers/Operations/ActivationOperations.swift) take them with other values.
+
+    /// `x` above 0, `alpha · (eˣ − 1)` below (TensorFlow's `elu`, scaled where `x ≤ 0`).
+    static func elu<Scalar: ComputeScalar>(_ x: Scalar, alpha: Scalar) -> Scalar {
+        x > 0 ? x : (alpha == 1 ? Scalar.exponentialMinusOne(x) : alpha * Scalar.exponentialMinusOne(x))
+    }
+
+    /// `max(x, 0) + alpha · (e^(min(x, 0) / alpha) − 1)`: `x` from 0 up.
+    static func celu<Scalar: ComputeScalar>(_ x: Scalar, alpha: Scalar) -> Scalar {
+        x >= 0 ? x : alpha * Scalar.exponentialMinusOne(x / alpha)
+    }
+
+    /// `tf.nn.gelu`: `0.5 x erfc(−x / √2)`, or with `approximate` the tanh form
+    /// `0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))`. TensorFlow writes `1/√2` and `0.044715` as
+    /// `math_ops.cast(constant, dtype)`, which makes a float32 tensor first: a float64 model
+    /// computes with their float32 values.
+    static func gelu<Scalar: ComputeScalar>(_ x: Scalar, approximate: Bool) -> Scalar {
+        guard approximate else {
+            let scaled = -x * Scalar(Float(0.7071067811865476))
+            return 0.5 * x * Scalar(Foundation.erfc(Double(scaled)))
+        }
+        return 0.5 * x * (1 + Scalar.hyperbolicTangent(0.7978845608028654 * (x + Scalar(Float(0.044715)) * (x * x * x))))
+    }
+
+    /// `x` from 0 up, `slope · x` below.
+    static func leakyReLU<Scalar: ComputeScalar>(_ x: Scalar, slope: Scalar) -> Scalar { x >= 0 ? x : slope * x }
+
+    /// `(x + √(x² + b)) / 2`.
+    static func squareplus<Scalar: ComputeScalar>(_ x: Scalar, b: Scalar) -> Scalar { (x + (x * x + b).squareRoot()) / 2 }
+
+    /// `x` where `|x| > threshold`, else 0.
+    static func hardShrink<Scalar: ComputeScalar>(_ x: Scalar, threshold: Scalar) -> Scalar { Swift.abs(x) > threshold ? x : 0 }
+
+    /// `x ∓ threshold` outside `[−threshold, threshold]`, else 0.
+    static func softShrink<Scalar: ComputeScalar>(_ x: Scalar, threshold: Scalar) -> Scalar {
+        x > threshold ? x - threshold : (x < -threshold ? x + threshold : 0)
+    }
 
     /// `log(1 + e^x)` without overflow for large `x`.
     static func softplus<Scalar: ComputeScalar>(_ x: Scalar) -> Scalar {

@@ -222,11 +222,14 @@ extension ModelGraph {
         } else {
             throw .invalidLayerConfig(layer: layer.name, className: layer.className, reason: "mask argument \(value) is neither a tensor nor a list of tensors")
         }
-        guard items.count == inputCount || items.count == 1 else {
+        // Fewer masks than inputs leave the last inputs without one (Attention's
+        // `[query_mask, value_mask]` for `[query, value, key]`).
+        guard items.count <= inputCount || items.count == 1 else {
             throw .invalidLayerConfig(layer: layer.name, className: layer.className, reason: "\(items.count) masks passed for \(inputCount) inputs")
         }
         var masks: [TensorReference?] = []
         for item in items { masks.append(try reference(item)) }
+        if masks.count > 1 { masks += Array(repeating: nil, count: inputCount - masks.count) }
         return masks.allSatisfy { $0 == nil } ? [] : masks
     }
 

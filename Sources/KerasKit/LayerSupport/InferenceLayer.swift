@@ -147,6 +147,9 @@ public enum PredictionError: Error, Sendable, Equatable, CustomStringConvertible
     case tooLarge(layer: String, elements: String)
     /// An `Embedding` input holds an index outside `0..<inputDim` (after truncation to an integer).
     case indexOutOfRange(layer: String, index: Double, inputDim: Int)
+    /// A value an operation can't reproduce Keras's result for (a `Cast` to an integer type of
+    /// a value TensorFlow's conversion gives no defined result for).
+    case unrepresentableValue(layer: String, value: Double, reason: String)
 
     public var description: String {
         switch self {
@@ -164,6 +167,8 @@ public enum PredictionError: Error, Sendable, Equatable, CustomStringConvertible
             "layer '\(layer)': the work buffers for this input (\(elements) elements) are too large"
         case .indexOutOfRange(let layer, let index, let inputDim):
             "layer '\(layer)': input value \(index) is not an index in [0, \(inputDim))"
+        case .unrepresentableValue(let layer, let value, let reason):
+            "layer '\(layer)': value \(value) \(reason)"
         }
     }
 }

@@ -15,7 +15,8 @@ public protocol LayerConfiguration: Sendable {
     /// `Any`, …) rather than a layer: it is not in `model.layers` and owns no weights.
     static var isOperation: Bool { get }
     /// Whether Keras 3 also writes the class as an operation node (module `keras.src.ops.*`)
-    /// with the same name and meaning (`Concatenate`); true for every operation.
+    /// with the same name and meaning; true for every operation. (`Concatenate` and `Reshape`
+    /// are not: their operations are classes of their own.)
     static var isRecordedAsOperation: Bool { get }
     /// Whether the class computes the same in training as at inference, so a call recorded
     /// with `training=True` (Keras 3 records its preprocessing layers' signature default) runs
@@ -36,6 +37,10 @@ public protocol LayerConfiguration: Sendable {
     /// ``LayerBuildContext/callOptions``, and every call of a shared layer must pass the same.
     /// Any other argument is refused by name.
     static var callOptions: [String] { get }
+    /// The Python class a `.keras` archive names the layer's weights group after, when it isn't
+    /// the class name the config writes (`GroupQueryAttention` is an alias of the class
+    /// `GroupedQueryAttention`); nil for the written name.
+    static var archiveClassName: String? { get }
     /// Reads the class's own arguments, each once with Keras's default; `common` holds the
     /// fields every layer has.
     /// - Throws: ``KerasConfigError`` naming the layer and the key.
@@ -64,6 +69,7 @@ extension LayerConfiguration {
     public static var tensorParameters: [String] { [] }
     public static var keywordTensorParameters: [String] { [] }
     public static var callOptions: [String] { [] }
+    public static var archiveClassName: String? { nil }
     public var outputCount: Int { 1 }
     public var isRecurrent: Bool { false }
     public var isStateful: Bool { false }
@@ -137,7 +143,7 @@ public struct LayerConfig: Sendable {
 
     /// Whether this is a Keras 3 operation (`NotEqual`, `Any`, …) recorded in a Functional
     /// graph rather than a layer: it is not in `model.layers` and owns no weights.
-    public var isOperation: Bool { type(of: configuration).isOperation || (module?.hasPrefix("keras.src.ops") ?? false) }
+    public var isOperation: Bool { type(of: configuration).isOperation || (module.map(isOperationModule) ?? false) }
 
     /// The configuration as `type`, or nil for another class.
     public func configuration<Configuration: LayerConfiguration>(as type: Configuration.Type) -> Configuration? {
@@ -209,7 +215,7 @@ public struct LayerConfig: Sendable {
         }
         // An operation node is looked up among operations only: `Add` there is `keras.ops.add`
         // (which may take a constant), not the `Add` layer.
-        let isOperationNode = module?.hasPrefix("keras.src.ops") ?? isLegacyOperationNode(entry, config: members, className: className)
+        let isOperationNode = module.map(isOperationModule) ?? isLegacyOperationNode(entry, config: members, className: className)
         let found = isOperationNode ? LayerRegistry.operationType(named: className) : LayerRegistry.configurationType(named: className)
         guard let type = found else {
             return LayerConfig(UnsupportedLayerConfig(common: LayerCommonConfig(name: name), className: className, config: config),
@@ -223,12 +229,21 @@ public struct LayerConfig: Sendable {
     }
 }
 
-/// Whether an entry without a `module` (Keras 3's legacy `.h5` drops it) is an operation node:
-/// its config holds only `name` (a layer's always holds `trainable` and `dtype`), and its call
-/// passes the operands as separate arguments (a merge layer takes one list of tensors).
+/// Whether a Keras 3 module holds operations rather than layers: `keras.src.ops.*`, and
+/// `keras.src.activations.activations`, whose `ReLU` class `keras.activations.relu` records.
+private func isOperationModule(_ module: String) -> Bool {
+    module.hasPrefix("keras.src.ops") || module.hasPrefix("keras.src.activations")
+}
+
+/// Whether an entry without a `module` (Keras 3's legacy `.h5` drops it) is an operation node
+/// of a Keras 3 call (`args` recorded): a layer's config always holds `trainable` (and
+/// `dtype`), an operation's never does. A config of `name` alone may still be a hand-written
+/// layer's: it is an operation when its call passes the operands as separate arguments (a
+/// merge layer takes one list of tensors).
 private func isLegacyOperationNode(_ entry: JSONValue, config: [String: JSONValue], className: String) -> Bool {
-    guard LayerRegistry.operationType(named: className) != nil, config.keys.allSatisfy({ $0 == "name" }),
+    guard LayerRegistry.operationType(named: className) != nil, config["trainable"] == nil,
           let node = entry["inbound_nodes"]?.arrayValue?.first, let arguments = node["args"]?.arrayValue else { return false }
+    if config.keys.contains(where: { $0 != "name" }) { return true }
     return !(arguments.count == 1 && arguments[0].arrayValue != nil)
 }
 

@@ -47,8 +47,12 @@ enum LayerRegistry {
             // Keras 3 operations (module keras.src.ops.numpy) that compute masks in Functional configs
             .init(NotEqualConfig.self), .init(AnyConfig.self), .init(LogicalOrConfig.self), .init(LogicalAndConfig.self),
             .init(ExpandDimsConfig.self), .init(ZerosLikeConfig.self), .init(OnesLikeConfig.self),
+            // Keras 3 operations that move values (keras.ops.transpose, x[key], …)
+            .init(TransposeConfig.self), .init(SqueezeConfig.self), .init(StackConfig.self), .init(TakeConfig.self),
+            .init(GetItemConfig.self), .init(TileConfig.self), .init(RepeatConfig.self), .init(FlipConfig.self),
+            .init(RollConfig.self), .init(BroadcastToConfig.self), .init(TakeAlongAxisConfig.self),
             // Keras 2's TensorFlow functions on tensors
-            .init(TFOpLambdaConfig.self),
+            .init(TFOpLambdaConfig.self), .init(SlicingOpLambdaConfig.self),
             // Image augmentation (identity at inference)
             .init(RandomFlipConfig.self), .init(RandomRotationConfig.self), .init(RandomZoomConfig.self),
             .init(RandomTranslationConfig.self), .init(RandomContrastConfig.self), .init(RandomBrightnessConfig.self),
@@ -62,7 +66,9 @@ enum LayerRegistry {
             // Classes of keras.applications
             .init(LayerScaleConfig.self),
             // Attention
-            .init(MultiHeadAttentionConfig.self),
+            .init(MultiHeadAttentionConfig.self), .init(GroupQueryAttentionConfig.self),
+            // Attention, and the operation Keras 3 records for the query mask it passes on
+            .init(AttentionConfig.self), .init(AdditiveAttentionConfig.self), .init(ConvertToTensorConfig.self),
             // Models used as layers
             .init(NestedModelConfig.self),
         ]
@@ -75,6 +81,44 @@ enum LayerRegistry {
             .init(AddOperationConfig.self), .init(SubtractOperationConfig.self), .init(MultiplyOperationConfig.self),
             .init(DivideOperationConfig.self), .init(TrueDivideOperationConfig.self), .init(MaximumOperationConfig.self),
             .init(MinimumOperationConfig.self), .init(PowerOperationConfig.self),
+            .init(EinsumOperationConfig.self), .init(MatmulOperationConfig.self),
+            // Math operation nodes (ops-math): comparisons and other binary operations, where, cast
+            .init(EqualOperationConfig.self), .init(GreaterOperationConfig.self), .init(GreaterEqualOperationConfig.self),
+            .init(LessOperationConfig.self), .init(LessEqualOperationConfig.self), .init(LogicalXorOperationConfig.self),
+            .init(FloorDivideOperationConfig.self), .init(ModOperationConfig.self), .init(WhereOperationConfig.self),
+            .init(CastOperationConfig.self),
+            // element-wise math on one tensor
+            .init(NegativeOperationConfig.self), .init(AbsoluteOperationConfig.self), .init(AbsOperationConfig.self),
+            .init(FabsOperationConfig.self), .init(SignOperationConfig.self), .init(SquareOperationConfig.self),
+            .init(SqrtOperationConfig.self), .init(RsqrtOperationConfig.self), .init(ReciprocalOperationConfig.self),
+            .init(ExpOperationConfig.self), .init(Exp2OperationConfig.self), .init(Expm1OperationConfig.self),
+            .init(LogOperationConfig.self), .init(Log2OperationConfig.self), .init(Log10OperationConfig.self),
+            .init(Log1pOperationConfig.self), .init(ErfOperationConfig.self), .init(ErfcOperationConfig.self),
+            .init(CbrtOperationConfig.self), .init(SinOperationConfig.self), .init(CosOperationConfig.self),
+            .init(TanOperationConfig.self), .init(ArcsinOperationConfig.self), .init(ArccosOperationConfig.self),
+            .init(ArctanOperationConfig.self), .init(SinhOperationConfig.self), .init(CoshOperationConfig.self),
+            .init(TanhOperationConfig.self), .init(ArcsinhOperationConfig.self), .init(ArccoshOperationConfig.self),
+            .init(ArctanhOperationConfig.self), .init(FloorOperationConfig.self), .init(CeilOperationConfig.self),
+            .init(TruncOperationConfig.self), .init(RoundOperationConfig.self), .init(ClipOperationConfig.self),
+            .init(LogicalNotOperationConfig.self), .init(IsnanOperationConfig.self), .init(IsinfOperationConfig.self),
+            .init(IsfiniteOperationConfig.self),
+            // activation functions applied to a tensor
+            .init(ReLUOperationConfig.self), .init(ReluOperationConfig.self), .init(Relu6OperationConfig.self),
+            .init(SigmoidOperationConfig.self), .init(SparseSigmoidOperationConfig.self), .init(SoftplusOperationConfig.self),
+            .init(SoftsignOperationConfig.self), .init(SparsePlusOperationConfig.self), .init(SiluOperationConfig.self),
+            .init(LogSigmoidOperationConfig.self), .init(HardSigmoidOperationConfig.self), .init(HardSiluOperationConfig.self),
+            .init(SeluOperationConfig.self), .init(TanhShrinkOperationConfig.self), .init(HardTanhOperationConfig.self),
+            .init(LeakyReluOperationConfig.self), .init(EluOperationConfig.self), .init(CeluOperationConfig.self),
+            .init(GeluOperationConfig.self), .init(SoftShrinkOperationConfig.self), .init(HardShrinkOperationConfig.self),
+            .init(SquareplusOperationConfig.self), .init(ThresholdOperationConfig.self),
+            .init(SoftmaxOperationConfig.self), .init(LogSoftmaxOperationConfig.self), .init(GluOperationConfig.self),
+            // reductions
+            .init(MeanOperationConfig.self), .init(SumOperationConfig.self), .init(MaxOperationConfig.self),
+            .init(MinOperationConfig.self), .init(AmaxOperationConfig.self), .init(AminOperationConfig.self),
+            .init(ProdOperationConfig.self), .init(AllOperationConfig.self), .init(VarOperationConfig.self),
+            .init(StdOperationConfig.self), .init(LogsumexpOperationConfig.self), .init(ArgmaxOperationConfig.self),
+            .init(ArgminOperationConfig.self),
+            .init(ConcatenateOperationConfig.self), .init(ReshapeOperationConfig.self),
         ]
     }
 

@@ -3,7 +3,8 @@
 extension LayerConfig {
     /// Whether this layer, or a layer it wraps or contains, has the dtype policy `float64`.
     var computesInFloat64: Bool {
-        if !isInput, common.dtype?.name == "float64" { return true }
+        // An operation's `dtype` is a result type (Cast's target, ZerosLike's), not a policy.
+        if !isInput, !isOperation, common.dtype?.name == "float64" { return true }
         if let nested = configuration as? NestedModelConfig { return nested.model.layers.contains { $0.computesInFloat64 } }
         return configuration.wrappedLayers.contains { $0.computesInFloat64 }
     }

@@ -196,14 +196,19 @@ public final class KerasModel: Sendable {
                 buffers: plan.buffers
             )
             // Only layers that keep states touch the (hashed) state store.
+            // Keras 3 fills a call's `mask` from its inputs only when the call has one tensor
+            // argument: a recurrent layer given `initial_state` runs unmasked (its outputs still
+            // carry the sequence's mask, which `compute_mask` takes from the first input).
+            var running = call
+            if generation == .keras3, !planned.initialState.isEmpty, planned.masks.isEmpty { running.masks = [] }
             let outputs: [TensorOf<Scalar>]
             if planned.isStateful || call.carriesState {
                 var state = stored[planned.key]
-                outputs = try planned.layer.forward(call, state: &state)
+                outputs = try planned.layer.forward(running, state: &state)
                 if let state { stored[planned.key] = state }
             } else {
                 var state: LayerState<Scalar>? = nil
-                outputs = try planned.layer.forward(call, state: &state)
+                outputs = try planned.layer.forward(running, state: &state)
             }
             slots[plan.inputCount + index] = ExecutionPlan<Scalar>.Values(tensors: outputs, masks: planned.layer.outputMasks(for: call, outputs: outputs))
             if planned.layer.clearsInputMasks {

@@ -30,6 +30,9 @@ struct ReLULayer<Scalar: ComputeScalar>: InferenceLayer {
     let maxValue: Scalar?
     let negativeSlope: Scalar
     let threshold: Scalar
+    /// Whether the input's mask passes through: the layer's does; `keras.activations.relu` on a
+    /// tensor is an operation, and operations carry no mask.
+    var carriesMask = true
 
     var parameterCount: Int { 0 }
     var timeBehavior: TimeBehavior { .stepwise }
@@ -61,5 +64,37 @@ struct ReLULayer<Scalar: ComputeScalar>: InferenceLayer {
         return [TensorOf(uncheckedShape: input.shape, scalars: output)]
     }
 
-    func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
+    func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] { carriesMask ? passThroughMasks(call, outputs: outputs) : [] }
+}
+
+/// `keras.activations.relu` on a tensor (class `ReLU`, module
+/// `keras.src.activations.activations`): the `ReLU` layer's function, with its arguments
+/// unbounded. Its class name is the layer's, so it lives among the operations.
+public struct ReLUOperationConfig: LayerBuilding {
+    public static let className = "ReLU"
+    public static let isOperation = true
+    /// Fields every layer has (only `name` is written).
+    public let common: LayerCommonConfig
+    /// The slope below the threshold.
+    public let negativeSlope: Double
+    /// The largest output, nil for none.
+    public let maxValue: Double?
+    /// Values at or below it are damped (or zeroed with no slope).
+    public let threshold: Double
+
+    public init(common: LayerCommonConfig, arguments: inout LayerArguments) throws(KerasConfigError) {
+        self.common = common
+        negativeSlope = try arguments.number("negative_slope", default: 0)
+        maxValue = try arguments.optionalNumber("max_value")
+        threshold = try arguments.number("threshold", default: 0)
+    }
+
+    func makeLayer<Scalar: ComputeScalar>(inputs: [[Int?]], weights: WeightList<Scalar>, context: LayerBuildContext<Scalar>) throws(WeightLoadingError) -> RunnableLayer<Scalar> {
+        let operands = try OperationOperands<Scalar>(arguments: context.arguments, inputCount: inputs.count, layer: common.name)
+        guard inputs.count == 1, operands.operands.count == 1 else {
+            throw .unsupportedTopology(layer: common.name, reason: "ReLU takes one tensor; the call passes \(inputs.count) tensor(s) and \(operands.operands.count - inputs.count) other argument(s)")
+        }
+        try operands.checkPrecision(exact: false, layer: common.name, className: Self.className)
+        return RunnableLayer(ReLULayer<Scalar>(name: common.name, maxValue: maxValue.map { Scalar($0) }, negativeSlope: Scalar(negativeSlope), threshold: Scalar(threshold), carriesMask: false))
+    }
 }

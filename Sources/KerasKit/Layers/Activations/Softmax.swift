@@ -71,3 +71,17 @@ struct SoftmaxLayer<Scalar: ComputeScalar>: InferenceLayer {
 
     func outputMasks(for call: LayerCall<Scalar>, outputs: [TensorOf<Scalar>]) -> [Mask?] { passThroughMasks(call, outputs: outputs) }
 }
+
+/// `keras.ops.softmax` (class `Softmax`): `exp(x) / Σ exp(x)` along `axis`, the maximum
+/// subtracted first. Its class name is the layer's, so it lives among the operations.
+public struct SoftmaxOperationConfig: AxisOperationConfiguration {
+    public static let className = "Softmax"
+    static let function = AxisFunction.softmax
+    /// Fields every layer has (only `name` is written).
+    public let common: LayerCommonConfig
+    public let axis: Int
+    public init(common: LayerCommonConfig, arguments: inout LayerArguments) throws(KerasConfigError) {
+        self.common = common
+        axis = try operationAxis(&arguments)
+    }
+}

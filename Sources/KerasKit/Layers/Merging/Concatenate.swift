@@ -1,9 +1,8 @@
-/// `keras.layers.Concatenate`: joins its inputs along `axis`. Keras 3's `ops.concatenate`
-/// (module `keras.src.ops.numpy`, which Keras 3 writes into Functional configs when it
-/// combines masks) has the same class name and config, and the same meaning.
+/// `keras.layers.Concatenate`: joins its inputs along `axis`. Keras 3's `ops.concatenate`, an
+/// operation node of the same class name, is another class (its `axis` defaults to 0 and it
+/// computes no mask).
 public struct ConcatenateConfig: LayerBuilding {
     public static let className = "Concatenate"
-    public static let isRecordedAsOperation = true
     /// Fields every layer has.
     public let common: LayerCommonConfig
     /// The axis to join along, batch axis included; negative counts from the end.

@@ -53,4 +53,7 @@ struct ExpandDimsLayer<Scalar: ComputeScalar>: InferenceLayer {
     func forward(_ call: LayerCall<Scalar>, state: inout LayerState<Scalar>?) throws(PredictionError) -> [TensorOf<Scalar>] {
         [TensorOf(uncheckedShape: expanded(call.input.shape, one: 1), scalars: call.input.scalars)]
     }
+
+    /// New axes after the time axis leave each step's values in their step.
+    var timeBehavior: TimeBehavior { axes.allSatisfy { $0 >= 2 } ? .stepwise : .wholeSequence }
 }
