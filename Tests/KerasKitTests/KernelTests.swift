@@ -70,6 +70,63 @@ struct KernelTests {
         }
     }
 
+    @Test("a right-hand side packed from its transpose gives the product with B = btᵀ", arguments: SIMDLevel.supported)
+    func transposedPacking(level: SIMDLevel) {
+        for (index, (m, n, k)) in Self.shapes.enumerated() where n > 0 {
+            let lda = k + index % 3, ldbt = k + 1 + index % 2
+            let a = Self.randomValues(m * lda, seed: UInt64(index))
+            let bt = Self.randomValues(n * ldbt, seed: UInt64(index + 100))
+            var b = [Float](repeating: 0, count: k * n)
+            for column in 0..<n { for p in 0..<k { b[p * n + column] = bt[column * ldbt + p] } }
+            let expected = Self.naiveProduct(m: m, n: n, k: k, a, lda: lda, b, c: [Float](repeating: 0, count: m * n), ldc: n, accumulate: false, bias: nil)
+            var layout = kk_layout()
+            let count = kk_layout_make(&layout, Int32(level.rawValue), k, n, 1)
+            var packed = [Float](repeating: .nan, count: count)
+            var c = [Float](repeating: .nan, count: m * n)
+            a.withUnsafeBufferPointer { a in
+                bt.withUnsafeBufferPointer { bt in
+                    packed.withUnsafeMutableBufferPointer { packed in
+                        c.withUnsafeMutableBufferPointer { c in
+                            guard let bt = bt.baseAddress, let packed = packed.baseAddress, let c = c.baseAddress else { return }
+                            kk_pack_transposed(&layout, bt, ldbt, packed)
+                            kk_gemm_rows(&layout, packed, 0, m, a.baseAddress, lda, c, n, 0, nil)
+                        }
+                    }
+                }
+            }
+            let error = zip(c, expected).map { abs($0 - $1) }.max() ?? 0
+            #expect(error <= 1e-5 * Float(max(k, 1)).squareRoot(), "\(level) m=\(m) n=\(n) k=\(k): max error \(error)")
+        }
+    }
+
+    @Test("the row softmax matches exp(x − max) / Σ in Double, rows a stride apart", arguments: SIMDLevel.supported)
+    func softmaxRows(level: SIMDLevel) {
+        for (index, n) in [1, 2, 7, 8, 15, 16, 17, 31, 33, 100, 128, 129].enumerated() {
+            let rows = 3, stride = n + index % 3, scale: Float = index % 2 == 0 ? 0.125 : 1
+            let start = Self.randomValues(rows * stride, seed: UInt64(index)).map { $0 * 20 }
+            var values = start
+            values.withUnsafeMutableBufferPointer { buffer in
+                if let base = buffer.baseAddress { VectorMath.softmaxRows(base, rows: rows, count: n, stride: stride, scale: scale, level: level) }
+            }
+            for row in 0..<rows {
+                let x = (0..<n).map { Double(start[row * stride + $0] * scale) }
+                let largest = x.max() ?? 0
+                let total = x.reduce(0) { $0 + Foundation.exp($1 - largest) }
+                for column in 0..<n {
+                    let expected = Foundation.exp(x[column] - largest) / total
+                    #expect(abs(Double(values[row * stride + column]) - expected) <= 4e-7, "\(level) n=\(n) row \(row) column \(column)")
+                }
+                // The gap between rows stays untouched.
+                for column in n..<stride { #expect(values[row * stride + column] == start[row * stride + column]) }
+            }
+        }
+        var poisoned: [Float] = [1, .nan, 2, 3]
+        poisoned.withUnsafeMutableBufferPointer { buffer in
+            if let base = buffer.baseAddress { VectorMath.softmaxRows(base, rows: 1, count: 4, stride: 4, scale: 1, level: level) }
+        }
+        #expect(poisoned.allSatisfy { $0.isNaN }, "\(level): a NaN in the row makes every value NaN, as in TensorFlow")
+    }
+
     @Test("a large product split over the cores matches one thread")
     func parallelProduct() {
         let (m, n, k) = (300, 256, 96)
