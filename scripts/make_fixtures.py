@@ -3227,18 +3227,17 @@ def run_writer(writer, only=None):
             trainable = weights_size(model.trainable_weights)
             non_trainable = weights_size(model.non_trainable_weights)
             assert trainable + non_trainable == int(model.count_params()), (trainable, non_trainable)
-            # The class name the config writes (GroupQueryAttention's Python class is
-            # GroupedQueryAttention); the Python class's where the config has no entry.
-            written_classes = {e.get("config", {}).get("name"): e.get("class_name")
-                               for e in (model.get_config() or {}).get("layers", []) if isinstance(e, dict)}
-            layers = [{"name": l.name, "class_name": written_classes.get(l.name) or l.__class__.__name__,
+            layers = [{"name": l.name, "class_name": l.__class__.__name__,
                        "output_shape": layer_output_shape(l), "params": int(l.count_params()),
                        "trainable_params": weights_size(l.trainable_weights),
                        "non_trainable_params": weights_size(l.non_trainable_weights)}
                       for l in model.layers]
             for fmt, path in formats:
                 saved = saved_layer_entries(path, fmt)
-                fmt_layers = [dict(l, config=saved[l["name"]]["config"]) for l in layers]
+                # The class as the file writes it (the .keras config says GroupQueryAttention, the
+                # .h5 one the Python class GroupedQueryAttention).
+                fmt_layers = [dict(l, config=saved[l["name"]]["config"], class_name=saved[l["name"]].get("class_name", l["class_name"]))
+                              for l in layers]
                 entry = {
                     "name": name,
                     "writer": writer,
