@@ -186,7 +186,7 @@ struct ScaledDotProductAttentionLayer<Scalar: ComputeScalar>: InferenceLayer {
             var none: LayerState<Scalar>? = nil
             return try layer.forward(inner, state: &none)[0]
         }
-        var q = try projected(query, queryInput)
+        let q = try projected(query, queryInput)
         let k = try projected(key, keyInput)
         let v = try projected(value, valueInput)
         let mask = try attentionMask(call, query: queryInput, value: valueInput)
@@ -221,22 +221,34 @@ struct ScaledDotProductAttentionLayer<Scalar: ComputeScalar>: InferenceLayer {
         guard query.rank == 3 || !automatic else {
             throw .inputShapeMismatch(layer: name, expected: "rank-3 query and value for masks, causal masks and sliding windows", actual: query.shape)
         }
-        var result: AttentionMask<Scalar>
-        if let explicit {
-            // Keras expands the mask at the heads axis until it has the scores' rank.
-            let scoresRank = attentionAxes.count * 2 + 1 + (query.rank - 1 - attentionAxes.count)
-            guard explicit.rank <= scoresRank else {
-                throw .inputShapeMismatch(layer: name, expected: "an attention_mask of rank at most \(scoresRank)", actual: explicit.shape)
+        for (mask, steps) in [(queryMask, targets), (valueMask, sources), (keyMask, sources)] {
+            if let mask, mask.batch != batch || mask.steps != steps {
+                throw .inputShapeMismatch(layer: name, expected: "a mask of (\(batch), \(steps))", actual: [mask.batch, mask.steps])
             }
-            result = AttentionMask(explicit, scoresRank: scoresRank, trailing: attentionAxes.count * 2)
-            if generation == .keras3 || automatic { result.makeBoolean() }
-        } else {
-            result = AttentionMask(batch: batch, targets: targets, sources: sources)
         }
+        guard let explicit else {
+            // Padding, causal and window masks alone: a rule read per pair, no `T × S` table.
+            let sourceValid: [Bool]? = switch (valueMask, keyMask) {
+            case (nil, nil): nil
+            case (let mask?, nil), (nil, let mask?): mask.values
+            case (let v?, let k?): zip(v.values, k.values).map { $0 && $1 }
+            }
+            return AttentionMask(batch: batch, targets: targets, sources: sources,
+                                 rule: .init(queryValid: queryMask?.values, sourceValid: sourceValid,
+                                             causal: options.useCausalMask, window: config.slidingWindow))
+        }
+        // Keras expands the mask at the heads axis until it has the scores' rank.
+        let scoresRank = attentionAxes.count * 2 + 1 + (query.rank - 1 - attentionAxes.count)
+        guard explicit.rank <= scoresRank else {
+            throw .inputShapeMismatch(layer: name, expected: "an attention_mask of rank at most \(scoresRank)", actual: explicit.shape)
+        }
+        var result = AttentionMask(explicit, scoresRank: scoresRank, trailing: attentionAxes.count * 2)
+        if generation == .keras3 || automatic { result.makeBoolean() }
         guard automatic else { return result }
         guard result.fits(batch: batch, heads: config.heads, targets: targets, sources: sources) else {
-            throw .inputShapeMismatch(layer: name, expected: "an attention_mask broadcasting to (\(batch), \(targets), \(sources))", actual: explicit?.shape ?? [])
+            throw .inputShapeMismatch(layer: name, expected: "an attention_mask broadcasting to (\(batch), \(targets), \(sources))", actual: explicit.shape)
         }
+        // An explicit mask combined with automatic ones: Keras's `&` of the two, materialized.
         result.expand(batch: batch, heads: config.heads, targets: targets, sources: sources)
         for sample in 0..<batch {
             for target in 0..<targets {
@@ -452,7 +464,22 @@ struct ScaledDotProductAttentionLayer<Scalar: ComputeScalar>: InferenceLayer {
 /// The mask over query–key pairs: values over `[batch, heads, targets, sources]` read through
 /// broadcasting strides (a size-1 axis repeats).
 struct AttentionMask<Scalar: ComputeScalar>: Sendable {
+    /// Which pairs count when the mask is only padding, causal and window masks: the query's
+    /// and the sources' per-step flags and the two bands, read per pair.
+    struct PairRule: Sendable {
+        /// `[sample * targets + target]`, nil when every target counts.
+        var queryValid: [Bool]?
+        /// `[sample * sources + source]`: the value's and key's masks, and-ed.
+        var sourceValid: [Bool]?
+        /// Only `source ≤ target`.
+        var causal: Bool
+        /// Only `|target − source| < window`.
+        var window: Int?
+    }
+
+    /// The stored mask; empty under a ``PairRule``.
     private(set) var values: [Scalar]
+    private var rule: PairRule?
     /// The mask's shape, padded with size-1 axes to the scores' rank.
     private(set) var shape: [Int]
     private var strides: [Int]
@@ -467,9 +494,10 @@ struct AttentionMask<Scalar: ComputeScalar>: Sendable {
         strides = Self.strides(shape)
     }
 
-    /// Every pair counts (1), shaped `[batch, 1, targets, sources]`.
-    init(batch: Int, targets: Int, sources: Int) {
-        values = [Scalar](repeating: 1, count: batch * targets * sources)
+    /// The pairs a rule keeps, shaped `[batch, 1, targets, sources]`, with nothing stored.
+    init(batch: Int, targets: Int, sources: Int, rule: PairRule) {
+        values = []
+        self.rule = rule
         shape = [batch, 1, targets, sources]
         strides = Self.strides(shape)
     }
@@ -517,11 +545,25 @@ struct AttentionMask<Scalar: ComputeScalar>: Sendable {
 
     @inline(__always)
     func value(sample: Int, head: Int, target: Int, source: Int) -> Scalar {
-        values[sample * strides[0] + head * strides[1] + target * strides[2] + source * strides[3]]
+        if let rule {
+            if let valid = rule.queryValid, !valid[sample * shape[2] + target] { return 0 }
+            if let valid = rule.sourceValid, !valid[sample * shape[3] + source] { return 0 }
+            if rule.causal, source > target { return 0 }
+            if let window = rule.window, abs(target - source) >= window { return 0 }
+            return 1
+        }
+        return values[sample * strides[0] + head * strides[1] + target * strides[2] + source * strides[3]]
     }
 
-    /// The mask as a tensor, to broadcast against the scores.
+    /// The mask as a tensor, to broadcast against the scores (a rule's pairs written out).
     func tensor(rank: Int) -> TensorOf<Scalar> {
-        TensorOf(uncheckedShape: shape, scalars: values)
+        guard rule != nil else { return TensorOf(uncheckedShape: shape, scalars: values) }
+        var table = [Scalar](repeating: 0, count: shape.reduce(1, *))
+        var position = 0
+        for b in 0..<shape[0] { for t in 0..<shape[2] { for s in 0..<shape[3] {
+            table[position] = value(sample: b, head: 0, target: t, source: s)
+            position += 1
+        } } }
+        return TensorOf(uncheckedShape: shape, scalars: table)
     }
 }
