@@ -99,6 +99,25 @@ struct KernelTests {
         }
     }
 
+    @Test("a transient product over no key steps writes zeros, whatever its output held")
+    func emptyTransientProduct() {
+        let m = 3, n = 5
+        var c = [Float](repeating: .nan, count: m * n)
+        var scratch = [Float](repeating: 0, count: max(1, PackedMatrix.transientScratchCount(rows: 0, columns: n)))
+        let a: [Float] = [0], b: [Float] = [0]
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    scratch.withUnsafeMutableBufferPointer { s in
+                        guard let a = a.baseAddress, let b = b.baseAddress, let c = c.baseAddress, let s = s.baseAddress else { return }
+                        PackedMatrix.multiplyTransient(m: m, n: n, k: 0, a, lda: 0, b, ldb: n, transposed: false, into: c, ldc: n, scratch: s)
+                    }
+                }
+            }
+        }
+        #expect(c == [Float](repeating: 0, count: m * n))
+    }
+
     @Test("the row softmax matches exp(x − max) / Σ in Double, rows a stride apart", arguments: SIMDLevel.supported)
     func softmaxRows(level: SIMDLevel) {
         for (index, n) in [1, 2, 7, 8, 15, 16, 17, 31, 33, 100, 128, 129].enumerated() {
