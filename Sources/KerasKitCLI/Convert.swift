@@ -15,26 +15,28 @@ struct Convert: ParsableCommand {
     @Argument(help: "Where to write the native file.")
     var output: String
 
-    @Option(name: .customLong("check-input"), help: "A .npy input to store with the model's output for it.")
+    @Option(name: .customLong("check-input"), help: "A .npy input (repeat for several model inputs), or one .npz holding them all, to store with the model's output for it.")
     var checkInputs: [String] = []
 
     @Option(name: .customLong("pack-for"),
-            help: "Store the matrices packed for the machine that will load the file, which then computes with them in place in its memory map: native (this machine), baseline, avx2 (also right for arm64), avx512; or row-major (Keras's layout, format version 1).")
+            help: "Store the matrices packed for the machine that will load the file, which then computes with them in place in its memory map: native (this machine), baseline, avx2, avx512, arm64 (or neon: the avx2 panels, which arm64's kernels read); or row-major (Keras's layout, format version 1).")
     var packFor: String = "native"
 
     func validate() throws {
         _ = try layout
     }
 
-    /// `--pack-for` as a layout.
+    /// `--pack-for` as a layout; an unknown name is a usage error (exit status 2).
     private var layout: NativeMatrixLayout {
-        get throws(CommandFailure) {
+        get throws(ValidationError) {
             switch packFor {
             case "native": return .packed(for: .current)
             case "row-major": return .rowMajor
+            // arm64's kernels (NEON, its only level) read 16-float panels, as AVX2's do.
+            case "arm64", "neon": return .packed(for: .avx2)
             default:
                 guard let level = SIMDLevel.allCases.first(where: { $0.description == packFor }) else {
-                    throw CommandFailure("--pack-for \(packFor): expected native, baseline, avx2, avx512 or row-major")
+                    throw ValidationError("--pack-for \(packFor): expected native, baseline, avx2, avx512, arm64, neon or row-major")
                 }
                 return .packed(for: level)
             }
@@ -47,7 +49,7 @@ struct Convert: ParsableCommand {
         do {
             try data.write(to: URL(fileURLWithPath: output), options: .atomic)
         } catch {
-            throw CommandFailure("\(output): cannot write: \((error as NSError).localizedDescription)")
+            throw CommandFailure("\(output): cannot write: \(fileProblem(writing: output, error))")
         }
         print("Wrote \(output) (\(data.count) bytes, \(loaded.parameterCount) parameters\(inputCount == 0 ? "" : ", self-check with \(inputCount) input(s)"))")
     }

@@ -8,27 +8,45 @@ import KerasKitImport
 struct KerasKitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keraskit",
-        abstract: "Inspect, run and verify Keras models (.h5, .keras) natively.",
+        abstract: "Inspect, run and verify Keras models (.h5, .keras, KerasKit native files) natively.",
+        version: KerasKitVersion.current,
         subcommands: [Inspect.self, Predict.self, Convert.self, Verify.self, Bench.self]
     )
 
     /// Exit status: 0 success, 1 a model, data or I/O error (one line on stderr), 2 usage errors.
     static func main() {
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot()
+            command = try parseAsRoot()
+        } catch {
+            fail(error, as: KerasKitCommand.self)
+        }
+        do {
             try command.run()
-        } catch let failure as CommandFailure {
+        } catch {
+            // A usage error found while running (say, an --output count) shows the
+            // subcommand's usage, not the top level's.
+            fail(error, as: type(of: command))
+        }
+    }
+
+    /// Prints `error` and exits with its status.
+    private static func fail(_ error: any Error, as command: any ParsableCommand.Type) -> Never {
+        if let failure = error as? CommandFailure {
             FileHandle.standardError.write(Data("keraskit: error: \(failure.message)\n".utf8))
             Foundation.exit(1)
-        } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                exit(withError: error)
-            }
-            let message = fullMessage(for: error)
-            FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
-            Foundation.exit(code == .validationFailure || code.rawValue == 64 ? 2 : code.rawValue)
         }
+        let code = exitCode(for: error)
+        if code == .success {
+            exit(withError: error)
+        }
+        var message = fullMessage(for: error)
+        if command != KerasKitCommand.self {
+            let name = command.configuration.commandName ?? command._commandName
+            message = "Error: \(self.message(for: error))\nUsage: \(usageString(for: command))\n  See 'keraskit \(name) --help' for more information."
+        }
+        FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+        Foundation.exit(code == .validationFailure || code.rawValue == 64 ? 2 : code.rawValue)
     }
 }
 
@@ -75,7 +93,7 @@ func readInputs<Scalar: KerasScalar>(_ paths: [String], inputNames: [String] = [
                 tensors += archive.arrays.map { $0.array.tensor(as: Scalar.self) }
             }
         } catch let error as CocoaError {
-            throw CommandFailure("\(path): cannot read: \(error.localizedDescription)")
+            throw CommandFailure("\(path): cannot read: \(fileProblem(reading: path, error))")
         } catch {
             throw CommandFailure(error)
         }

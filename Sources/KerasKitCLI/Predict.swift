@@ -5,7 +5,7 @@ import KerasKit
 /// `keraskit predict MODEL --input X.npy [--output Y.npy …]`.
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run a model on .npy input and write or print its outputs."
+        abstract: "Run a model (.h5, .keras or native) on .npy or .npz input and write or print its outputs."
     )
 
     @Argument(help: "A Keras .h5 file, a Keras 3 .keras archive or a KerasKit native file.")
@@ -53,7 +53,7 @@ struct Predict: ParsableCommand {
             do {
                 try result.npyData.write(to: URL(fileURLWithPath: path))
             } catch {
-                throw CommandFailure("\(path): cannot write: \((error as NSError).localizedDescription)")
+                throw CommandFailure("\(path): cannot write: \(fileProblem(writing: path, error))")
             }
         }
     }

@@ -15,7 +15,7 @@ extension KerasModel {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
         } catch {
-            throw KerasFileError(file: path, reason: .unreadable((error as NSError).localizedDescription))
+            throw KerasFileError(file: path, reason: .unreadable(fileProblem(reading: path, error)))
         }
         return try load(kerasArchiveData: data, name: path)
     }

@@ -73,7 +73,7 @@ extension KerasModel {
             do {
                 data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
             } catch {
-                throw KerasFileError(file: path, reason: .unreadable((error as NSError).localizedDescription))
+                throw KerasFileError(file: path, reason: .unreadable(fileProblem(reading: path, error)))
             }
             return try readContents(kerasArchiveData: data, name: path)
         case .native, nil:
@@ -89,7 +89,7 @@ extension KerasModel {
             defer { try? handle.close() }
             prefix = [UInt8](try handle.read(upToCount: 16) ?? Data())
         } catch {
-            throw KerasFileError(file: path, reason: .unreadable((error as NSError).localizedDescription))
+            throw KerasFileError(file: path, reason: .unreadable(fileProblem(reading: path, error)))
         }
         guard !prefix.isEmpty else { throw KerasFileError(file: path, reason: .notAKerasModel("the file is empty")) }
         return prefix

@@ -13,7 +13,7 @@ public struct NumpyArchive: Sendable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
         } catch {
-            throw KerasFileError(file: path, reason: .unreadable((error as NSError).localizedDescription))
+            throw KerasFileError(file: path, reason: .unreadable(fileProblem(reading: path, error)))
         }
         let archive = try ZipArchiveReader(data: data, label: path)
         var arrays: [(name: String, array: NumpyArray)] = []

@@ -27,8 +27,21 @@ struct ZipArchiveReader {
         do {
             archive = try Archive(data: data, accessMode: .read)
         } catch {
-            throw KerasFileError(file: label, reason: .notAKerasModel("not a readable zip archive: \(error)"))
+            throw KerasFileError(file: label, reason: .notAKerasModel("not a readable zip archive: \(Self.words(of: error))"))
         }
+    }
+
+    /// ZIPFoundation's error case in words (`missingEndOfCentralDirectoryRecord` → "missing end
+    /// of central directory record"), so the message reads as a sentence.
+    static func words(of error: any Error) -> String {
+        let text = String(describing: error)
+        let name = text.prefix { $0 != "(" }
+        var result = ""
+        for character in name {
+            if character.isUppercase, let last = result.last, last.isLetter { result.append(" ") }
+            result.append(character.isUppercase ? Character(character.lowercased()) : character)
+        }
+        return result + text.dropFirst(name.count)
     }
 
     /// The file entries' paths, in archive order.
@@ -56,7 +69,7 @@ struct ZipArchiveReader {
         } catch is ZipEntryOverrun {
             throw KerasFileError(file: label, reason: .malformed(offset: nil, message: "zip entry '\(path)' inflates past its declared \(declared) bytes"))
         } catch {
-            throw KerasFileError(file: label, reason: .malformed(offset: nil, message: "zip entry '\(path)' cannot be read: \(error)"))
+            throw KerasFileError(file: label, reason: .malformed(offset: nil, message: "zip entry '\(path)' cannot be read: \(Self.words(of: error))"))
         }
         // `extract` with a consumer computes the CRC-32 but leaves comparing it to the caller.
         guard checksum == entry.checksum else {

@@ -26,7 +26,7 @@ final class MappedBytes: @unchecked Sendable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw SafetensorsError(file: path, offset: nil, problem: "cannot read: \((error as NSError).localizedDescription)")
+            throw SafetensorsError(file: path, offset: nil, problem: "cannot read: \(fileProblem(reading: path, error))")
         }
         self.init(copying: data)
         #else

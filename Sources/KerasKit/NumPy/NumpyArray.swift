@@ -127,7 +127,7 @@ public struct NumpyArray: Sendable, Equatable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
         } catch {
-            throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
+            throw .unreadable(path: path, reason: fileProblem(reading: path, error))
         }
         do {
             try self.init(npy: data)
