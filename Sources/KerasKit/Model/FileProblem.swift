@@ -1,7 +1,7 @@
 import Foundation
 
 /// Why reading `path` failed, as a short phrase for a one-line error ("no such file", "is a
-/// directory, not a model file", "permission denied"), instead of Foundation's
+/// directory, not a file", "permission denied"), instead of Foundation's
 /// `NSCocoaErrorDomain error 256` or its "The file … doesn't exist".
 package func fileProblem(reading path: String, _ error: any Error) -> String {
     var isDirectory: ObjCBool = false
